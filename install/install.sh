@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Builds Threadbook and installs its Jupyter kernelspec ("Java (Threadbook)").
+#
+#   install/install.sh [--user | --sys-prefix | --prefix DIR] [--name NAME] [--java PATH]
+#                      [--no-build] [--with-jupyter] [--execute]
+#
+# Run install/install.sh --help for what each option does.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+mode=user
+prefix=""
+name=threadbook
+java_arg=""
+build=1
+with_jupyter=0
+execute=0
+
+usage() {
+  cat <<'USAGE'
+Usage: install/install.sh [options]
+
+Builds the kernel with Maven and installs the kernelspec "Java (Threadbook)".
+
+Where the kernelspec goes (like `jupyter kernelspec install`):
+  --user             ~/.local/share/jupyter/kernels/NAME (the default)
+  --sys-prefix       PREFIX/share/jupyter/kernels/NAME for the Python that runs Jupyter
+  --prefix DIR       DIR/share/jupyter/kernels/NAME
+
+Other options:
+  --name NAME        kernelspec name (default: threadbook)
+  --java PATH        the java (or JDK folder) the kernel runs on; default: $JAVA_HOME,
+                     else the newest JDK 17+ found on PATH and in the usual JDK folders
+  --no-build         install the jars already built in kernel/*/target
+  --with-jupyter     install Debian's Jupyter packages first if Jupyter is missing (needs root)
+  --execute          afterwards, run every notebook in notebooks/ with the kernel and save the outputs
+  -h, --help         this text
+USAGE
+}
+
+die() { echo "install.sh: $*" >&2; exit 1; }
+
+while (($#)); do
+  case "$1" in
+    --user) mode=user ;;
+    --sys-prefix) mode=sys-prefix ;;
+    --prefix) [[ $# -ge 2 ]] || die "--prefix needs a folder"; mode=prefix; prefix=$2; shift ;;
+    --prefix=*) mode=prefix; prefix=${1#*=} ;;
+    --name) [[ $# -ge 2 ]] || die "--name needs a name"; name=$2; shift ;;
+    --name=*) name=${1#*=} ;;
+    --java) [[ $# -ge 2 ]] || die "--java needs a path"; java_arg=$2; shift ;;
+    --java=*) java_arg=${1#*=} ;;
+    --no-build) build=0 ;;
+    --with-jupyter) with_jupyter=1 ;;
+    --execute) execute=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown option '$1'" ;;
+  esac
+  shift
+done
+[[ $name =~ ^[A-Za-z0-9._-]+$ ]] || die "a kernel name may hold only letters, digits, '.', '_' and '-': '$name'"
+
+# --- the JDK --------------------------------------------------------------------------------
+# The feature version of a java binary (17, 21, 25...), or nothing if it is not a JDK with JShell.
+jdk_version() {
+  local java=$1 home
+  [[ -x $java ]] || return 1
+  home=$(cd "$(dirname "$(readlink -f "$java")")/.." && pwd)
+  [[ -x $home/bin/jshell ]] || return 1   # a JRE has no JShell; the kernel needs the jdk.jshell module
+  "$java" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java.specification.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
+}
+
+java_from() {  # a java binary, or a JDK folder holding bin/java
+  if [[ -d $1 ]]; then echo "$1/bin/java"; else echo "$1"; fi
+}
+
+why=""
+if [[ -n $java_arg ]]; then
+  java=$(readlink -f "$(java_from "$java_arg")") || die "--java $java_arg: no such file"
+  why="given with --java"
+elif [[ -n ${JAVA_HOME:-} ]]; then
+  java=$(readlink -f "$JAVA_HOME/bin/java") || die "JAVA_HOME=$JAVA_HOME holds no bin/java"
+  why="from JAVA_HOME"
+else
+  best=""; best_version=0
+  candidates=()
+  command -v java >/dev/null 2>&1 && candidates+=("$(command -v java)")
+  for j in /usr/lib/jvm/*/bin/java /usr/local/lib/jvm/*/bin/java /opt/*/bin/java /opt/java/*/bin/java \
+           "$HOME"/.sdkman/candidates/java/*/bin/java "$HOME"/.jdks/*/bin/java; do
+    [[ -x $j ]] && candidates+=("$j")
+  done
+  for j in "${candidates[@]}"; do
+    j=$(readlink -f "$j")
+    v=$(jdk_version "$j" 2>/dev/null || true)
+    [[ -n $v ]] || continue
+    if ((v > best_version)); then best=$j; best_version=$v; fi
+  done
+  [[ -n $best ]] || die "no JDK 17 or newer with JShell was found. Install one (Debian: apt-get install openjdk-17-jdk) or pass --java PATH."
+  java=$best
+  why="the newest JDK found (of ${#candidates[@]} java installations looked at)"
+fi
+version=$(jdk_version "$java" || true)
+[[ -n $version ]] || die "$java is not a JDK with JShell (a JRE is not enough: the kernel needs jdk.jshell)"
+((version >= 17)) || die "$java is Java $version; Threadbook needs Java 17 or newer"
+java_home=$(cd "$(dirname "$java")/.." && pwd)
+echo "Java: $java (Java $version, $why)"
+if ((version < 21)); then
+  echo "  note: Java $version runs everything but virtual threads; the notebook cells that need Java 21+ say so."
+  echo "        Pass --java with a JDK 21+ to run them."
+fi
+
+# --- Jupyter --------------------------------------------------------------------------------
+# The Python that runs Jupyter: the first python3 that can import jupyter_client.
+find_python() {
+  local p
+  for p in "$(command -v python3 || true)" /usr/bin/python3; do
+    [[ -n $p && -x $p ]] && "$p" -c 'import jupyter_client' 2>/dev/null && { echo "$p"; return 0; }
+  done
+  return 1
+}
+if ((with_jupyter)) && ! find_python >/dev/null; then
+  ((EUID == 0)) || die "--with-jupyter installs Debian packages and needs root (run it with sudo)"
+  echo "Installing Debian's Jupyter packages..."
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jupyter-notebook jupyter-client python3-nbclient \
+    python3-nbconvert jupyter-console >/dev/null
+fi
+python=$(find_python || true)
+
+# --- build ----------------------------------------------------------------------------------
+if ((build)); then
+  command -v mvn >/dev/null 2>&1 || die "Maven is needed to build the kernel (Debian: apt-get install maven), or pass --no-build"
+  echo "Building with Maven (JDK $java_home)..."
+  (cd "$repo" && JAVA_HOME=$java_home mvn -q -B -DskipTests package) || die "the build failed (see above)"
+fi
+lib=$repo/kernel/core/target/lib
+jar=$repo/kernel/core/target/threadbook-kernel.jar
+[[ -f $jar && -d $lib ]] || die "no built kernel in kernel/core/target: run without --no-build"
+
+# --- kernelspec -----------------------------------------------------------------------------
+case $mode in
+  user)
+    if [[ $(uname) == Darwin ]]; then data=$HOME/Library/Jupyter; else data=${JUPYTER_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/jupyter}; fi ;;
+  sys-prefix)
+    [[ -n $python ]] || die "--sys-prefix needs the Python that runs Jupyter, and none was found"
+    data=$("$python" -c 'import sys; print(sys.prefix)')/share/jupyter ;;
+  prefix)
+    [[ -n $prefix ]] || die "--prefix needs a folder"
+    mkdir -p "$prefix"
+    data=$(cd "$prefix" && pwd)/share/jupyter ;;
+esac
+dir=$data/kernels/$name
+rm -rf "$dir"
+mkdir -p "$dir/lib"
+cp "$jar" "$lib"/*.jar "$dir/lib/"
+cp "$repo/install/logo/logo-32x32.png" "$repo/install/logo/logo-64x64.png" "$dir/"
+display="Java (Threadbook)"
+[[ $name == threadbook ]] || display="Java (Threadbook, $name)"
+json_string() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
+cat > "$dir/kernel.json" <<JSON
+{
+  "argv": [$(json_string "$java"), "-XX:+UseSerialGC", "-Xshare:auto", "-cp", $(json_string "$dir/lib/*"),
+           "threadbook.Main", "-f", "{connection_file}"],
+  "display_name": $(json_string "$display"),
+  "language": "java",
+  "interrupt_mode": "message",
+  "metadata": {"threadbook": {"java": $(json_string "$java"), "java_version": $version}}
+}
+JSON
+echo "Installed the kernelspec '$name' in $dir"
+
+if [[ -z $python ]]; then
+  echo "Jupyter was not found. To use the kernel, install it: Debian/Ubuntu: sudo apt-get install jupyter-notebook"
+  echo "  (or run this script again with --with-jupyter); elsewhere: pip install jupyterlab"
+fi
+
+# --- run the notebooks ----------------------------------------------------------------------
+if ((execute)); then
+  [[ -n $python ]] || die "--execute needs Jupyter (nbclient); see above"
+  shopt -s nullglob
+  notebooks=("$repo"/notebooks/*.ipynb)
+  ((${#notebooks[@]})) || die "no notebooks in $repo/notebooks"
+  export JUPYTER_PATH=$data${JUPYTER_PATH:+:$JUPYTER_PATH}
+  for nb in "${notebooks[@]}"; do
+    echo "Running $(basename "$nb")..."
+    "$python" "$repo/install/run_notebook.py" --kernel "$name" "$nb" || die "$(basename "$nb") failed (see above)"
+  done
+  echo "All notebooks ran; their outputs are saved in them. Open them with: jupyter notebook $repo/notebooks"
+fi

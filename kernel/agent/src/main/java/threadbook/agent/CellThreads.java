@@ -1,0 +1,64 @@
+package threadbook.agent;
+
+import java.util.concurrent.ForkJoinWorkerThread;
+
+/**
+ * Which cell a thread belongs to. A thread belongs to the cell whose code started it (the value is
+ * inherited by every thread it starts, platform or virtual), so a line printed after the cell ended
+ * still goes under that cell.
+ *
+ * <p>Pool threads are the exception: a pool thread runs tasks for whichever cell submitted them, and
+ * it cannot tell which. Its output goes to the cell that is running now, or, when none is, to the
+ * cell that ran last.
+ */
+public final class CellThreads {
+    private static final InheritableThreadLocal<Long> CELL = new InheritableThreadLocal<>();
+    private static final ThreadLocal<Boolean> POOL_THREAD = new ThreadLocal<>();
+    private static volatile long running = Event.NO_CELL;
+    private static volatile long last = Event.NO_CELL;
+
+    private CellThreads() {}
+
+    /** Called on the thread that is about to run the cell's code. */
+    public static void enter(long cell) {
+        CELL.set(cell);
+        running = cell;
+        last = cell;
+    }
+
+    /** The cell's code returned (its threads may go on). */
+    public static void leave(long cell) {
+        if (running == cell) {
+            running = Event.NO_CELL;
+        }
+    }
+
+    /** The cell the current thread prints into. */
+    public static long current() {
+        if (isPoolThread()) {
+            long now = running;
+            return now != Event.NO_CELL ? now : last;
+        }
+        Long cell = CELL.get();
+        return cell != null ? cell : last;
+    }
+
+    private static boolean isPoolThread() {
+        Boolean known = POOL_THREAD.get();
+        if (known == null) {
+            known = detectPoolThread();
+            POOL_THREAD.set(known);
+        }
+        return known;
+    }
+
+    /** Looked up once per thread: a pool worker has the pool's run loop at the bottom of its stack. */
+    private static boolean detectPoolThread() {
+        Thread thread = Thread.currentThread();
+        if (thread instanceof ForkJoinWorkerThread) {
+            return true;
+        }
+        return StackWalker.getInstance().walk(frames -> frames
+                .anyMatch(f -> f.getClassName().startsWith("java.util.concurrent.ThreadPoolExecutor")));
+    }
+}

@@ -1,0 +1,154 @@
+package threadbook.agent;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One message from the agent JVM to the kernel on the event channel: output of a cell, a display, a marker.
+ * The format lives here, in the agent module, so that both ends read and write it with the same code.
+ *
+ * <p>Every event names the cell it belongs to, so output that arrives after its cell ended still lands
+ * under that cell in the frontend.
+ */
+public sealed interface Event {
+
+    /** The cell a thread belongs to when nothing else is known (before the first cell). */
+    long NO_CELL = 0;
+
+    long cell();
+
+    /** Bytes a thread of {@code cell} wrote to {@code System.out} (stream 1) or {@code System.err} (stream 2). */
+    record Stream(long cell, int stream, byte[] bytes) implements Event {
+        public static final int STDOUT = 1;
+        public static final int STDERR = 2;
+
+        public String streamName() {
+            return stream == STDERR ? "stderr" : "stdout";
+        }
+    }
+
+    /** The kernel asked for everything written so far; this marks where "so far" ends. */
+    record Sync(long cell, long token) implements Event {}
+
+    /**
+     * A rich display: MIME type to data (text; binary formats base64-encoded by the agent).
+     * A non-empty {@code displayId} makes it updatable; {@code update} replaces the earlier one in place.
+     */
+    record Display(long cell, String displayId, boolean update, List<String[]> bundle) implements Event {}
+
+    /** Clear the output of the cell, now or (with {@code waitForNext}) when the next output arrives. */
+    record ClearOutput(long cell, boolean waitForNext) implements Event {}
+
+    /** Text for the frontend's pager (the payload of the cell's reply). */
+    record Page(long cell, String text) implements Event {}
+
+    /** A thread of {@code cell} reads System.in and nothing is buffered: ask the user for a line. */
+    record InputRequest(long cell, String prompt) implements Event {}
+
+    /** The agent JVM is shutting down through {@code System.exit} (shutdown hooks ran). */
+    record Exiting(long cell, String thread) implements Event {}
+
+    int STREAM = 1, SYNC = 2, DISPLAY = 3, CLEAR = 4, PAGE = 5, EXITING = 6, INPUT = 7;
+
+    static void write(DataOutput out, Event event) throws IOException {
+        if (event instanceof Stream s) {
+            out.writeByte(STREAM);
+            out.writeLong(s.cell());
+            out.writeByte(s.stream());
+            out.writeInt(s.bytes().length);
+            out.write(s.bytes());
+        } else if (event instanceof Sync s) {
+            out.writeByte(SYNC);
+            out.writeLong(s.cell());
+            out.writeLong(s.token());
+        } else if (event instanceof Display d) {
+            out.writeByte(DISPLAY);
+            out.writeLong(d.cell());
+            writeString(out, d.displayId());
+            out.writeBoolean(d.update());
+            out.writeInt(d.bundle().size());
+            for (String[] entry : d.bundle()) {
+                writeString(out, entry[0]);
+                writeString(out, entry[1]);
+            }
+        } else if (event instanceof ClearOutput c) {
+            out.writeByte(CLEAR);
+            out.writeLong(c.cell());
+            out.writeBoolean(c.waitForNext());
+        } else if (event instanceof Page p) {
+            out.writeByte(PAGE);
+            out.writeLong(p.cell());
+            writeString(out, p.text());
+        } else if (event instanceof InputRequest r) {
+            out.writeByte(INPUT);
+            out.writeLong(r.cell());
+            writeString(out, r.prompt());
+        } else if (event instanceof Exiting e) {
+            out.writeByte(EXITING);
+            out.writeLong(e.cell());
+            writeString(out, e.thread());
+        }
+    }
+
+    static Event read(DataInput in) throws IOException {
+        int type = in.readUnsignedByte();
+        long cell = in.readLong();
+        switch (type) {
+            case STREAM: {
+                int stream = in.readUnsignedByte();
+                byte[] bytes = new byte[in.readInt()];
+                in.readFully(bytes);
+                return new Stream(cell, stream, bytes);
+            }
+            case SYNC:
+                return new Sync(cell, in.readLong());
+            case DISPLAY: {
+                String id = readString(in);
+                boolean update = in.readBoolean();
+                int n = in.readInt();
+                List<String[]> bundle = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    bundle.add(new String[] {readString(in), readString(in)});
+                }
+                return new Display(cell, id, update, bundle);
+            }
+            case CLEAR:
+                return new ClearOutput(cell, in.readBoolean());
+            case PAGE:
+                return new Page(cell, readString(in));
+            case INPUT:
+                return new InputRequest(cell, readString(in));
+            case EXITING:
+                return new Exiting(cell, readString(in));
+            default:
+                throw new IOException("unknown event type " + type);
+        }
+    }
+
+    /** The kernel's answer to an input request: a line, or (with {@code ok} false) why there is none. */
+    public static void writeInputReply(DataOutput out, boolean ok, String text) throws IOException {
+        out.writeBoolean(ok);
+        writeString(out, text);
+    }
+
+    public static String[] readInputReply(DataInput in) throws IOException {
+        boolean ok = in.readBoolean();
+        return new String[] {ok ? "ok" : "error", readString(in)};
+    }
+
+    /** Strings may be longer than writeUTF's 64 KiB, so they go as length-prefixed UTF-8. */
+    private static void writeString(DataOutput out, String s) throws IOException {
+        byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static String readString(DataInput in) throws IOException {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

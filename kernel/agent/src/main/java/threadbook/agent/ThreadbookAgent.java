@@ -1,0 +1,139 @@
+package threadbook.agent;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import jdk.jshell.execution.RemoteExecutionControl;
+import jdk.jshell.execution.Util;
+
+/**
+ * The remote end of JShell, inside the user's JVM: runs the cells and sends their output, by cell, to
+ * the kernel.
+ *
+ * <p>Started by the kernel as {@code java -cp threadbook-agent.jar threadbook.agent.ThreadbookAgent PORT}
+ * with the event channel's port and token as system properties. Both sockets use TCP_NODELAY: without it
+ * Nagle's algorithm and delayed ACKs add ~170 ms to every cell.
+ */
+public final class ThreadbookAgent extends RemoteExecutionControl {
+    private static OutputRouter router;
+    private static EventChannel events;
+
+    public static void main(String[] args) throws Exception {
+        int controlPort = Integer.parseInt(args[0]);
+        int eventPort = Integer.getInteger("threadbook.events.port");
+        String token = System.getProperty("threadbook.events.token", "");
+
+        Socket eventSocket = new Socket(InetAddress.getLoopbackAddress(), eventPort);
+        eventSocket.setTcpNoDelay(true);
+        OutputStream eventOut = eventSocket.getOutputStream();
+        eventOut.write((token + "\n").getBytes(StandardCharsets.UTF_8));
+        events = new EventChannel(eventOut);
+        router = new OutputRouter(events,
+                Long.getLong("threadbook.output.interval", 20),
+                Long.getLong("threadbook.output.cap", 8L << 20));
+        router.start();
+        System.setOut(router.printStream(Event.Stream.STDOUT));
+        System.setErr(router.printStream(Event.Stream.STDERR));
+        System.setIn(new UserInput(router, events, eventSocket.getInputStream()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            router.flush(true);
+            events.send(new Event.Exiting(CellThreads.current(), Thread.currentThread().getName()));
+        }, "threadbook-exit-notice"));
+        watchKernel();
+
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), controlPort);
+        socket.setTcpNoDelay(true);
+        // JShell's own out, err and in channels stay unused: System.out, System.err and System.in go
+        // through the event channel, where each piece knows its cell.
+        Map<String, Consumer<OutputStream>> outputs = new HashMap<>();
+        outputs.put("out", unused -> {});
+        outputs.put("err", unused -> {});
+        Map<String, Consumer<InputStream>> inputs = new HashMap<>();
+        try {
+            Util.forwardExecutionControlAndIO(new ThreadbookAgent(), socket.getInputStream(),
+                    socket.getOutputStream(), outputs, inputs);
+        } finally {
+            endEverything();
+        }
+    }
+
+    // invoke and varValue are overridden so that the kernel's stop() finds this class's frames.
+    @Override
+    protected String invoke(Method doitMethod) throws Exception {
+        return super.invoke(doitMethod);
+    }
+
+    @Override
+    public String varValue(String className, String varName)
+            throws RunException, EngineTerminationException, InternalException {
+        return super.varValue(className, varName);
+    }
+
+    @Override
+    public Object extensionCommand(String command, Object arg)
+            throws RunException, EngineTerminationException, InternalException {
+        switch (command) {
+            case "begin":
+                CellThreads.enter((Long) arg);
+                return null;
+            case "end":
+                CellThreads.leave((Long) arg);
+                sync((Long) arg, (Long) arg);
+                return null;
+            case "sync":
+                sync(CellThreads.current(), (Long) arg);
+                return null;
+            case "threads":
+                return UserThreads.describe();
+            case "stop-threads":
+                return UserThreads.stopAll();
+            default:
+                return super.extensionCommand(command, arg);
+        }
+    }
+
+    /** Sends everything printed so far, then a marker the kernel waits for. */
+    static void sync(long cell, long token) {
+        router.flush(true);
+        events.send(new Event.Sync(cell, token));
+    }
+
+    /** Sends an event from user code (displays, pages) in order with the output before it. */
+    public static void send(Event event) {
+        router.flush(true);
+        events.send(event);
+    }
+
+    /** If the kernel dies (even by SIGKILL), this JVM and every process it started go too. */
+    private static void watchKernel() {
+        ProcessHandle kernel = ProcessHandle.current().parent().orElse(null);
+        Thread watcher = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                // Re-parented means the kernel exited, even if it is not reaped yet (a zombie is "alive").
+                boolean orphaned = ProcessHandle.current().parent().map(p -> kernel == null || p.pid() != kernel.pid())
+                        .orElse(true);
+                if (kernel == null || !kernel.isAlive() || orphaned || events.isBroken()) {
+                    endEverything();
+                }
+            }
+        }, "threadbook-kernel-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private static void endEverything() {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        Runtime.getRuntime().halt(0);
+    }
+}

@@ -1,0 +1,88 @@
+package threadbook.agent;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * System.in of user code. When a cell reads and nothing is buffered, it sends an input request on the
+ * event channel (after the cell's output, so the prompt stands above the input box) and waits for the
+ * line the kernel sends back on the same socket.
+ *
+ * <p>The wait is on a queue, not on the socket, so that an interrupt can reach a thread waiting here.
+ */
+final class UserInput extends InputStream {
+    private final OutputRouter router;
+    private final EventChannel events;
+    private final BlockingQueue<String[]> replies = new LinkedBlockingQueue<>();
+    private byte[] buffer = new byte[0];
+    private int position;
+
+    UserInput(OutputRouter router, EventChannel events, InputStream fromKernel) {
+        this.router = router;
+        this.events = events;
+        Thread reader = new Thread(() -> {
+            DataInputStream in = new DataInputStream(fromKernel);
+            try {
+                while (true) {
+                    replies.add(Event.readInputReply(in));
+                }
+            } catch (IOException closed) {
+                replies.add(new String[] {"error", "the kernel has gone away"});
+            }
+        }, "threadbook-input-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    @Override
+    public synchronized int read() throws IOException {
+        if (!fill()) {
+            return -1;
+        }
+        return buffer[position++] & 0xFF;
+    }
+
+    @Override
+    public synchronized int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        if (!fill()) {
+            return -1;
+        }
+        int n = Math.min(len, buffer.length - position);
+        System.arraycopy(buffer, position, b, off, n);
+        position += n;
+        return n;
+    }
+
+    @Override
+    public synchronized int available() {
+        return buffer.length - position;
+    }
+
+    private boolean fill() throws IOException {
+        if (position < buffer.length) {
+            return true;
+        }
+        replies.clear();
+        events.send(new Event.InputRequest(CellThreads.current(), router.takePrompt()));
+        String[] reply;
+        try {
+            reply = replies.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for input");
+        }
+        if (!reply[0].equals("ok")) {
+            throw new IOException(reply[1]);
+        }
+        buffer = (reply[1] + "\n").getBytes(StandardCharsets.UTF_8);
+        position = 0;
+        return true;
+    }
+}

@@ -1,0 +1,103 @@
+package threadbook.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import threadbook.agent.CellThreads;
+import threadbook.agent.Event;
+import threadbook.agent.ThreadbookAgent;
+
+/**
+ * What a cell can show besides printed text. Every cell imports these statically, so a cell can say
+ * {@code display(x)}, {@code html("<b>hi</b>")} or {@code clearOutput()}. Output goes to the cell the
+ * calling thread belongs to, like printed lines do.
+ */
+public final class Notebook {
+    private Notebook() {}
+
+    /** Shows a value in the cell, as text. */
+    public static void display(Object value) {
+        show(bundle("text/plain", String.valueOf(value)));
+    }
+
+    /** Shows data of one MIME type (e.g. "text/html", "image/svg+xml"), with a plain-text fallback. */
+    public static void display(String mimeType, String data) {
+        show(bundle(mimeType, data));
+    }
+
+    /** Shows a value and returns a handle that replaces it in place later: {@code h.update(newValue)}. */
+    public static DisplayHandle displayHandle(Object value) {
+        return show(bundle("text/plain", String.valueOf(value)));
+    }
+
+    public static void html(String html) {
+        display("text/html", html);
+    }
+
+    public static void markdown(String markdown) {
+        display("text/markdown", markdown);
+    }
+
+    public static void svg(String svg) {
+        display("image/svg+xml", svg);
+    }
+
+    /** Clears the cell's output now. */
+    public static void clearOutput() {
+        clearOutput(false);
+    }
+
+    /** Clears the cell's output; with {@code wait}, only when the next output arrives (no flicker). */
+    public static void clearOutput(boolean wait) {
+        ThreadbookAgent.send(new Event.ClearOutput(CellThreads.current(), wait));
+    }
+
+    /** Shows text in the frontend's pager (JupyterLab shows it below the cell). */
+    public static void page(Object text) {
+        ThreadbookAgent.send(new Event.Page(CellThreads.current(), String.valueOf(text)));
+    }
+
+    private static DisplayHandle show(List<String[]> bundle) {
+        DisplayHandle handle = new DisplayHandle(UUID.randomUUID().toString());
+        ThreadbookAgent.send(new Event.Display(CellThreads.current(), handle.id(), false, bundle));
+        return handle;
+    }
+
+    /** A MIME bundle with one type, plus the plain-text fallback every frontend can show. */
+    static List<String[]> bundle(String mimeType, String data) {
+        Objects.requireNonNull(mimeType, "mimeType");
+        List<String[]> bundle = new ArrayList<>();
+        bundle.add(new String[] {mimeType, String.valueOf(data)});
+        if (!mimeType.equals("text/plain")) {
+            bundle.add(new String[] {"text/plain", "<" + mimeType + ">"});
+        }
+        return bundle;
+    }
+
+    /** A display that can be replaced in place (JupyterLab updates it where it stands). */
+    public static final class DisplayHandle {
+        private final String id;
+
+        DisplayHandle(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public void update(Object value) {
+            update("text/plain", String.valueOf(value));
+        }
+
+        public void update(String mimeType, String data) {
+            ThreadbookAgent.send(new Event.Display(CellThreads.current(), id, true, bundle(mimeType, data)));
+        }
+
+        @Override
+        public String toString() {
+            return "DisplayHandle[" + id + "]";
+        }
+    }
+}

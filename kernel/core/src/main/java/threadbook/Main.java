@@ -1,0 +1,131 @@
+package threadbook;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import threadbook.agent.ThreadbookAgent;
+import threadbook.jshell.JShellSession;
+import threadbook.kernel.Kernel;
+import threadbook.protocol.ConnectionInfo;
+
+/** {@code java -cp lib/* threadbook.Main -f CONNECTION_FILE}: what kernel.json starts. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        configureLogging();
+        Path connectionFile = connectionFile(args);
+        if (connectionFile == null) {
+            System.err.println("usage: threadbook -f CONNECTION_FILE\n"
+                    + "Jupyter starts the kernel with this argument; see README.md to install the kernel.");
+            System.exit(2);
+        }
+        ConnectionInfo info;
+        try {
+            info = ConnectionInfo.read(connectionFile);
+        } catch (IOException e) {
+            System.err.println("threadbook: cannot read the connection file: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path agent = agentClasspath();
+        List<String> agentOptions = splitOptions(System.getenv("THREADBOOK_AGENT_OPTS"));
+        List<String> compilerOptions = splitOptions(System.getenv("THREADBOOK_COMPILER_OPTS"));
+        Kernel kernel = new Kernel(info, (stdin, events) -> JShellSession.start(
+                new JShellSession.Options(agent, agentOptions, compilerOptions, stdin, events)));
+        Runtime.getRuntime().addShutdownHook(new Thread(kernel::stop, "threadbook-shutdown"));
+        watchParent(kernel);
+        kernel.run();
+        kernel.close();
+        System.exit(0);
+    }
+
+    /**
+     * Jupyter clients name their process in JPY_PARENT_PID; like ipykernel, the kernel ends when that
+     * process is gone (a client that exits without a shutdown request leaves no orphan kernel behind).
+     */
+    private static void watchParent(Kernel kernel) {
+        String pid = System.getenv("JPY_PARENT_PID");
+        if (pid == null || !pid.matches("\\d+") || Long.parseLong(pid) <= 1) {
+            return;
+        }
+        long parentPid = Long.parseLong(pid);
+        ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
+        // A parent that exited but was not reaped yet is a zombie, and "alive" to ProcessHandle; being
+        // re-parented (as ipykernel checks) tells that it is gone.
+        boolean direct = ProcessHandle.current().parent().map(p -> p.pid() == parentPid).orElse(false);
+        Thread watcher = new Thread(() -> {
+            while (parent != null && parent.isAlive()
+                    && (!direct || ProcessHandle.current().parent().map(p -> p.pid() == parentPid).orElse(false))) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            Logger.getLogger(Main.class.getName()).info("the Jupyter client (pid " + pid + ") is gone; exiting");
+            kernel.stop();
+        }, "threadbook-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private static Path connectionFile(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if ((args[i].equals("-f") || args[i].equals("--connection-file")) && i + 1 < args.length) {
+                return Path.of(args[i + 1]);
+            }
+            if (!args[i].startsWith("-")) {
+                return Path.of(args[i]);
+            }
+        }
+        return null;
+    }
+
+    /** The agent's class path: its jar (or classes folder) alone, so user code sees nothing of ours. */
+    private static Path agentClasspath() throws URISyntaxException {
+        String override = System.getProperty("threadbook.agent.classpath");
+        if (override != null) {
+            return Path.of(override);
+        }
+        return Path.of(ThreadbookAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    private static List<String> splitOptions(String value) {
+        return value == null || value.isBlank() ? List.of() : new ArrayList<>(Arrays.asList(value.trim().split("\\s+")));
+    }
+
+    /** One line per record on stderr, which Jupyter shows in its server log. */
+    private static void configureLogging() {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "[threadbook %4$s] %5$s%6$s%n");
+        Logger root = Logger.getLogger("");
+        for (var h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        ConsoleHandler handler = new ConsoleHandler();
+        handler.setFormatter(new SimpleFormatter() {
+            @Override
+            public String format(LogRecord record) {
+                return super.format(record);
+            }
+        });
+        String level = System.getenv().getOrDefault("THREADBOOK_LOG", "INFO");
+        Level l;
+        try {
+            l = Level.parse(level.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            l = Level.INFO;
+        }
+        handler.setLevel(l);
+        root.setLevel(l);
+        root.addHandler(handler);
+    }
+}

@@ -1,0 +1,254 @@
+package threadbook.jshell;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import jdk.jshell.DeclarationSnippet;
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShell;
+import jdk.jshell.JShellException;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
+import jdk.jshell.SourceCodeAnalysis.Completeness;
+import jdk.jshell.UnresolvedReferenceException;
+
+/**
+ * Runs the text of a cell through JShell: one snippet at a time ({@code JShell.eval} takes only the
+ * first snippet of its input), in order, stopping at the first error, and turns what JShell says into
+ * what a student reads: the line of the cell, a marker under the error, a stack trace of their code.
+ */
+final class CellEvaluator {
+    private static final String RED = "\u001b[0;31m";
+    private static final String BOLD_RED = "\u001b[1;31m";
+    private static final String GREEN = "\u001b[0;32m";
+    private static final String RESET = "\u001b[0m";
+
+    /** Where a snippet came from, so that stack traces can point at cells and lines. */
+    private record Origin(String cellLabel, int firstLine) {}
+
+    private final JShell jshell;
+    private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+
+    CellEvaluator(JShell jshell) {
+        this.jshell = jshell;
+    }
+
+    CellResult evaluate(String cellLabel, String code, BooleanSupplier stopRequested) {
+        String remaining = code;
+        int consumed = 0;
+        String value = null;
+        List<String> notes = new ArrayList<>();
+        while (!remaining.isBlank()) {
+            CompletionInfo info = jshell.sourceCodeAnalysis().analyzeCompletion(remaining);
+            Completeness completeness = info.completeness();
+            if (completeness == Completeness.EMPTY) {
+                break;
+            }
+            String source;
+            String rest;
+            if (completeness.isComplete()) {
+                source = info.source();
+                rest = info.remaining();
+            } else {
+                // Unfinished or not Java: let the compiler say what is wrong with it.
+                source = remaining;
+                rest = "";
+            }
+            // Where the snippet's first character stands in the cell, to point errors at cell lines.
+            int start = consumed + startOf(source, remaining);
+            consumed += remaining.length() - rest.length();
+            remaining = rest;
+            boolean last = rest.isBlank();
+            int firstLine = lineOf(code, start);
+
+            List<SnippetEvent> events = jshell.eval(source);
+            value = null;
+            for (SnippetEvent event : events) {
+                if (event.causeSnippet() != null) {
+                    continue; // a dependent snippet updated because of this one
+                }
+                Snippet snippet = event.snippet();
+                origins.put(snippet.id(), new Origin(cellLabel, firstLine));
+                if (event.status() == Snippet.Status.REJECTED) {
+                    return compileError(snippet, source, code, start, cellLabel);
+                }
+                if (event.exception() != null) {
+                    if (stopRequested.getAsBoolean()) {
+                        return CellResult.interrupted(interruptedMessage());
+                    }
+                    return runtimeError(event.exception());
+                }
+                if (stopRequested.getAsBoolean()) {
+                    // JShell reports a stopped snippet as valid, with no value and no exception.
+                    return CellResult.interrupted(interruptedMessage());
+                }
+                if (event.status() == Snippet.Status.RECOVERABLE_DEFINED
+                        || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+                    notes.add(unresolvedNote((DeclarationSnippet) snippet));
+                }
+                if (last && shows(snippet) && !code.substring(start).strip().endsWith(";")) {
+                    value = event.value();
+                }
+            }
+        }
+        CellResult ok = CellResult.ok(value);
+        return notes.isEmpty() ? ok : new CellResult(ok.status(), value, null, String.join("\n", notes), List.of());
+    }
+
+    /**
+     * Like IPython, a cell shows the value of its last expression only when it does not end with a
+     * semicolon: {@code list.size()} shows the size, {@code list.add(x);} shows nothing.
+     */
+    private static boolean shows(Snippet snippet) {
+        return snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND
+                || snippet.subKind() == Snippet.SubKind.VAR_VALUE_SUBKIND
+                || snippet.subKind() == Snippet.SubKind.OTHER_EXPRESSION_SUBKIND;
+    }
+
+    private static String interruptedMessage() {
+        return "The cell was interrupted.";
+    }
+
+    private String unresolvedNote(DeclarationSnippet snippet) {
+        String missing = jshell.unresolvedDependencies(snippet).collect(Collectors.joining(", "));
+        return "note: " + describe(snippet) + " is defined, but it cannot be used until "
+                + (missing.isEmpty() ? "its errors are fixed" : missing + " is declared") + ".";
+    }
+
+    private static String describe(DeclarationSnippet snippet) {
+        switch (snippet.kind()) {
+            case METHOD:
+                return "method " + snippet.name() + "()";
+            case TYPE_DECL:
+                return "type " + snippet.name();
+            case VAR:
+                return "variable " + snippet.name();
+            default:
+                return snippet.name();
+        }
+    }
+
+    private CellResult compileError(Snippet snippet, String source, String code, int start, String cellLabel) {
+        List<Diag> diags = jshell.diagnostics(snippet).filter(Diag::isError).collect(Collectors.toList());
+        if (diags.isEmpty()) {
+            String text = "this code was rejected by the compiler";
+            return CellResult.error("CompileError", text, List.of(BOLD_RED + "CompileError" + RESET + ": " + text));
+        }
+        List<String> lines = new ArrayList<>();
+        String summary = null;
+        String[] codeLines = code.split("\n", -1);
+        for (Diag diag : diags) {
+            String[] message = diag.getMessage(Locale.ROOT).split("\n");
+            if (summary == null) {
+                summary = message[0];
+            }
+            long position = diag.getPosition() >= 0 ? diag.getPosition() : diag.getStartPosition();
+            int offset = (int) Math.min(Math.max(0, start + position), code.length());
+            int line = lineOf(code, offset);
+            int column = offset - (code.lastIndexOf('\n', offset - 1) + 1);
+            lines.add(BOLD_RED + "error" + RESET + ": " + message[0]);
+            for (int i = 1; i < message.length; i++) {
+                lines.add("  " + message[i].strip());
+            }
+            String text = codeLines[Math.min(line, codeLines.length) - 1];
+            lines.add(GREEN + "cell " + cellLabel + ", line " + line + RESET + ":");
+            lines.add("    " + text);
+            lines.add("    " + " ".repeat(Math.min(column, text.length())) + RED + "^" + RESET);
+        }
+        return CellResult.error("CompileError", summary, lines);
+    }
+
+    private CellResult runtimeError(JShellException exception) {
+        if (exception instanceof UnresolvedReferenceException unresolved) {
+            DeclarationSnippet snippet = unresolved.getSnippet();
+            String missing = jshell.unresolvedDependencies(snippet).collect(Collectors.joining(", "));
+            String text = describe(snippet) + " cannot be used until " + (missing.isEmpty() ? "its errors are fixed"
+                    : missing + " is declared");
+            return CellResult.error("UnresolvedReference", text, List.of(BOLD_RED + "UnresolvedReference" + RESET
+                    + ": " + text));
+        }
+        EvalException eval = (EvalException) exception;
+        String ename = eval.getExceptionClassName();
+        String evalue = eval.getMessage() == null ? "" : eval.getMessage();
+        List<String> lines = new ArrayList<>();
+        Throwable current = eval;
+        boolean first = true;
+        while (current != null) {
+            String name = current instanceof EvalException e ? e.getExceptionClassName() : current.getClass().getName();
+            String message = current.getMessage();
+            lines.add((first ? "" : "Caused by: ") + BOLD_RED + name + RESET
+                    + (message == null ? "" : ": " + message));
+            for (StackTraceElement frame : userFrames(current.getStackTrace())) {
+                lines.add("    at " + describe(frame));
+            }
+            first = false;
+            current = current.getCause();
+        }
+        return CellResult.error(ename, evalue, lines);
+    }
+
+    /** The frames from the top down to the cell's own code; below that is JShell's machinery. */
+    private static List<StackTraceElement> userFrames(StackTraceElement[] trace) {
+        List<StackTraceElement> frames = new ArrayList<>();
+        for (StackTraceElement frame : trace) {
+            String cls = frame.getClassName();
+            if (cls.startsWith("jdk.internal.reflect.") || cls.startsWith("java.lang.reflect.")
+                    || cls.startsWith("jdk.jshell.") || cls.startsWith("threadbook.agent.")) {
+                break;
+            }
+            frames.add(frame);
+        }
+        return frames.isEmpty() ? List.of(trace) : frames;
+    }
+
+    private String describe(StackTraceElement frame) {
+        String file = frame.getFileName();
+        if (file != null && file.startsWith("#")) {
+            Origin origin = origins.get(file.substring(1));
+            String where = origin == null ? "an earlier cell"
+                    : "cell " + origin.cellLabel() + ", line " + (origin.firstLine() + Math.max(frame.getLineNumber(), 1) - 1);
+            String method = frame.getMethodName();
+            return method.isEmpty() || "do_it$".equals(method) ? where : method + "(" + where + ")";
+        }
+        return frame.toString();
+    }
+
+    /** The offset in {@code remaining} of the snippet's first character (source is trimmed by JShell). */
+    private static int startOf(String source, String remaining) {
+        String head = source.lines().findFirst().orElse("").strip();
+        if (head.endsWith(";")) {
+            head = head.substring(0, head.length() - 1);
+        }
+        int at = head.isEmpty() ? -1 : remaining.indexOf(head);
+        return at >= 0 ? Math.max(0, at - indexOfNonBlank(source)) : indexOfNonBlank(remaining);
+    }
+
+    private static int indexOfNonBlank(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isWhitespace(s.charAt(i))) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    static int lineOf(String code, int offset) {
+        return count(code, '\n', Math.min(offset, code.length())) + 1;
+    }
+
+    private static int count(String s, char c, int end) {
+        int n = 0;
+        for (int i = 0; i < end && i < s.length(); i++) {
+            if (s.charAt(i) == c) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

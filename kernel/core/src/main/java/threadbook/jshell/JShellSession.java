@@ -1,0 +1,279 @@
+package threadbook.jshell;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import jdk.jshell.JShell;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.spi.ExecutionControl;
+import threadbook.agent.Event;
+
+/**
+ * One JShell, with its agent JVM: runs cells, completes, documents. Used by one thread at a time, except
+ * {@link #interrupt}, which is meant to be called from another.
+ */
+public final class JShellSession implements AutoCloseable {
+
+    /**
+     * How to start a session. {@code events} receives everything the agent sends, in order;
+     * {@code input} answers user code that reads System.in.
+     */
+    public record Options(Path agentClasspath, List<String> agentVmOptions, List<String> compilerOptions,
+                          InputProvider input, Consumer<Event> events) {}
+
+    /** Where a line of input for user code comes from (the frontend, through the stdin channel). */
+    public interface InputProvider {
+        /** A line typed by the user, without its line break; IOException says why there is none. */
+        String readLine(long cell, String prompt) throws IOException;
+    }
+
+    /** Imports every session starts with: the jshell tool's defaults, and what concurrency lessons use. */
+    static final List<String> STARTUP_IMPORTS = List.of(
+            "java.io.*", "java.math.*", "java.net.*", "java.net.http.*", "java.nio.file.*", "java.time.*",
+            "java.util.*", "java.util.concurrent.*", "java.util.concurrent.atomic.*",
+            "java.util.concurrent.locks.*", "java.util.function.*", "java.util.regex.*", "java.util.stream.*");
+
+    private static final long SYNC_TIMEOUT_MILLIS = 3_000;
+
+    private final JShell jshell;
+    private final AgentExecutionControlProvider provider;
+    private final AgentEvents events;
+    private final CellEvaluator evaluator;
+    private final Map<Long, CountDownLatch> syncs = new ConcurrentHashMap<>();
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final AtomicBoolean killedByKernel = new AtomicBoolean();
+    private volatile boolean exitHookRan;
+    private volatile boolean closed;
+    private volatile CountDownLatch running = new CountDownLatch(0);
+
+    private JShellSession(Options options) throws IOException {
+        Consumer<Event> sink = options.events();
+        this.events = new AgentEvents(event -> {
+            if (event instanceof Event.Exiting) {
+                exitHookRan = true;
+            }
+            if (event instanceof Event.InputRequest request) {
+                answerInput(options.input(), request);
+                return;
+            }
+            sink.accept(event);
+            if (event instanceof Event.Sync sync) {
+                syncs.computeIfAbsent(sync.token(), t -> new CountDownLatch(1)).countDown();
+            }
+        });
+        List<String> vm = new ArrayList<>();
+        vm.add("-cp");
+        vm.add(options.agentClasspath().toString());
+        vm.add("-Dthreadbook.events.port=" + events.port());
+        vm.add("-Dthreadbook.events.token=" + events.token());
+        vm.add("-Dfile.encoding=UTF-8");
+        vm.add("-Dstdout.encoding=UTF-8");
+        vm.add("-Dstderr.encoding=UTF-8");
+        vm.addAll(options.agentVmOptions());
+        this.provider = new AgentExecutionControlProvider(vm);
+        PrintStream log = new PrintStream(OutputStream.nullOutputStream());
+        this.jshell = JShell.builder()
+                .executionEngine(provider, Map.of())
+                .in(InputStream.nullInputStream())
+                .out(log)
+                .err(log)
+                .compilerOptions(options.compilerOptions().toArray(new String[0]))
+                .build();
+        jshell.onShutdown(j -> closed = true);
+        this.evaluator = new CellEvaluator(jshell);
+    }
+
+    /** Starts the agent JVM and JShell (about half a second) and runs the startup imports. */
+    public static JShellSession start(Options options) throws IOException {
+        JShellSession session = new JShellSession(options);
+        for (String imported : STARTUP_IMPORTS) {
+            session.jshell.eval("import " + imported + ";");
+        }
+        session.jshell.eval("import static threadbook.api.Notebook.*;");
+        return session;
+    }
+
+    public boolean isAlive() {
+        return !closed;
+    }
+
+    /** Runs a cell: all of its snippets, in order, stopping at the first error. */
+    public CellResult run(long cell, String cellLabel, String code) {
+        if (closed) {
+            return CellResult.sessionLost(deathMessage());
+        }
+        stopRequested.set(false);
+        running = new CountDownLatch(1);
+        try {
+            control().extensionCommand("begin", cell);
+            CellResult result = evaluator.evaluate(cellLabel, code, stopRequested::get);
+            if (!closed) {
+                endCell(cell);
+            }
+            if (closed) {
+                return CellResult.sessionLost(deathMessage());
+            }
+            return result;
+        } catch (ExecutionControl.ExecutionControlException | IllegalStateException e) {
+            if (closed || killedByKernel.get()) {
+                return CellResult.sessionLost(deathMessage());
+            }
+            return CellResult.error("InternalError", "the kernel could not run the cell: " + e,
+                    List.of("The kernel could not run the cell: " + e));
+        } finally {
+            running.countDown();
+        }
+    }
+
+    /** Asks the agent for everything printed so far and waits until it has been handed to the sink. */
+    private void endCell(long cell) throws ExecutionControl.ExecutionControlException {
+        CountDownLatch latch = syncs.computeIfAbsent(cell, t -> new CountDownLatch(1));
+        control().extensionCommand("end", cell);
+        try {
+            latch.await(SYNC_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            syncs.remove(cell);
+        }
+    }
+
+    /**
+     * Stops the running cell. If it has not ended after {@code graceMillis} (a loop that catches
+     * Throwable, a thread blocked entering a monitor or in native code), ends the agent JVM: the cell
+     * then returns {@link CellResult.Status#SESSION_LOST}. Returns true if the cell stopped by itself.
+     */
+    public boolean interrupt(long graceMillis) {
+        stopRequested.set(true);
+        CountDownLatch cellRunning = running;
+        try {
+            AgentExecutionControl control = provider.control();
+            if (control != null) {
+                Thread stopper = new Thread(() -> {
+                    try {
+                        control.stop();
+                    } catch (ExecutionControl.ExecutionControlException | RuntimeException ignored) {
+                        // the cell may have ended already; escalation below covers the rest
+                    }
+                }, "threadbook-stop");
+                stopper.setDaemon(true);
+                stopper.start();
+            }
+            if (cellRunning.await(graceMillis, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        kill();
+        return false;
+    }
+
+    /** Ends the agent JVM now (and every process it started); the session is then closed. */
+    public void kill() {
+        killedByKernel.set(true);
+        AgentExecutionControl control = provider.control();
+        if (control != null) {
+            control.kill();
+        }
+        closed = true;
+    }
+
+    /** Lines describing the live threads user code started, from the agent. */
+    public List<String> userThreads() {
+        try {
+            Object answer = control().extensionCommand("threads", null);
+            return answer instanceof String[] lines ? List.of(lines) : List.of();
+        } catch (ExecutionControl.ExecutionControlException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** Completion, documentation and completeness checks against this session's definitions. */
+    public CodeAssist assist() {
+        return new CodeAssist(jshell.sourceCodeAnalysis());
+    }
+
+    private ExecutionControl control() throws ExecutionControl.EngineTerminationException {
+        AgentExecutionControl control = provider.control();
+        if (control == null || closed) {
+            throw new ExecutionControl.EngineTerminationException("the Java process has ended");
+        }
+        return control;
+    }
+
+    private String deathMessage() {
+        String cause;
+        AgentExecutionControl control = provider.control();
+        Integer code = null;
+        if (control != null) {
+            try {
+                if (control.process().waitFor(2, TimeUnit.SECONDS)) {
+                    code = control.process().exitValue();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (killedByKernel.get() && stopRequested.get()) {
+            cause = "The cell did not stop when interrupted (it may catch Throwable, wait for a lock, or block"
+                    + " in native code), so the kernel ended the Java process and started a new one.";
+        } else if (killedByKernel.get()) {
+            cause = "The kernel ended the Java process.";
+        } else if (exitHookRan) {
+            cause = "Your code called System.exit(" + (code == null ? "?" : code) + "), which ends the Java process.";
+        } else if (code != null && code > 128) {
+            cause = "The Java process was killed by signal " + (code - 128)
+                    + (code == 137 ? " (SIGKILL: perhaps the machine ran out of memory)" : "") + ".";
+        } else if (code != null) {
+            cause = "The Java process ended with exit code " + code
+                    + " without running its shutdown hooks (Runtime.halt, or a crash).";
+        } else {
+            cause = "The Java process ended.";
+        }
+        return cause + " Its variables, methods and classes are gone; the next cell runs in a fresh Java session.";
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            jshell.close();
+        } catch (RuntimeException ignored) {
+            // already closing
+        }
+        AgentExecutionControl control = provider.control();
+        if (control != null) {
+            control.kill();
+        }
+        events.close();
+    }
+
+    /** Asks for the line on a thread of its own: the event channel keeps flowing while the user types. */
+    private void answerInput(InputProvider input, Event.InputRequest request) {
+        Thread t = new Thread(() -> {
+            try {
+                events.replyToInput(true, input.readLine(request.cell(), request.prompt()));
+            } catch (IOException e) {
+                events.replyToInput(false, e.getMessage());
+            }
+        }, "threadbook-input");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,100 @@
+package threadbook.kernel;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import threadbook.agent.Event;
+
+/**
+ * Turns what the agent sends into iopub messages, each with the header of the request whose cell the
+ * output belongs to, also long after that cell ended: frontends route output by that header.
+ */
+final class CellOutput {
+    private static final int REMEMBERED_CELLS = 10_000;
+
+    private final IOPub iopub;
+    private final Map<Long, List<String>> pages = new ConcurrentHashMap<>();
+    private final Map<Long, com.google.gson.JsonObject> parents = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, JsonObject> eldest) {
+            return size() > REMEMBERED_CELLS;
+        }
+    };
+    private volatile long latestCell = Event.NO_CELL;
+
+    CellOutput(IOPub iopub) {
+        this.iopub = iopub;
+    }
+
+    /** From now on, output of {@code cell} goes under the request with this header. */
+    synchronized void register(long cell, JsonObject parentHeader) {
+        parents.put(cell, parentHeader);
+        latestCell = cell;
+    }
+
+    private synchronized JsonObject parentOf(long cell) {
+        JsonObject parent = parents.get(cell);
+        if (parent == null) {
+            parent = parents.get(latestCell);
+        }
+        return parent == null ? new JsonObject() : parent;
+    }
+
+    /** Text for the pager that the cell asked for; taken once, for the cell's reply. */
+    List<String> takePages(long cell) {
+        List<String> taken = pages.remove(cell);
+        return taken == null ? List.of() : taken;
+    }
+
+    void accept(Event event) {
+        if (event instanceof Event.Stream s) {
+            stream(s.cell(), s.streamName(), new String(s.bytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } else if (event instanceof Event.Display d) {
+            JsonObject content = new JsonObject();
+            JsonObject data = new JsonObject();
+            for (String[] entry : d.bundle()) {
+                data.addProperty(entry[0], entry[1]);
+            }
+            content.add("data", data);
+            content.add("metadata", new JsonObject());
+            JsonObject transientPart = new JsonObject();
+            if (!d.displayId().isEmpty()) {
+                transientPart.addProperty("display_id", d.displayId());
+            }
+            content.add("transient", transientPart);
+            iopub.publish(d.update() ? "update_display_data" : "display_data", parentOf(d.cell()), content);
+        } else if (event instanceof Event.ClearOutput c) {
+            JsonObject content = new JsonObject();
+            content.addProperty("wait", c.waitForNext());
+            iopub.publish("clear_output", parentOf(c.cell()), content);
+        } else if (event instanceof Event.Page p) {
+            pages.computeIfAbsent(p.cell(), k -> new ArrayList<>()).add(p.text());
+        }
+    }
+
+    /** Publishes text on a cell's stdout or stderr, as if the cell had printed it. */
+    void stream(long cell, String name, String text) {
+        JsonObject content = new JsonObject();
+        content.addProperty("name", name);
+        content.addProperty("text", text);
+        iopub.publish("stream", parentOf(cell), content);
+    }
+
+    static JsonArray pagePayload(List<String> texts) {
+        JsonArray payload = new JsonArray();
+        for (String text : texts) {
+            JsonObject page = new JsonObject();
+            page.addProperty("source", "page");
+            JsonObject data = new JsonObject();
+            data.addProperty("text/plain", text);
+            page.add("data", data);
+            page.addProperty("start", 0);
+            payload.add(page);
+        }
+        return payload;
+    }
+}

@@ -1,0 +1,198 @@
+package threadbook.kernel;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+import org.zeromq.ZMQ;
+import threadbook.jshell.CellResult;
+import threadbook.jshell.JShellSession;
+import threadbook.protocol.Message;
+
+/** execute_request and history_request: runs cells in order, counts them, and reports how they ended. */
+final class Execution {
+    private static final Logger LOG = Logger.getLogger(Execution.class.getName());
+    /** How long an interrupted cell may take to stop before the Java process is restarted. */
+    private static final long INTERRUPT_GRACE_MILLIS = 1_000;
+
+    interface Replier {
+        void reply(ZMQ.Socket socket, Message request, String type, JsonObject content);
+    }
+
+    private final Sessions sessions;
+    private final CellOutput output;
+    private final StdinBridge stdin;
+    private final IOPub iopub;
+    private final Replier replier;
+    private final History history = new History();
+    private final AtomicLong cellIds = new AtomicLong();
+    private volatile int executionCount;
+    private volatile boolean cellRunning;
+
+    Execution(Sessions sessions, CellOutput output, StdinBridge stdin, IOPub iopub, Replier replier) {
+        this.sessions = sessions;
+        this.output = output;
+        this.stdin = stdin;
+        this.iopub = iopub;
+        this.replier = replier;
+    }
+
+    int count() {
+        return executionCount;
+    }
+
+    /** Runs the request's cell and replies. Returns true if the cell failed. */
+    boolean execute(ZMQ.Socket socket, Message request) {
+        String code = request.contentString("code", "");
+        boolean silent = request.contentBoolean("silent", false);
+        boolean storeHistory = !silent && request.contentBoolean("store_history", true);
+        if (storeHistory) {
+            executionCount++;
+        }
+        int count = executionCount;
+        long cell = cellIds.incrementAndGet();
+        output.register(cell, request.header());
+        if (!silent) {
+            JsonObject input = new JsonObject();
+            input.addProperty("code", code);
+            input.addProperty("execution_count", count);
+            iopub.publish("execute_input", request.header(), input);
+        }
+        if (storeHistory) {
+            history.add(count, code);
+        }
+
+        CellResult result = run(request, cell, "[" + count + "]", code);
+
+        JsonObject reply = new JsonObject();
+        reply.addProperty("execution_count", count);
+        if (result.isError()) {
+            JsonObject error = new JsonObject();
+            error.addProperty("ename", result.ename());
+            error.addProperty("evalue", result.evalue());
+            JsonArray traceback = new JsonArray();
+            result.traceback().forEach(traceback::add);
+            error.add("traceback", traceback);
+            iopub.publish("error", request.header(), error);
+            reply.addProperty("status", "error");
+            reply.addProperty("ename", result.ename());
+            reply.addProperty("evalue", result.evalue());
+            reply.add("traceback", traceback);
+        } else {
+            if (result.evalue() != null) {
+                output.stream(cell, "stderr", result.evalue() + "\n");
+            }
+            if (result.value() != null && !silent) {
+                JsonObject value = new JsonObject();
+                value.addProperty("execution_count", count);
+                JsonObject data = new JsonObject();
+                data.addProperty("text/plain", result.value());
+                value.add("data", data);
+                value.add("metadata", new JsonObject());
+                iopub.publish("execute_result", request.header(), value);
+                if (storeHistory) {
+                    history.setOutput(count, result.value());
+                }
+            }
+            reply.addProperty("status", "ok");
+            reply.add("user_expressions", userExpressions(request, cell));
+        }
+        reply.add("payload", CellOutput.pagePayload(output.takePages(cell)));
+        replier.reply(socket, request, "execute_reply", reply);
+        if (result.status() == CellResult.Status.SESSION_LOST) {
+            sessions.replaceIfDead();
+        }
+        return result.isError();
+    }
+
+    private CellResult run(Message request, long cell, String label, String code) {
+        JShellSession session;
+        try {
+            session = sessions.get();
+        } catch (Sessions.StartFailure e) {
+            return CellResult.error("JavaNotStarted", e.getMessage(), List.of(e.getMessage()));
+        }
+        stdin.begin(request, cell);
+        cellRunning = true;
+        try {
+            return session.run(cell, label, code);
+        } finally {
+            cellRunning = false;
+            stdin.end();
+        }
+    }
+
+    /** Evaluates the request's user_expressions after the cell, as the protocol asks. */
+    private JsonObject userExpressions(Message request, long cell) {
+        JsonObject results = new JsonObject();
+        if (!request.content().has("user_expressions") || !request.content().get("user_expressions").isJsonObject()) {
+            return results;
+        }
+        JsonObject expressions = request.content().getAsJsonObject("user_expressions");
+        for (String name : expressions.keySet()) {
+            String expression = expressions.get(name).getAsString();
+            CellResult r;
+            try {
+                r = sessions.get().run(cell, "[user expression]", expression);
+            } catch (Sessions.StartFailure e) {
+                r = CellResult.error("JavaNotStarted", e.getMessage(), List.of());
+            }
+            JsonObject one = new JsonObject();
+            if (r.isError()) {
+                one.addProperty("status", "error");
+                one.addProperty("ename", r.ename());
+                one.addProperty("evalue", r.evalue());
+                JsonArray tb = new JsonArray();
+                r.traceback().forEach(tb::add);
+                one.add("traceback", tb);
+            } else {
+                one.addProperty("status", "ok");
+                JsonObject data = new JsonObject();
+                data.addProperty("text/plain", r.value() == null ? "" : r.value());
+                one.add("data", data);
+                one.add("metadata", new JsonObject());
+            }
+            results.add(name, one);
+        }
+        return results;
+    }
+
+    /** Stops the running cell, from the control thread; escalates to a restart if it will not stop. */
+    void interrupt() {
+        JShellSession session = sessions.ifStarted();
+        if (session == null || !cellRunning) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            boolean stopped = session.interrupt(INTERRUPT_GRACE_MILLIS);
+            if (!stopped) {
+                LOG.warning("the cell did not stop within " + INTERRUPT_GRACE_MILLIS + " ms; restarted the Java process");
+            }
+        }, "threadbook-interrupt");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    JsonObject history(Message request) {
+        boolean withOutput = request.contentBoolean("output", false);
+        String type = request.contentString("hist_access_type", "tail");
+        JsonArray rows;
+        switch (type) {
+            case "range":
+                rows = history.range(request.contentInt("session", 0), request.contentInt("start", 0),
+                        request.contentInt("stop", 0), withOutput);
+                break;
+            case "search":
+                rows = history.search(request.contentString("pattern", "*"), request.contentInt("n", 0),
+                        request.contentBoolean("unique", false), withOutput);
+                break;
+            default:
+                rows = history.tail(request.contentInt("n", 10), withOutput);
+        }
+        JsonObject content = new JsonObject();
+        content.addProperty("status", "ok");
+        content.add("history", rows);
+        return content;
+    }
+}

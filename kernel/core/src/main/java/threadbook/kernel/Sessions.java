@@ -1,0 +1,101 @@
+package threadbook.kernel;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import threadbook.jshell.JShellSession;
+
+/**
+ * The kernel's JShell session over time: started in the background as soon as the kernel runs (so
+ * kernel_info is answered at once), started again after the Java process ended.
+ */
+final class Sessions implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Sessions.class.getName());
+
+    /** Starting a session failed; the message says why in words a user can act on. */
+    static final class StartFailure extends Exception {
+        StartFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    interface Starter {
+        JShellSession start() throws Exception;
+    }
+
+    private final Starter starter;
+    private CompletableFuture<JShellSession> current;
+    private boolean closed;
+
+    Sessions(Starter starter) {
+        this.starter = starter;
+        this.current = startInBackground();
+    }
+
+    private CompletableFuture<JShellSession> startInBackground() {
+        CompletableFuture<JShellSession> future = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
+                JShellSession session = starter.start();
+                LOG.info(() -> String.format("Java session ready in %.0f ms", (System.nanoTime() - t0) / 1e6));
+                future.complete(session);
+            } catch (Throwable e) {
+                LOG.log(Level.SEVERE, "could not start the Java session", e);
+                future.completeExceptionally(e);
+            }
+        }, "threadbook-session-start");
+        t.setDaemon(true);
+        t.start();
+        return future;
+    }
+
+    /** The session, waiting for it to start if needed; a dead one is replaced first. */
+    JShellSession get() throws StartFailure {
+        CompletableFuture<JShellSession> future;
+        synchronized (this) {
+            if (current.isDone() && !current.isCompletedExceptionally() && !current.join().isAlive()) {
+                current = startInBackground();
+            }
+            future = current;
+        }
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            synchronized (this) {
+                if (current == future) {
+                    current = startInBackground(); // try again next time
+                }
+            }
+            throw new StartFailure("The Java session could not start: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartFailure("interrupted while waiting for the Java session", e);
+        }
+    }
+
+    /** The session if it has started, without waiting; null otherwise. */
+    synchronized JShellSession ifStarted() {
+        return current.isDone() && !current.isCompletedExceptionally() ? current.join() : null;
+    }
+
+    /** Replaces a session that has died with a new one, starting now so the next cell need not wait. */
+    synchronized void replaceIfDead() {
+        JShellSession s = ifStarted();
+        if (s != null && !s.isAlive() && !closed) {
+            s.close();
+            current = startInBackground();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        current.thenAccept(JShellSession::close);
+        JShellSession s = ifStarted();
+        if (s != null) {
+            s.close();
+        }
+    }
+}

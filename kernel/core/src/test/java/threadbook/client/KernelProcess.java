@@ -1,0 +1,102 @@
+package threadbook.client;
+
+import com.google.gson.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real kernel, started as its own process from the build's class path, with a connection file of
+ * free loopback ports. Its log goes to a file that tests may read.
+ */
+public final class KernelProcess implements AutoCloseable {
+    public final Process process;
+    public final Path connectionFile;
+    public final Path log;
+    public final JsonObject connection;
+
+    private KernelProcess(Process process, Path connectionFile, Path log, JsonObject connection) {
+        this.process = process;
+        this.connectionFile = connectionFile;
+        this.log = log;
+        this.connection = connection;
+    }
+
+    public static KernelProcess start() throws IOException {
+        return start(UUID.randomUUID().toString());
+    }
+
+    public static KernelProcess start(String key) throws IOException {
+        Path dir = Files.createTempDirectory("threadbook-it");
+        JsonObject c = new JsonObject();
+        c.addProperty("transport", "tcp");
+        c.addProperty("ip", "127.0.0.1");
+        for (String name : List.of("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")) {
+            c.addProperty(name, freePort());
+        }
+        c.addProperty("key", key);
+        c.addProperty("signature_scheme", "hmac-sha256");
+        c.addProperty("kernel_name", "threadbook");
+        Path file = dir.resolve("kernel.json");
+        Files.writeString(file, c.toString(), StandardCharsets.UTF_8);
+        Path log = dir.resolve("kernel.log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("threadbook.Main");
+        command.add("-f");
+        command.add(file.toString());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        return new KernelProcess(pb.start(), file, log, c);
+    }
+
+    public KernelClient client() {
+        return new KernelClient(connection);
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Every process below the kernel (the agent JVM and what it started). */
+    public List<ProcessHandle> descendants() {
+        return process.descendants().toList();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        List<ProcessHandle> children = descendants();
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        children.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    static File tmp() {
+        return new File(System.getProperty("java.io.tmpdir"));
+    }
+}

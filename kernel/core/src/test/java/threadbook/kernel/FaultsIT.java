@@ -1,0 +1,85 @@
+package threadbook.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import threadbook.client.KernelClient;
+import threadbook.client.KernelProcess;
+import threadbook.protocol.Message;
+
+/** What kills other Java kernels must not kill this one; each test gets a kernel of its own. */
+class FaultsIT {
+
+    @Test
+    void systemExitRestartsTheJavaSessionAndSaysSo() throws Exception {
+        try (KernelProcess kernel = KernelProcess.start(); KernelClient client = kernel.client()) {
+            client.awaitReady(Duration.ofSeconds(30));
+            client.execute("int lost = 5;");
+            KernelClient.Execution exit = client.execute("System.out.println(\"bye\"); System.exit(3);");
+            assertEquals("error", exit.status());
+            String evalue = exit.error().contentString("evalue", "");
+            assertTrue(evalue.contains("System.exit(3)"), evalue);
+            assertTrue(evalue.contains("gone"), evalue);
+            assertEquals("bye\n", exit.stdout());
+            assertEquals("2", client.execute("1 + 1").result(), "the next cell runs in a fresh session");
+            assertEquals("error", client.execute("lost").status(), "the old variables are gone, as the message said");
+            assertTrue(kernel.process.isAlive());
+        }
+    }
+
+    @Test
+    void stopOnErrorAbortsTheCellsAlreadyQueued() throws Exception {
+        try (KernelProcess kernel = KernelProcess.start(); KernelClient client = kernel.client()) {
+            client.awaitReady(Duration.ofSeconds(30));
+            client.execute("1");
+            String failing = client.executeAsync("Thread.sleep(300); throw new IllegalStateException(\"first fails\");");
+            String queued = client.executeAsync("System.out.println(\"must not run\")");
+            assertEquals("error", client.reply(client.shell, failing, Duration.ofSeconds(30)).contentString("status", ""));
+            assertEquals("aborted", client.reply(client.shell, queued, Duration.ofSeconds(30)).contentString("status", ""));
+            assertEquals("ok", client.execute("System.out.println(\"runs again\")").status());
+        }
+    }
+
+    @Test
+    void shutdownEndsTheKernelAndEveryProcessItStarted() throws Exception {
+        try (KernelProcess kernel = KernelProcess.start(); KernelClient client = kernel.client()) {
+            client.awaitReady(Duration.ofSeconds(30));
+            client.execute("new ProcessBuilder(\"sleep\", \"300\").start();");
+            List<ProcessHandle> below = kernel.descendants();
+            assertTrue(below.size() >= 2, "agent JVM and sleep: " + below);
+            JsonObject content = new JsonObject();
+            content.addProperty("restart", false);
+            String id = client.send(client.control, "shutdown_request", content);
+            Message reply = client.reply(client.control, id, Duration.ofSeconds(10));
+            assertEquals("ok", reply.contentString("status", ""));
+            assertTrue(kernel.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS), "the kernel exited");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (below.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(below.stream().noneMatch(ProcessHandle::isAlive), "no process left behind: " + below);
+        }
+    }
+
+    @Test
+    void killingTheKernelLeavesNoProcessBehind() throws Exception {
+        try (KernelProcess kernel = KernelProcess.start(); KernelClient client = kernel.client()) {
+            client.awaitReady(Duration.ofSeconds(30));
+            client.execute("new ProcessBuilder(\"sleep\", \"300\").start();\n"
+                    + "new Thread(() -> { while (true) { try { Thread.sleep(100); } catch (InterruptedException e) { } } }).start();");
+            List<ProcessHandle> below = kernel.descendants();
+            assertTrue(below.size() >= 2, "agent JVM and sleep: " + below);
+            kernel.process.destroyForcibly(); // SIGKILL: no shutdown hook runs in the kernel
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (below.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(below.stream().noneMatch(ProcessHandle::isAlive), "orphans: "
+                    + below.stream().filter(ProcessHandle::isAlive).map(p -> p.pid() + " " + p.info().command().orElse("")).toList());
+        }
+    }
+}

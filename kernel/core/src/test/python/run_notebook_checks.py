@@ -1,0 +1,41 @@
+"""Executes a small notebook end to end with nbclient (the path nbconvert --execute and papermill take)
+and checks every output; then drives one cell with `jupyter run`."""
+import os
+import subprocess
+import sys
+
+import nbformat
+from nbclient import NotebookClient
+
+kernel = os.environ.get("THREADBOOK_KERNEL", "threadbook")
+
+nb = nbformat.v4.new_notebook()
+nb.cells = [
+    nbformat.v4.new_markdown_cell("# Smoke test"),
+    nbformat.v4.new_code_cell('System.out.println("Start Task 1");\nint n = 20;'),
+    nbformat.v4.new_code_cell("long fib(int k) { return k < 2 ? k : fib(k - 1) + fib(k - 2); }\nfib(n)"),
+    nbformat.v4.new_code_cell('display("text/html", "<i>rich</i>");'),
+    nbformat.v4.new_code_cell('System.err.println("to stderr");'),
+]
+client = NotebookClient(nb, kernel_name=kernel, timeout=120)
+client.execute()
+out = [c.get("outputs", []) for c in nb.cells if c.cell_type == "code"]
+assert out[0][0]["text"] == "Start Task 1\n", out[0]
+assert out[1][0]["output_type"] == "execute_result" and out[1][0]["data"]["text/plain"] == "6765", out[1]
+assert out[2][0]["output_type"] == "display_data" and "text/html" in out[2][0]["data"], out[2]
+assert out[3][0]["name"] == "stderr", out[3]
+counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+assert counts == [1, 2, 3, 4], counts
+print("nbclient: notebook executed, outputs as expected")
+
+# `jupyter run` starts the kernel, runs a file as one cell and prints what it printed.
+script = os.path.join(os.environ.get("TMPDIR", "/tmp"), "threadbook-run-%d.jshell" % os.getpid())
+with open(script, "w") as f:
+    f.write('System.out.println("printed through jupyter run: " + (40 + 2));\n')
+try:
+    run = subprocess.run([sys.executable, "-m", "jupyter_client.runapp", "--kernel=" + kernel, script],
+                         capture_output=True, text=True, timeout=120)
+finally:
+    os.remove(script)
+assert "printed through jupyter run: 42" in run.stdout, (run.returncode, run.stdout, run.stderr)
+print("jupyter run: one cell driven, output as expected")
