@@ -14,22 +14,47 @@ import java.util.concurrent.ForkJoinWorkerThread;
 public final class CellThreads {
     private static final InheritableThreadLocal<Long> CELL = new InheritableThreadLocal<>();
     private static final ThreadLocal<Boolean> POOL_THREAD = new ThreadLocal<>();
+    private static final java.util.Map<Thread, String> STARTED_IN = new java.util.WeakHashMap<>();
+    private static final java.util.Map<Long, String> LABELS = new java.util.concurrent.ConcurrentHashMap<>();
+    static final String SYSTEM = "(system)";
     private static volatile long running = Event.NO_CELL;
     private static volatile long last = Event.NO_CELL;
 
     private CellThreads() {}
 
-    /** Called on the thread that is about to run the cell's code. */
-    public static void enter(long cell) {
+    /** Called on the thread that is about to run the cell's code; {@code label} names it for people ("[3]"). */
+    public static void enter(long cell, String label) {
+        if (LABELS.isEmpty()) {
+            // The threads alive before the first cell are the agent's own and the JDK's: never the user's.
+            synchronized (STARTED_IN) {
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    STARTED_IN.put(t, SYSTEM);
+                }
+            }
+        }
+        LABELS.put(cell, label);
         CELL.set(cell);
         running = cell;
         last = cell;
     }
 
-    /** The cell's code returned (its threads may go on). */
+    /** The cell's code returned (its threads may go on). Threads first seen now are noted as the cell's. */
     public static void leave(long cell) {
         if (running == cell) {
             running = Event.NO_CELL;
+        }
+        synchronized (STARTED_IN) {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                STARTED_IN.putIfAbsent(t, LABELS.getOrDefault(cell, "?"));
+            }
+        }
+    }
+
+    /** The label of the cell during which a thread was first seen, e.g. "[3]", or "?" if unknown. */
+    static String startedIn(Thread thread) {
+        synchronized (STARTED_IN) {
+            String label = STARTED_IN.get(thread);
+            return label == null ? LABELS.getOrDefault(running, "?") : label;
         }
     }
 

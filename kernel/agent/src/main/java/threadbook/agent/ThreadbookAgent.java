@@ -63,10 +63,23 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         }
     }
 
+    // When user code ran since the last "cpu" mark: from the start of its first snippet to the end of its
+    // last, for %time and %%compare. Compiling the first snippet is left out, as IPython's %time leaves
+    // out parsing; the compiling of later snippets of the same code is in (background threads run on).
+    private static volatile long firstStart;
+    private static volatile long lastEnd;
+
     // invoke and varValue are overridden so that the kernel's stop() finds this class's frames.
     @Override
     protected String invoke(Method doitMethod) throws Exception {
-        return super.invoke(doitMethod);
+        if (firstStart == 0) {
+            firstStart = System.nanoTime();
+        }
+        try {
+            return super.invoke(doitMethod);
+        } finally {
+            lastEnd = System.nanoTime();
+        }
     }
 
     @Override
@@ -79,9 +92,17 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     public Object extensionCommand(String command, Object arg)
             throws RunException, EngineTerminationException, InternalException {
         switch (command) {
-            case "begin":
-                CellThreads.enter((Long) arg);
+            case "begin": {
+                Object[] cellAndLabel = (Object[]) arg;
+                CellThreads.enter((Long) cellAndLabel[0], (String) cellAndLabel[1]);
                 return null;
+            }
+            case "cpu": {
+                // [JVM CPU, workers' CPU, start of the code run since the last mark, its end]
+                long[] reading = {processCpuNanos(), 0L, firstStart, lastEnd};
+                firstStart = 0;
+                return reading;
+            }
             case "end":
                 CellThreads.leave((Long) arg);
                 sync((Long) arg, (Long) arg);
@@ -96,6 +117,15 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
             default:
                 return super.extensionCommand(command, arg);
         }
+    }
+
+    /** CPU time of this whole JVM (every thread), in nanoseconds. */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return -1;
     }
 
     /** Sends everything printed so far, then a marker the kernel waits for. */

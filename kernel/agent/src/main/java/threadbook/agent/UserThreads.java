@@ -7,11 +7,12 @@ import java.util.List;
 final class UserThreads {
     private UserThreads() {}
 
-    /** One line per live user thread: name, state, and the cell that started it. */
+    /** One line per live user thread: name, state, and the cell during which it started. */
     static String[] describe() {
         List<String> lines = new ArrayList<>();
         for (Thread t : userThreads()) {
-            lines.add(t.getName() + " (" + t.getState().name().toLowerCase() + ")");
+            lines.add(String.format("%-24s %-14s started in cell %s", t.getName(),
+                    t.getState().name().toLowerCase(), CellThreads.startedIn(t)));
         }
         return lines.toArray(new String[0]);
     }
@@ -33,10 +34,9 @@ final class UserThreads {
             String name = t.getName();
             ThreadGroup group = t.getThreadGroup();
             boolean system = group == null || "system".equals(group.getName())
-                    || name.startsWith("threadbook-") || name.equals("main")
-                    || name.startsWith("JDWP") || name.equals("DestroyJavaVM")
-                    || name.startsWith("process reaper") || name.startsWith("Common-Cleaner")
-                    || name.startsWith("Notification Thread") || name.startsWith("Attach Listener");
+                    || CellThreads.SYSTEM.equals(CellThreads.startedIn(t))
+                    || name.startsWith("threadbook-") || name.startsWith("process reaper")
+                    || name.startsWith("Attach Listener") || name.equals("DestroyJavaVM");
             if (!system) {
                 result.add(t);
             }

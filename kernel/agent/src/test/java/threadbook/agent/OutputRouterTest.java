@@ -38,7 +38,7 @@ class OutputRouterTest {
         sink = new ByteArrayOutputStream();
         channel = new EventChannel(sink);
         cell = CELLS.incrementAndGet();
-        CellThreads.enter(cell);
+        CellThreads.enter(cell, "[test]");
     }
 
     private OutputRouter router(long capBytes) {
@@ -222,7 +222,7 @@ class OutputRouterTest {
         err.print("e\n");
         long other = CELLS.incrementAndGet();
         Thread t = new Thread(() -> {
-            CellThreads.enter(other);
+            CellThreads.enter(other, "[test]");
             out.print("x\n");
         });
         t.start();
@@ -331,7 +331,7 @@ class OutputRouterTest {
         late.start(); // inherits the first cell
 
         long second = CELLS.incrementAndGet();
-        CellThreads.enter(second);
+        CellThreads.enter(second, "[test]");
         out.println("second cell out");
         err.println("second cell err");
         secondCellStarted.countDown();

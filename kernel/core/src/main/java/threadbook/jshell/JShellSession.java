@@ -116,7 +116,7 @@ public final class JShellSession implements AutoCloseable {
         stopRequested.set(false);
         running = new CountDownLatch(1);
         try {
-            control().extensionCommand("begin", cell);
+            control().extensionCommand("begin", new Object[] {cell, cellLabel});
             CellResult result = evaluator.evaluate(cellLabel, code, stopRequested::get);
             if (!closed) {
                 endCell(cell);
@@ -190,14 +190,12 @@ public final class JShellSession implements AutoCloseable {
         closed = true;
     }
 
-    /** Lines describing the live threads user code started, from the agent. */
-    public List<String> userThreads() {
-        try {
-            Object answer = control().extensionCommand("threads", null);
-            return answer instanceof String[] lines ? List.of(lines) : List.of();
-        } catch (ExecutionControl.ExecutionControlException | RuntimeException e) {
-            return List.of();
-        }
+    /**
+     * Asks the agent something between cells (CPU time, live threads, a JFR recording...). The agent
+     * answers on the thread that runs cells, so this waits while a cell runs.
+     */
+    public Object agentCommand(String command, Object argument) throws ExecutionControl.ExecutionControlException {
+        return control().extensionCommand(command, argument);
     }
 
     /** Completion, documentation and completeness checks against this session's definitions. */

@@ -26,6 +26,7 @@ final class Execution {
     private final IOPub iopub;
     private final Replier replier;
     private final History history = new History();
+    private final CellRunner cells;
     private final AtomicLong cellIds = new AtomicLong();
     private volatile int executionCount;
     private volatile boolean cellRunning;
@@ -36,6 +37,7 @@ final class Execution {
         this.stdin = stdin;
         this.iopub = iopub;
         this.replier = replier;
+        this.cells = new CellRunner(threadbook.magic.Magics.standard(), output);
     }
 
     int count() {
@@ -116,7 +118,7 @@ final class Execution {
         stdin.begin(request, cell);
         cellRunning = true;
         try {
-            return session.run(cell, label, code);
+            return cells.run(session, cell, label, code);
         } finally {
             cellRunning = false;
             stdin.end();

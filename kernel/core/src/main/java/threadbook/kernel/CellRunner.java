@@ -1,0 +1,89 @@
+package threadbook.kernel;
+
+import java.util.List;
+import java.util.Map;
+import threadbook.agent.Event;
+import threadbook.jshell.CellResult;
+import threadbook.jshell.JShellSession;
+import threadbook.magic.CellParser;
+import threadbook.magic.MagicContext;
+import threadbook.magic.MagicException;
+import threadbook.magic.Magics;
+
+/**
+ * Runs one cell: its Java and its magics, in order, stopping at the first error. The value of the cell
+ * is the value of its last step.
+ */
+final class CellRunner {
+    private final Magics magics;
+    private final CellOutput output;
+
+    CellRunner(Magics magics, CellOutput output) {
+        this.magics = magics;
+        this.output = output;
+    }
+
+    CellResult run(JShellSession session, long cell, String label, String code) {
+        if (!CellParser.hasMagic(code)) {
+            return session.run(cell, label, code);
+        }
+        CellResult result = CellResult.ok(null);
+        for (CellParser.Step step : CellParser.parse(code)) {
+            if (step.kind() == CellParser.Step.Kind.JAVA) {
+                result = session.run(cell, label, step.code());
+            } else {
+                result = magics.run(step, new Context(session, cell, label, step));
+            }
+            if (result.isError()) {
+                return result;
+            }
+        }
+        return result;
+    }
+
+    /** What a magic sees of the kernel while it runs in a cell. */
+    private final class Context implements MagicContext {
+        private final JShellSession session;
+        private final long cell;
+        private final String label;
+        private final CellParser.Step step;
+
+        Context(JShellSession session, long cell, String label, CellParser.Step step) {
+            this.session = session;
+            this.cell = cell;
+            this.label = label;
+            this.step = step;
+        }
+
+        @Override
+        public CellResult java(String code) {
+            String placed = step.kind() == CellParser.Step.Kind.LINE_MAGIC ? "\n".repeat(step.firstLine() - 1) + code : code;
+            return session.run(cell, label, placed);
+        }
+
+        @Override
+        public void print(String text) {
+            output.stream(cell, "stdout", text);
+        }
+
+        @Override
+        public void display(Map<String, String> bundle) {
+            List<String[]> entries = bundle.entrySet().stream().map(e -> new String[] {e.getKey(), e.getValue()}).toList();
+            output.accept(new Event.Display(cell, "", false, entries));
+        }
+
+        @Override
+        public Object agent(String command, Object argument) throws MagicException {
+            try {
+                return session.agentCommand(command, argument);
+            } catch (Exception e) {
+                throw new MagicException("the Java process could not answer (" + e.getMessage() + ")");
+            }
+        }
+
+        @Override
+        public Magics magics() {
+            return magics;
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package threadbook.magic;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import threadbook.jshell.CellResult;
+
+/**
+ * %%compare: two or more labelled variants of the same work, run one after another and timed; each
+ * variant's output under its label, then a table (wall, CPU, parallelism, speedup against the first)
+ * and a bar chart of the wall times. Labels are Java comments, so the cell still reads as Java:
+ *
+ * <pre>
+ * %%compare
+ * // --- one after another
+ * task("A"); task("B");
+ * // --- two threads
+ * ...
+ * </pre>
+ */
+final class CompareMagic implements Magic {
+    private static final Pattern LABEL = Pattern.compile("^\\s*//\\s*-{3,}\\s*(.+?)\\s*-*\\s*$");
+
+    @Override public String name() { return "compare"; }
+    @Override public Form form() { return Form.CELL; }
+    @Override public String summary() { return "run labelled variants one after another; table and bar chart of their times"; }
+    @Override public String usage() {
+        return "%%compare [-r REPEATS]\n// --- sequential\n...java...\n// --- with threads\n...java...\n"
+                + "Each '// --- label' line starts a variant; code above the first label runs once, untimed."
+                + " A variant's variables are its own."
+                + " With -r, each variant runs REPEATS times and the median is shown.";
+    }
+
+    record Variant(String label, String code) {}
+
+    record Measured(String label, Timing timing) {}
+
+    @Override
+    public CellResult run(String args, String body, MagicContext context) throws MagicException {
+        int repeats = 1;
+        if (!args.isEmpty()) {
+            String[] words = args.split("\\s+");
+            if (words.length != 2 || !words[0].equals("-r")) {
+                throw new MagicException("unknown arguments '" + args + "' (valid: -r REPEATS)");
+            }
+            try {
+                repeats = Integer.parseInt(words[1]);
+            } catch (NumberFormatException e) {
+                throw new MagicException("-r needs a whole number, not '" + words[1] + "'");
+            }
+            if (repeats < 1 || repeats > 100) {
+                throw new MagicException("-r must be between 1 and 100");
+            }
+        }
+        StringBuilder setup = new StringBuilder();
+        List<Variant> variants = split(body, setup);
+        if (variants.size() < 2) {
+            throw new MagicException("%%compare needs at least two variants, each starting with a line '// --- label'"
+                    + " (found " + variants.size() + ")");
+        }
+        if (!setup.toString().isBlank()) {
+            CellResult r = context.java(setup.toString());
+            if (r.isError()) {
+                return r;
+            }
+        }
+        List<Measured> results = new ArrayList<>();
+        for (Variant v : variants) {
+            List<Timing> runs = new ArrayList<>();
+            for (int i = 0; i < repeats; i++) {
+                context.print("── " + v.label() + (repeats > 1 ? " (run " + (i + 1) + " of " + repeats + ")" : "") + " ──\n");
+                Timing.Cpu before = Timing.Cpu.read(context);
+                CellResult r = runAsOneSnippet(v.code(), context);
+                if (r.isError()) {
+                    return r;
+                }
+                runs.add(Timing.between(before, Timing.Cpu.read(context)));
+            }
+            runs.sort((a, b) -> Long.compare(a.wallNanos(), b.wallNanos()));
+            results.add(new Measured(v.label(), runs.get(runs.size() / 2)));
+        }
+        Map<String, String> bundle = new LinkedHashMap<>();
+        bundle.put("text/plain", textTable(results, repeats));
+        bundle.put("text/html", htmlTable(results, repeats) + BarChart.svg(results.stream()
+                .map(m -> new BarChart.Bar(m.label(), m.timing().wallSeconds())).toList(), "wall time (s)"));
+        context.display(bundle);
+        return CellResult.ok(null);
+    }
+
+    /**
+     * Runs the variant as one block, so it is compiled once before it runs and its time is the time of
+     * its code, not of JShell compiling its lines one by one. Its variables are then local to it (two
+     * variants may use the same names). A variant that declares methods or classes cannot be a block:
+     * it runs as it is (the compiler rejects the block before anything runs, so nothing runs twice).
+     */
+    private static CellResult runAsOneSnippet(String code, MagicContext context) {
+        CellResult block = context.java("{" + code + "\n}");
+        if (block.isError() && "CompileError".equals(block.ename())) {
+            return context.java(code);
+        }
+        return block;
+    }
+
+    /** The variants of the body; code before the first label goes into {@code setup}. Line numbers kept. */
+    static List<Variant> split(String body, StringBuilder setup) {
+        List<Variant> variants = new ArrayList<>();
+        String[] lines = body.split("\n", -1);
+        String label = null;
+        StringBuilder code = new StringBuilder();
+        for (int i = 0; i < lines.length; i++) {
+            Matcher m = LABEL.matcher(lines[i]);
+            if (m.matches()) {
+                if (label != null) {
+                    variants.add(new Variant(label, code.toString()));
+                } else {
+                    setup.append(code);
+                }
+                label = m.group(1);
+                code.setLength(0);
+                code.append("\n".repeat(i + 1)); // the variant's code keeps its lines in the cell
+            } else {
+                code.append(lines[i]).append('\n');
+            }
+        }
+        if (label != null) {
+            variants.add(new Variant(label, code.toString()));
+        } else {
+            setup.append(code);
+        }
+        return variants;
+    }
+
+    private static String textTable(List<Measured> results, int repeats) {
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%-28s %10s %10s %12s %9s%n",
+                "variant", "wall", "CPU", "parallelism", "speedup"));
+        double first = results.get(0).timing().wallSeconds();
+        for (Measured m : results) {
+            t.append(String.format(Locale.ROOT, "%-28s %10s %10s %12.2f %8.2fx%n", m.label(), Timing.seconds(m.timing().wallNanos()),
+                    Timing.seconds(m.timing().jvmCpuNanos() + m.timing().workerCpuNanos()), m.timing().parallelism(),
+                    first / Math.max(1e-9, m.timing().wallSeconds())));
+        }
+        if (repeats > 1) {
+            t.append("(median of ").append(repeats).append(" runs each)\n");
+        }
+        return t.toString();
+    }
+
+    private static String htmlTable(List<Measured> results, int repeats) {
+        StringBuilder h = new StringBuilder("<table><thead><tr><th>variant</th><th>wall</th><th>CPU</th>"
+                + "<th>parallelism</th><th>speedup</th></tr></thead><tbody>");
+        double first = results.get(0).timing().wallSeconds();
+        for (Measured m : results) {
+            h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%.2f (%s)</td><td>%.2f×</td></tr>",
+                    BarChart.escape(m.label()), Timing.seconds(m.timing().wallNanos()),
+                    Timing.seconds(m.timing().jvmCpuNanos() + m.timing().workerCpuNanos()), m.timing().parallelism(),
+                    Timing.meaning(m.timing().parallelism()), first / Math.max(1e-9, m.timing().wallSeconds())));
+        }
+        h.append("</tbody></table>");
+        if (repeats > 1) {
+            h.append("<p>median of ").append(repeats).append(" runs each</p>");
+        }
+        return h.toString();
+    }
+}

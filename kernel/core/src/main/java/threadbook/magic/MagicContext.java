@@ -1,0 +1,26 @@
+package threadbook.magic;
+
+import java.util.Map;
+import threadbook.jshell.CellResult;
+
+/** What a magic may do: run Java in the cell, show output under the cell, ask the agent JVM. */
+public interface MagicContext {
+
+    /**
+     * Runs Java code as part of this cell. For a line magic, line 1 of the code is the magic's line; for
+     * a cell magic, the body keeps the lines of the cell (it starts with blank lines for those above).
+     */
+    CellResult java(String code);
+
+    /** Prints on the cell's stdout. */
+    void print(String text);
+
+    /** Shows a MIME bundle under the cell (text/plain should be among the types). */
+    void display(Map<String, String> bundle);
+
+    /** Asks the agent JVM (between cells): see ThreadbookAgent.extensionCommand for the commands. */
+    Object agent(String command, Object argument) throws MagicException;
+
+    /** The registry, for magics about magics. */
+    Magics magics();
+}

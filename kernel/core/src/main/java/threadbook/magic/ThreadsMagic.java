@@ -1,0 +1,30 @@
+package threadbook.magic;
+
+import threadbook.jshell.CellResult;
+
+/** %threads lists the live threads your cells started; %threads stop interrupts them. */
+final class ThreadsMagic implements Magic {
+    @Override public String name() { return "threads"; }
+    @Override public Form form() { return Form.LINE; }
+    @Override public String summary() { return "list the threads your cells started that are still running (stop: interrupt them)"; }
+    @Override public String usage() { return "%threads        list live threads (name, state, cell)\n%threads stop   interrupt them"; }
+
+    @Override
+    public CellResult run(String args, String body, MagicContext context) throws MagicException {
+        switch (args) {
+            case "":
+                String[] lines = (String[]) context.agent("threads", null);
+                context.print(lines.length == 0 ? "No thread started by your cells is running.\n"
+                        : lines.length + " thread" + (lines.length == 1 ? "" : "s") + " started by your cells still running:\n  "
+                        + String.join("\n  ", lines) + "\n");
+                return CellResult.ok(null);
+            case "stop":
+                Object stopped = context.agent("stop-threads", null);
+                context.print("Interrupted " + stopped + " thread(s). A thread that ignores interrupts keeps running;"
+                        + " restart the kernel to end it.\n");
+                return CellResult.ok(null);
+            default:
+                throw new MagicException("unknown argument '" + args + "' (valid: nothing, or stop)");
+        }
+    }
+}

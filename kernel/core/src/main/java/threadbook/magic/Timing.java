@@ -1,0 +1,78 @@
+package threadbook.magic;
+
+import java.util.Locale;
+
+/**
+ * Wall and CPU time of running something in the agent JVM. CPU time is the whole JVM's (every thread,
+ * not just the one running the cell) plus the worker processes it waited for, so the ratio CPU/wall
+ * tells waiting (~0), one busy core (~1) and several (> 1) apart.
+ */
+record Timing(long wallNanos, long jvmCpuNanos, long workerCpuNanos) {
+
+    /**
+     * A reading of the agent's counters: CPU time of the JVM and of its worker processes, and when the
+     * user code run since the previous reading started and ended (agent clock). Wall time comes from the
+     * last two, so it leaves out JShell compiling the code, as IPython's %time leaves out parsing.
+     */
+    record Cpu(long jvm, long workers, long codeStart, long codeEnd) {
+        static Cpu read(MagicContext context) throws MagicException {
+            Object answer = context.agent("cpu", null);
+            if (answer instanceof long[] values && values.length == 4) {
+                return new Cpu(values[0], values[1], values[2], values[3]);
+            }
+            throw new MagicException("the Java process did not report its CPU time");
+        }
+    }
+
+    static Timing between(Cpu before, Cpu after) {
+        long wall = after.codeStart() == 0 ? 0 : Math.max(0, after.codeEnd() - after.codeStart());
+        return new Timing(wall, Math.max(0, after.jvm() - before.jvm()), Math.max(0, after.workers() - before.workers()));
+    }
+
+    double wallSeconds() {
+        return wallNanos / 1e9;
+    }
+
+    double cpuSeconds() {
+        return (jvmCpuNanos + workerCpuNanos) / 1e9;
+    }
+
+    double parallelism() {
+        return wallNanos == 0 ? 0 : (double) (jvmCpuNanos + workerCpuNanos) / wallNanos;
+    }
+
+    /** What the CPU/wall ratio means, in words. */
+    static String meaning(double parallelism) {
+        if (parallelism < 0.25) {
+            return "mostly waiting (sleeping, I/O, locks)";
+        }
+        if (parallelism < 1.4) {
+            return "about one core busy";
+        }
+        return String.format(Locale.ROOT, "about %.0f cores busy at once", parallelism);
+    }
+
+    String report() {
+        return String.format(Locale.ROOT, "Wall time: %s%nCPU time:  %s (this JVM, all threads) + %s (worker processes)%n"
+                        + "Parallelism (CPU / wall): %.2f, %s%n",
+                seconds(wallNanos), seconds(jvmCpuNanos), seconds(workerCpuNanos), parallelism(), meaning(parallelism()));
+    }
+
+    static String seconds(long nanos) {
+        return seconds((double) nanos);
+    }
+
+    static String seconds(double nanos) {
+        double s = nanos / 1e9;
+        if (s >= 1) {
+            return String.format(Locale.ROOT, "%.2f s", s);
+        }
+        if (s >= 1e-3) {
+            return String.format(Locale.ROOT, "%.1f ms", s * 1e3);
+        }
+        if (s >= 1e-6) {
+            return String.format(Locale.ROOT, "%.1f µs", s * 1e6);
+        }
+        return String.format(Locale.ROOT, s * 1e9 >= 10 ? "%.0f ns" : "%.2f ns", s * 1e9);
+    }
+}
