@@ -73,7 +73,17 @@ public final class OutputRouter {
     }
 
     void append(int stream, byte[] b, int off, int len) {
-        Key key = new Key(CellThreads.current(), stream);
+        append(CellThreads.current(), stream, b, off, len);
+    }
+
+    /** Output for a given cell, whichever thread writes it (worker processes' lines, relayed). */
+    public void printTo(long cell, int stream, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        append(cell, stream, bytes, 0, bytes.length);
+    }
+
+    private void append(long cell, int stream, byte[] b, int off, int len) {
+        Key key = new Key(cell, stream);
         synchronized (this) {
             long before = written.getOrDefault(key, 0L);
             if (before > capBytes) {

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import jdk.jshell.execution.RemoteExecutionControl;
 import jdk.jshell.execution.Util;
+import threadbook.workers.SnippetClasses;
+import threadbook.workers.WorkerRegistry;
 
 /**
  * The remote end of JShell, inside the user's JVM: runs the cells and sends their output, by cell, to
@@ -82,6 +84,33 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         }
     }
 
+    /** The notebook's classes are recorded as they load, for worker processes (see SnippetClasses). */
+    @Override
+    public void load(ClassBytecodes[] cbcs)
+            throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        for (ClassBytecodes c : cbcs) {
+            SnippetClasses.record(c.name(), c.bytecodes());
+        }
+        super.load(cbcs);
+    }
+
+    @Override
+    public void redefine(ClassBytecodes[] cbcs)
+            throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        for (ClassBytecodes c : cbcs) {
+            SnippetClasses.record(c.name(), c.bytecodes());
+        }
+        super.redefine(cbcs);
+    }
+
+    @Override
+    public void addToClasspath(String path) throws EngineTerminationException, InternalException {
+        super.addToClasspath(path);
+        for (String entry : path.split(java.io.File.pathSeparator)) {
+            SnippetClasses.addClasspath(entry);
+        }
+    }
+
     @Override
     public String varValue(String className, String varName)
             throws RunException, EngineTerminationException, InternalException {
@@ -99,7 +128,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
             }
             case "cpu": {
                 // [JVM CPU, workers' CPU, start of the code run since the last mark, its end]
-                long[] reading = {processCpuNanos(), 0L, firstStart, lastEnd};
+                long[] reading = {processCpuNanos(), WorkerRegistry.cpuNanos(), firstStart, lastEnd};
                 firstStart = 0;
                 return reading;
             }
@@ -114,6 +143,10 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
                 return UserThreads.describe();
             case "stop-threads":
                 return UserThreads.stopAll();
+            case "workers":
+                return WorkerRegistry.describe();
+            case "kill-workers":
+                return WorkerRegistry.killAll();
             default:
                 return super.extensionCommand(command, arg);
         }
@@ -132,6 +165,11 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     static void sync(long cell, long token) {
         router.flush(true);
         events.send(new Event.Sync(cell, token));
+    }
+
+    /** Prints text into a given cell's output, as if a thread of that cell had printed it. */
+    public static void print(long cell, int stream, String text) {
+        router.printTo(cell, stream, text);
     }
 
     /** Sends an event from user code (displays, pages) in order with the output before it. */

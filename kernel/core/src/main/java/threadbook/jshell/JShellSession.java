@@ -100,6 +100,7 @@ public final class JShellSession implements AutoCloseable {
         for (String imported : STARTUP_IMPORTS) {
             session.jshell.eval("import " + imported + ";");
         }
+        session.jshell.eval("import threadbook.api.*;");
         session.jshell.eval("import static threadbook.api.Notebook.*;");
         return session;
     }

@@ -23,7 +23,7 @@ public final class Magics {
         return new Magics(List.of(
                 new LsMagicMagic(), new HelpMagic(),
                 new TimeMagic(), new TimeitMagic(), new CompareMagic(),
-                new ThreadsMagic()));
+                new ThreadsMagic(), new WorkersMagic(), new ProcessesMagic()));
     }
 
     public Collection<Magic> all() {

@@ -1,0 +1,9 @@
+package threadbook.api;
+
+import java.io.Serializable;
+
+/** Code for a worker process to run: a lambda that can travel to another JVM. */
+@FunctionalInterface
+public interface SerialRunnable extends Serializable {
+    void run() throws Exception;
+}

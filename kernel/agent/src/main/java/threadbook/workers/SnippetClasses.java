@@ -1,0 +1,41 @@
+package threadbook.workers;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The class files of everything the notebook defined (JShell's wrapper classes: methods, records,
+ * classes, lambdas), recorded as JShell loads them into the agent, to be shipped to worker JVMs. Also
+ * the class path entries added at run time (e.g. by %maven), which workers need too.
+ */
+public final class SnippetClasses {
+    private static final Map<String, byte[]> CLASSES = new LinkedHashMap<>();
+    private static final List<String> CLASSPATH = new ArrayList<>();
+    private static long version;
+
+    private SnippetClasses() {}
+
+    public static synchronized void record(String name, byte[] bytes) {
+        CLASSES.put(name, bytes);
+        version++;
+    }
+
+    public static synchronized void addClasspath(String path) {
+        CLASSPATH.add(path);
+        version++;
+    }
+
+    static synchronized long version() {
+        return version;
+    }
+
+    static synchronized Map<String, byte[]> classes() {
+        return new LinkedHashMap<>(CLASSES);
+    }
+
+    static synchronized List<String> classpath() {
+        return new ArrayList<>(CLASSPATH);
+    }
+}

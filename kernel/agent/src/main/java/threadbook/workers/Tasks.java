@@ -1,0 +1,42 @@
+package threadbook.workers;
+
+import java.io.Serializable;
+import java.util.concurrent.Callable;
+import threadbook.api.SerialCallable;
+import threadbook.api.SerialFunction;
+import threadbook.api.SerialRunnable;
+
+/** The tasks that travel to worker processes (they must be on the worker's class path: this jar). */
+public final class Tasks {
+    private Tasks() {}
+
+    /** A task as bytes for the worker; a value that cannot travel gets an error naming its type. */
+    public static byte[] serialize(Object task) {
+        return Frames.serialize(task, "the task (its lambda and the values it captures)");
+    }
+
+    /** Applies a function to one item: one element of a pool's map. */
+    public record Apply<T, R>(SerialFunction<T, R> function, T item) implements Callable<R>, Serializable {
+        @Override
+        public R call() throws Exception {
+            return function.apply(item);
+        }
+    }
+
+    /** Runs code for its effects: a WorkerProcess's target. */
+    public record Run(SerialRunnable target) implements Callable<Object>, Serializable {
+        @Override
+        public Object call() throws Exception {
+            target.run();
+            return null;
+        }
+    }
+
+    /** Computes a value: a pool's submit. */
+    public record Compute<V>(SerialCallable<V> callable) implements Callable<V>, Serializable {
+        @Override
+        public V call() throws Exception {
+            return callable.call();
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package threadbook.workers;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import threadbook.agent.CellThreads;
+import threadbook.agent.ThreadbookAgent;
+import threadbook.api.WorkerException;
+
+/**
+ * The agent's handle on one worker JVM: starts it with the kernel's own java (so every class file the
+ * notebook compiled can run in it), ships it the notebook's classes, sends it tasks, and relays what
+ * it prints, each line labelled "[worker N pid P]", into the cell that gave it the task.
+ */
+public final class Worker {
+    private static final AtomicLong TASK_IDS = new AtomicLong();
+
+    private final int index;
+    private final Process process;
+    private final DataOutputStream toWorker;
+    private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
+    private final CompletableFuture<Long> ready = new CompletableFuture<>();
+    private final StringBuilder[] partialLines = {new StringBuilder(), new StringBuilder()};
+    private volatile long cell = CellThreads.current();
+    /** The loader of the notebook's classes in this JVM, to read results of the notebook's types. */
+    private final ClassLoader userLoader = Thread.currentThread().getContextClassLoader();
+    private volatile long cpuNanos;
+    private volatile long classesSent = -1;
+    private volatile boolean busy;
+    private volatile String lastOutcome = "starting";
+
+    public Worker(int index) throws IOException {
+        this.index = index;
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(WorkerOptions.jvmOptions());
+        command.add("-cp");
+        command.add(classpath());
+        command.add(WorkerMain.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        this.process = pb.start();
+        this.toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
+        WorkerRegistry.add(this);
+        Thread reader = new Thread(this::read, "threadbook-worker-" + index + "-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private static String classpath() {
+        List<String> entries = new ArrayList<>();
+        try {
+            entries.add(Path.of(WorkerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public boolean isBusy() {
+        return busy;
+    }
+
+    long cpuNanos() {
+        return cpuNanos;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    String describe() {
+        String state = !process.isAlive() ? "exited (" + lastOutcome + ")" : busy ? "busy" : ready.isDone() ? "idle" : "starting";
+        return String.format("worker %-3d pid %-8d %-24s CPU %.2f s", index, pid(), state, cpuNanos / 1e9);
+    }
+
+    /** Waits until the worker JVM is up; returns its pid as it reported it. */
+    public long awaitReady() throws Exception {
+        return ready.get();
+    }
+
+    /**
+     * Sends a task (a serialized Callable) for the cell {@code forCell}, where its output goes; the
+     * future completes with its value or a WorkerException.
+     */
+    public CompletableFuture<Object> submit(byte[] serializedTask, long forCell) throws IOException {
+        long id = TASK_IDS.incrementAndGet();
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        pending.put(id, result);
+        cell = forCell;
+        busy = true;
+        synchronized (toWorker) {
+            shipClasses();
+            toWorker.writeByte(Frames.TASK);
+            toWorker.writeLong(id);
+            Frames.writeBytes(toWorker, serializedTask);
+            toWorker.flush();
+        }
+        return result;
+    }
+
+    /** Sends the notebook's classes if they changed since the last task. */
+    private void shipClasses() throws IOException {
+        long version = SnippetClasses.version();
+        if (version == classesSent) {
+            return;
+        }
+        Map<String, byte[]> classes = SnippetClasses.classes();
+        List<String> classpath = SnippetClasses.classpath();
+        toWorker.writeByte(Frames.CLASSES);
+        toWorker.writeInt(classes.size());
+        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+            Frames.writeString(toWorker, e.getKey());
+            Frames.writeBytes(toWorker, e.getValue());
+        }
+        toWorker.writeInt(classpath.size());
+        for (String path : classpath) {
+            Frames.writeString(toWorker, path);
+        }
+        classesSent = version;
+    }
+
+    /** Asks the worker to end after what it is doing. */
+    public void shutdown() {
+        synchronized (toWorker) {
+            try {
+                toWorker.writeByte(Frames.SHUTDOWN);
+                toWorker.flush();
+            } catch (IOException alreadyGone) {
+                // nothing to ask
+            }
+        }
+    }
+
+    /** Ends the worker now (and what it started). */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    private void read() {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16))) {
+            while (true) {
+                int type = in.read();
+                if (type < 0) {
+                    break;
+                }
+                switch (type) {
+                    case Frames.READY:
+                        ready.complete(in.readLong());
+                        lastOutcome = "ready";
+                        break;
+                    case Frames.OUTPUT:
+                        int stream = in.readUnsignedByte();
+                        relay(stream, Frames.readString(in));
+                        break;
+                    case Frames.RESULT: {
+                        long id = in.readLong();
+                        cpuNanos = in.readLong();
+                        byte[] value = Frames.readBytes(in);
+                        finish(id, null, value);
+                        break;
+                    }
+                    case Frames.FAILURE: {
+                        long id = in.readLong();
+                        cpuNanos = in.readLong();
+                        String type2 = Frames.readString(in);
+                        String message = Frames.readString(in);
+                        String trace = Frames.readString(in);
+                        finish(id, new WorkerException(this, type2, message, trace), null);
+                        break;
+                    }
+                    default:
+                        throw new IOException("unknown frame " + type + " from worker " + index);
+                }
+            }
+        } catch (IOException e) {
+            // the worker is gone: handled below
+        }
+        flushPartialLines();
+        int code;
+        try {
+            code = process.waitFor();
+        } catch (InterruptedException e) {
+            code = -1;
+        }
+        lastOutcome = describeExit(code);
+        busy = false;
+        ready.completeExceptionally(new WorkerException(this, "WorkerDied", "worker " + index + " (pid " + pid()
+                + ") " + lastOutcome + " before it was ready", ""));
+        for (Map.Entry<Long, CompletableFuture<Object>> e : pending.entrySet()) {
+            e.getValue().completeExceptionally(new WorkerException(this, "WorkerDied", "worker " + index + " (pid "
+                    + pid() + ") " + lastOutcome + " while running a task", ""));
+        }
+        pending.clear();
+    }
+
+    private static String describeExit(int code) {
+        if (code == 0) {
+            return "exited normally";
+        }
+        if (code > 128) {
+            return "was killed by signal " + (code - 128);
+        }
+        return "exited with code " + code + " (System.exit(" + code + ") or a crash)";
+    }
+
+    private void finish(long id, WorkerException failure, byte[] value) {
+        CompletableFuture<Object> f = pending.remove(id);
+        busy = !pending.isEmpty();
+        lastOutcome = failure == null ? "ok" : "task failed";
+        if (f == null) {
+            return;
+        }
+        if (failure != null) {
+            f.completeExceptionally(failure);
+            return;
+        }
+        try {
+            f.complete(Frames.deserialize(value, userLoader != null ? userLoader : Worker.class.getClassLoader()));
+        } catch (IOException | ClassNotFoundException e) {
+            f.completeExceptionally(new WorkerException(this, e.getClass().getName(),
+                    "the result could not be read back: " + e.getMessage(), ""));
+        }
+    }
+
+    /** Worker output, whole lines, labelled, into the cell that gave the worker its task. */
+    private void relay(int stream, String text) {
+        StringBuilder partial = partialLines[stream == 2 ? 1 : 0];
+        synchronized (partial) {
+            partial.append(text);
+            int newline;
+            while ((newline = partial.indexOf("\n")) >= 0) {
+                String line = partial.substring(0, newline + 1);
+                partial.delete(0, newline + 1);
+                ThreadbookAgent.print(cell, stream, label() + line);
+            }
+        }
+    }
+
+    private void flushPartialLines() {
+        for (int s = 0; s < 2; s++) {
+            StringBuilder partial = partialLines[s];
+            synchronized (partial) {
+                if (partial.length() > 0) {
+                    ThreadbookAgent.print(cell, s + 1, label() + partial + "\n");
+                    partial.setLength(0);
+                }
+            }
+        }
+    }
+
+    private String label() {
+        return "[worker " + index + " pid " + pid() + "] ";
+    }
+}

@@ -1,0 +1,182 @@
+package threadbook.workers;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * A worker process: a JVM of its own that runs functions defined in the notebook. It reads tasks on
+ * stdin and answers on stdout; what the tasks print goes to the agent as output frames, which label
+ * each line with the worker. When stdin closes (the agent is gone) the worker ends.
+ */
+public final class WorkerMain {
+    private static DataOutputStream out;
+    private static final Map<String, byte[]> classes = new HashMap<>();
+    private static ClassLoader loader = WorkerMain.class.getClassLoader();
+    private static boolean classesChanged;
+
+    private WorkerMain() {}
+
+    public static void main(String[] args) throws Exception {
+        out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
+        DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
+        System.setOut(new PrintStream(new FrameOutput(1), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new FrameOutput(2), true, StandardCharsets.UTF_8));
+        send(o -> {
+            o.writeByte(Frames.READY);
+            o.writeLong(ProcessHandle.current().pid());
+        });
+        try {
+            while (true) {
+                int type = in.readUnsignedByte();
+                switch (type) {
+                    case Frames.CLASSES:
+                        readClasses(in);
+                        break;
+                    case Frames.TASK:
+                        long id = in.readLong();
+                        byte[] task = Frames.readBytes(in);
+                        run(id, task);
+                        break;
+                    case Frames.SHUTDOWN:
+                        System.out.flush();
+                        System.err.flush();
+                        Runtime.getRuntime().halt(0);
+                        break;
+                    default:
+                        throw new IOException("unknown frame " + type);
+                }
+            }
+        } catch (EOFException agentGone) {
+            Runtime.getRuntime().halt(0);
+        }
+    }
+
+    private static void readClasses(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            String name = Frames.readString(in);
+            byte[] bytes = Frames.readBytes(in);
+            byte[] before = classes.put(name, bytes);
+            classesChanged |= before == null || !java.util.Arrays.equals(before, bytes);
+        }
+        int paths = in.readInt();
+        URL[] urls = new URL[paths];
+        for (int i = 0; i < paths; i++) {
+            urls[i] = Path.of(Frames.readString(in)).toUri().toURL();
+        }
+        if (classesChanged || paths > 0) {
+            // A redefined class needs a new loader: a class, once defined, cannot change in its loader.
+            ClassLoader parent = paths > 0 ? new URLClassLoader(urls, WorkerMain.class.getClassLoader())
+                    : WorkerMain.class.getClassLoader();
+            loader = new SnippetLoader(new HashMap<>(classes), parent);
+            classesChanged = false;
+        }
+    }
+
+    private static void run(long id, byte[] taskBytes) throws IOException {
+        Object value;
+        try {
+            Thread.currentThread().setContextClassLoader(loader);
+            Callable<?> task = (Callable<?>) Frames.deserialize(taskBytes, loader);
+            value = task.call();
+        } catch (Throwable t) {
+            Throwable shown = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
+            StringWriter trace = new StringWriter();
+            shown.printStackTrace(new PrintWriter(trace));
+            System.out.flush();
+            System.err.flush();
+            long cpu = cpuNanos();
+            send(o -> {
+                o.writeByte(Frames.FAILURE);
+                o.writeLong(id);
+                o.writeLong(cpu);
+                Frames.writeString(o, shown.getClass().getName());
+                Frames.writeString(o, String.valueOf(shown.getMessage()));
+                Frames.writeString(o, trace.toString());
+            });
+            return;
+        }
+        byte[] result;
+        try {
+            result = Frames.serialize(value, "the result");
+        } catch (IllegalArgumentException e) {
+            long cpu = cpuNanos();
+            send(o -> {
+                o.writeByte(Frames.FAILURE);
+                o.writeLong(id);
+                o.writeLong(cpu);
+                Frames.writeString(o, "java.io.NotSerializableException");
+                Frames.writeString(o, e.getMessage());
+                Frames.writeString(o, "");
+            });
+            return;
+        }
+        System.out.flush();
+        System.err.flush();
+        long cpu = cpuNanos();
+        send(o -> {
+            o.writeByte(Frames.RESULT);
+            o.writeLong(id);
+            o.writeLong(cpu);
+            Frames.writeBytes(o, result);
+        });
+    }
+
+    static long cpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    }
+
+    private interface FrameWriter {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private static void send(FrameWriter frame) throws IOException {
+        synchronized (WorkerMain.class) {
+            frame.write(out);
+            out.flush();
+        }
+    }
+
+    /** System.out and System.err of the worker: every write becomes an output frame for the agent. */
+    private static final class FrameOutput extends OutputStream {
+        private final int stream;
+
+        FrameOutput(int stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            String text = new String(b, off, len, StandardCharsets.UTF_8);
+            send(o -> {
+                o.writeByte(Frames.OUTPUT);
+                o.writeByte(stream);
+                Frames.writeString(o, text);
+            });
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package threadbook.workers;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every worker the session started: for %workers, for CPU totals, and to end them. */
+public final class WorkerRegistry {
+    private static final List<Worker> WORKERS = new ArrayList<>();
+
+    private WorkerRegistry() {}
+
+    static synchronized void add(Worker w) {
+        WORKERS.add(w);
+    }
+
+    /** CPU time of every worker process so far, as they last reported it. */
+    public static synchronized long cpuNanos() {
+        long total = 0;
+        for (Worker w : WORKERS) {
+            total += w.cpuNanos();
+        }
+        return total;
+    }
+
+    /** One line per live worker, and a count of those that ended. */
+    public static synchronized String[] describe() {
+        List<String> lines = new ArrayList<>();
+        int ended = 0;
+        for (Worker w : WORKERS) {
+            if (w.isAlive()) {
+                lines.add(w.describe());
+            } else {
+                ended++;
+            }
+        }
+        if (ended > 0) {
+            lines.add(ended + " worker process" + (ended == 1 ? "" : "es") + " ended before");
+        }
+        return lines.toArray(new String[0]);
+    }
+
+    /** Ends every live worker now. */
+    public static synchronized int killAll() {
+        int n = 0;
+        for (Worker w : WORKERS) {
+            if (w.isAlive()) {
+                w.kill();
+                n++;
+            }
+        }
+        return n;
+    }
+}
