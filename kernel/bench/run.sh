@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Threadbook's benchmark: launches the kernel with a real Jupyter client (jupyter_client) and prints
+# figures next to ipykernel's: cold start, first cell, trivial cell round trip, printing 10,000 and
+# 100,000 lines, completion, and interrupting cells that stop in different ways.
+#
+#   kernel/bench/run.sh [--quick] [--java PATH]
+#
+#   --quick      fewer repetitions (a run under a minute); the default run takes about 4 minutes
+#   --java PATH  the java (or JDK folder) the kernel runs on; default: the one install/install.sh chooses
+#
+# It is not a test: it never fails on a time. It builds the kernel if kernel/core/target has no jar,
+# installs the kernelspec "threadbook-bench" into a temporary folder (removed at the end), and runs
+# kernel/bench/benchmark.py with Debian's Jupyter (/usr/bin/python3).
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+python=/usr/bin/python3
+name=threadbook-bench
+java_args=()
+bench_args=()
+
+usage() { sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+die() { echo "run.sh: $*" >&2; exit 2; }
+
+while (($#)); do
+  case "$1" in
+    --quick) bench_args+=(--quick) ;;
+    --java) [[ $# -ge 2 ]] || die "--java needs a path"; java_args=(--java "$2"); shift ;;
+    --java=*) java_args=(--java "${1#*=}") ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown option '$1'" ;;
+  esac
+  shift
+done
+
+"$python" -c 'import jupyter_client' 2>/dev/null ||
+  die "$python cannot import jupyter_client (Debian: apt-get install python3-jupyter-client)"
+
+jar=$repo/kernel/core/target/threadbook-kernel.jar
+if [[ ! -f $jar || ! -d $repo/kernel/core/target/lib ]]; then
+  echo "Building the kernel (mvn -q -B -DskipTests package)..." >&2
+  if ((${#java_args[@]})); then
+    # Build with the chosen JDK too.
+    java_bin=${java_args[1]}
+    [[ -d $java_bin ]] && java_bin=$java_bin/bin/java
+    export JAVA_HOME
+    JAVA_HOME=$(cd "$(dirname "$(readlink -f "$java_bin")")/.." && pwd)
+  fi
+  (cd "$repo" && mvn -q -B -DskipTests package) || die "the build failed (see above)"
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/threadbook-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+"$repo/install/install.sh" --no-build --prefix "$tmp" --name "$name" ${java_args[@]+"${java_args[@]}"} >&2
+export JUPYTER_PATH=$tmp/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}
+
+# ipykernel to compare with: register Debian's in the temporary prefix if Jupyter does not list it.
+if ! "$python" -m jupyter kernelspec list 2>/dev/null | grep -q '^ *python3 '; then
+  if "$python" -c 'import ipykernel' 2>/dev/null; then
+    "$python" -m ipykernel install --prefix "$tmp" --name python3 >/dev/null 2>&1 ||
+      echo "run.sh: could not register ipykernel; only Threadbook is measured" >&2
+  fi
+fi
+
+status=0
+"$python" "$repo/kernel/bench/benchmark.py" --kernel "$name" ${bench_args[@]+"${bench_args[@]}"} || status=$?
+exit "$status"
