@@ -53,6 +53,19 @@ public final class Notebook {
         ThreadbookAgent.send(new Event.ClearOutput(CellThreads.current(), wait));
     }
 
+    /**
+     * Fails with a clear message if this Java is older than {@code feature} (e.g. 21 for virtual
+     * threads): put it first in a cell that needs a newer Java, so a reader on an older one knows why.
+     */
+    public static void requireJava(int feature, String forWhat) {
+        int running = Runtime.version().feature();
+        if (running < feature) {
+            throw new UnsupportedOperationException("This needs Java " + feature + " or newer (" + forWhat
+                    + "), and this kernel runs Java " + running + ". Install the kernel on a newer JDK:"
+                    + " install/install.sh --java /path/to/jdk-" + feature + "+");
+        }
+    }
+
     /** Shows text in the frontend's pager (JupyterLab shows it below the cell). */
     public static void page(Object text) {
         ThreadbookAgent.send(new Event.Page(CellThreads.current(), String.valueOf(text)));

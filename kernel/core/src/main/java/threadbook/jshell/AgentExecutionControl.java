@@ -98,6 +98,59 @@ final class AgentExecutionControl extends JdiExecutionControl {
         }
     }
 
+    /** The agent's own threads and the JDK's, noted before the first cell: never stopped as user threads. */
+    private final java.util.Set<Long> systemThreads = new java.util.HashSet<>();
+
+    void noteSystemThreads() {
+        synchronized (systemThreads) {
+            try {
+                for (ThreadReference t : vm().allThreads()) {
+                    systemThreads.add(t.uniqueID());
+                }
+            } catch (EngineTerminationException | RuntimeException ignored) {
+                // the agent is gone: nothing to note
+            }
+        }
+    }
+
+    /**
+     * Interrupts, then stops (JDI's stop, which Java code cannot do since JDK 20) every thread user code
+     * started; returns their names. Used between cells, so it does not disturb the command socket.
+     */
+    java.util.List<String> stopUserThreads() {
+        java.util.List<String> stopped = new java.util.ArrayList<>();
+        try {
+            VirtualMachine machine = vm();
+            ObjectReference stop = null;
+            for (com.sun.jdi.ReferenceType type : machine.classesByName(AGENT)) {
+                for (ObjectReference agent : type.instances(1)) {
+                    stop = (ObjectReference) agent.getValue(agent.referenceType().fieldByName("stopException"));
+                }
+            }
+            for (ThreadReference t : machine.allThreads()) {
+                boolean system;
+                synchronized (systemThreads) {
+                    system = systemThreads.contains(t.uniqueID());
+                }
+                if (system || t.name().startsWith("threadbook-") || t.status() == ThreadReference.THREAD_STATUS_ZOMBIE) {
+                    continue;
+                }
+                stopped.add(t.name());
+                t.interrupt();
+                if (stop != null) {
+                    try {
+                        t.stop(stop);
+                    } catch (com.sun.jdi.InvalidTypeException | RuntimeException e) {
+                        // interrupted is the best we can do for this one
+                    }
+                }
+            }
+        } catch (EngineTerminationException | RuntimeException e) {
+            // the agent is gone: nothing left running
+        }
+        return stopped;
+    }
+
     @Override
     public void close() {
         super.close();

@@ -102,6 +102,7 @@ public final class JShellSession implements AutoCloseable {
         }
         session.jshell.eval("import threadbook.api.*;");
         session.jshell.eval("import static threadbook.api.Notebook.*;");
+        session.provider.control().noteSystemThreads();
         return session;
     }
 
@@ -179,6 +180,26 @@ public final class JShellSession implements AutoCloseable {
         }
         kill();
         return false;
+    }
+
+    /**
+     * Between cells: stops every thread the cells started and ends every worker process. Returns the
+     * names of the threads and the pids of the processes.
+     */
+    public List<String> stopBackgroundWork() {
+        List<String> stopped = new ArrayList<>();
+        AgentExecutionControl control = provider.control();
+        if (control == null || closed) {
+            return stopped;
+        }
+        for (String thread : control.stopUserThreads()) {
+            stopped.add("thread " + thread);
+        }
+        control.process().descendants().forEach(p -> {
+            stopped.add("process " + p.pid());
+            p.destroyForcibly();
+        });
+        return stopped;
     }
 
     /** Ends the agent JVM now (and every process it started); the session is then closed. */

@@ -25,13 +25,16 @@ final class Execution {
     private final StdinBridge stdin;
     private final IOPub iopub;
     private final Replier replier;
+    private final Runnable abortQueued;
     private final History history = new History();
     private final CellRunner cells;
     private final AtomicLong cellIds = new AtomicLong();
     private volatile int executionCount;
     private volatile boolean cellRunning;
 
-    Execution(Sessions sessions, CellOutput output, StdinBridge stdin, IOPub iopub, Replier replier) {
+    Execution(Sessions sessions, CellOutput output, StdinBridge stdin, IOPub iopub, Replier replier,
+              Runnable abortQueued) {
+        this.abortQueued = abortQueued;
         this.sessions = sessions;
         this.output = output;
         this.stdin = stdin;
@@ -44,8 +47,8 @@ final class Execution {
         return executionCount;
     }
 
-    /** Runs the request's cell and replies. Returns true if the cell failed. */
-    boolean execute(ZMQ.Socket socket, Message request) {
+    /** Runs the request's cell and replies. */
+    void execute(ZMQ.Socket socket, Message request) {
         String code = request.contentString("code", "");
         boolean silent = request.contentBoolean("silent", false);
         boolean storeHistory = !silent && request.contentBoolean("store_history", true);
@@ -100,12 +103,19 @@ final class Execution {
             reply.addProperty("status", "ok");
             reply.add("user_expressions", userExpressions(request, cell));
         }
+        if (result.status() == CellResult.Status.INTERRUPTED) {
+            reportLeftovers(cell);
+        }
         reply.add("payload", CellOutput.pagePayload(output.takePages(cell)));
+        if (result.isError() && request.contentBoolean("stop_on_error", true)) {
+            // Before the reply: what is queued now was sent expecting this cell to succeed; what the
+            // frontend sends after seeing the error must run.
+            abortQueued.run();
+        }
         replier.reply(socket, request, "execute_reply", reply);
         if (result.status() == CellResult.Status.SESSION_LOST) {
             sessions.replaceIfDead();
         }
-        return result.isError();
     }
 
     private CellResult run(Message request, long cell, String label, String code) {
@@ -122,6 +132,31 @@ final class Execution {
         } finally {
             cellRunning = false;
             stdin.end();
+        }
+    }
+
+    /** After an interrupt, names what the cell started that is still running, and how to stop it. */
+    private void reportLeftovers(long cell) {
+        JShellSession session = sessions.ifStarted();
+        if (session == null || !session.isAlive()) {
+            return;
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        try {
+            for (String t : (String[]) session.agentCommand("threads", null)) {
+                lines.add("  thread " + t.strip());
+            }
+            for (String w : (String[]) session.agentCommand("workers", null)) {
+                if (w.startsWith("worker")) {
+                    lines.add("  " + w.strip());
+                }
+            }
+        } catch (Exception e) {
+            return;
+        }
+        if (!lines.isEmpty()) {
+            output.stream(cell, "stderr", "Still running after the interrupt:\n" + String.join("\n", lines)
+                    + "\nInterrupt again (with no cell running) to stop them, or use %threads stop / %workers stop.\n");
         }
     }
 
@@ -160,10 +195,20 @@ final class Execution {
         return results;
     }
 
-    /** Stops the running cell, from the control thread; escalates to a restart if it will not stop. */
+    /**
+     * From the control thread: stops the running cell, escalating to a restart if it will not stop.
+     * With no cell running (a second interrupt), stops the threads and worker processes cells left.
+     */
     void interrupt() {
         JShellSession session = sessions.ifStarted();
-        if (session == null || !cellRunning) {
+        if (session == null) {
+            return;
+        }
+        if (!cellRunning) {
+            List<String> stopped = session.stopBackgroundWork();
+            if (!stopped.isEmpty()) {
+                output.stream(cellIds.get(), "stderr", "Interrupt: stopped " + String.join(", ", stopped) + ".\n");
+            }
             return;
         }
         Thread t = new Thread(() -> {

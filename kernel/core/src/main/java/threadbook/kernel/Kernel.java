@@ -42,7 +42,7 @@ public final class Kernel {
         this.output = new CellOutput(iopub);
         this.stdin = new StdinBridge(sockets.stdin, codec, session);
         this.sessions = new Sessions(() -> factory.start(stdin, output::accept));
-        this.execution = new Execution(sessions, output, stdin, iopub, this::reply);
+        this.execution = new Execution(sessions, output, stdin, iopub, this::reply, this::abortQueuedExecutions);
         this.assistance = new Assistance(sessions);
     }
 
@@ -86,10 +86,7 @@ public final class Kernel {
             if (request == null) {
                 continue;
             }
-            boolean failed = handle(sockets.shell, request);
-            if (failed && request.contentBoolean("stop_on_error", true)) {
-                abortQueuedExecutions();
-            }
+            handle(sockets.shell, request);
         }
     }
 
@@ -116,57 +113,58 @@ public final class Kernel {
         }
     }
 
-    /** Answers one request between busy and idle. Returns true if it was an execution that failed. */
-    private boolean handle(ZMQ.Socket socket, Message request) {
+    /** Answers one request, between busy and idle. */
+    private void handle(ZMQ.Socket socket, Message request) {
         iopub.status("busy", request.header());
         try {
             switch (request.type()) {
                 case "kernel_info_request":
                     reply(socket, request, "kernel_info_reply", KernelInfo.content());
-                    return false;
+                    return;
                 case "execute_request":
-                    return execution.execute(socket, request);
+                    execution.execute(socket, request);
+                    return;
                 case "complete_request":
                     reply(socket, request, "complete_reply", assistance.complete(request));
-                    return false;
+                    return;
                 case "inspect_request":
                     reply(socket, request, "inspect_reply", assistance.inspect(request));
-                    return false;
+                    return;
                 case "is_complete_request":
                     reply(socket, request, "is_complete_reply", assistance.isComplete(request));
-                    return false;
+                    return;
                 case "history_request":
                     reply(socket, request, "history_reply", execution.history(request));
-                    return false;
+                    return;
                 case "comm_info_request":
                     JsonObject comms = new JsonObject();
                     comms.addProperty("status", "ok");
                     comms.add("comms", new JsonObject());
                     reply(socket, request, "comm_info_reply", comms);
-                    return false;
+                    return;
                 case "comm_open":
                     // No comm targets: tell the frontend the comm is closed, as ipykernel does.
                     JsonObject close = new JsonObject();
                     close.addProperty("comm_id", request.contentString("comm_id", ""));
                     close.add("data", new JsonObject());
                     iopub.publish("comm_close", request.header(), close);
-                    return false;
+                    return;
                 case "comm_msg":
                 case "comm_close":
-                    return false;
+                    return;
                 case "interrupt_request":
                     interrupt(socket, request);
-                    return false;
+                    return;
                 case "shutdown_request":
                     shutdown(socket, request);
-                    return false;
+                    return;
                 default:
                     LOG.warning("ignored a request of unknown type '" + request.type() + "'");
-                    return false;
+                    return;
             }
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "failed to answer " + request.type(), e);
-            return false;
+            return;
         } finally {
             iopub.status("idle", request.header());
         }

@@ -35,6 +35,15 @@ public final class KernelProcess implements AutoCloseable {
     }
 
     public static KernelProcess start(String key) throws IOException {
+        return start(key, java.util.Map.of());
+    }
+
+    /** A kernel with extra environment, e.g. THREADBOOK_AGENT_OPTS for the agent JVM's options. */
+    public static KernelProcess start(java.util.Map<String, String> env) throws IOException {
+        return start(UUID.randomUUID().toString(), env);
+    }
+
+    public static KernelProcess start(String key, java.util.Map<String, String> env) throws IOException {
         Path dir = Files.createTempDirectory("threadbook-it");
         JsonObject c = new JsonObject();
         c.addProperty("transport", "tcp");
@@ -56,6 +65,7 @@ public final class KernelProcess implements AutoCloseable {
         command.add("-f");
         command.add(file.toString());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
         return new KernelProcess(pb.start(), file, log, c);
     }
 

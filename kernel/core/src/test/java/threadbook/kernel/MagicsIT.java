@@ -1,0 +1,147 @@
+package threadbook.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import threadbook.client.KernelClient;
+import threadbook.client.KernelProcess;
+import threadbook.protocol.Message;
+
+/** Each magic's output, and its error paths, from the real kernel. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MagicsIT {
+    private KernelProcess kernel;
+    private KernelClient client;
+
+    @BeforeAll
+    void start() throws Exception {
+        kernel = KernelProcess.start();
+        client = kernel.client();
+        client.awaitReady(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    void stop() {
+        client.close();
+        kernel.close();
+    }
+
+    @Test
+    void lsmagicAndHelpDescribeEveryMagic() {
+        String list = client.execute("%lsmagic").stdout();
+        for (String name : new String[] {"%time", "%timeit", "%%compare", "%threads", "%workers", "%%processes", "%help"}) {
+            assertTrue(list.contains(name), list);
+        }
+        assertTrue(client.execute("%help timeit").stdout().contains("-n LOOPS"));
+        assertTrue(client.execute("%timeit?").stdout().contains("-r RUNS"));
+    }
+
+    @Test
+    void anUnknownMagicOrABadArgumentRunsNothingAndSaysWhatIsValid() {
+        KernelClient.Execution unknown = client.execute("%nosuch 1\nSystem.out.println(\"must not run\");");
+        assertEquals("error", unknown.status());
+        assertEquals("UsageError", unknown.error().contentString("ename", ""));
+        assertTrue(unknown.error().contentString("evalue", "").contains("%timeit"), "names the valid magics");
+        assertEquals("", unknown.stdout());
+        KernelClient.Execution bad = client.execute("%timeit -n many 1 + 1");
+        assertEquals("UsageError", bad.error().contentString("ename", ""));
+        assertTrue(bad.error().content().get("traceback").toString().contains("Usage: %timeit"));
+        KernelClient.Execution wrongForm = client.execute("%compare");
+        assertTrue(wrongForm.error().contentString("evalue", "").contains("cell magic"));
+    }
+
+    @Test
+    void timeReportsWallCpuAndParallelismAndKeepsTheValue() {
+        KernelClient.Execution sleep = client.execute("%time Thread.sleep(400)");
+        double wall = seconds(sleep.stdout(), "Wall time: ([0-9.]+ m?s)");
+        assertTrue(wall >= 0.39 && wall < 2.0, sleep.stdout());
+        assertTrue(sleep.stdout().contains("mostly waiting"), sleep.stdout());
+        KernelClient.Execution value = client.execute("%%time\nint twice(int x) { return 2 * x; }\ntwice(21)");
+        assertEquals("42", value.result(), "the cell's value is still shown");
+        KernelClient.Execution busy = client.execute("%%time\n"
+                + "Runnable spin = () -> { long s = 0; for (long i = 0; i < 1_500_000_000L; i++) s += i; if (s == 1) System.out.println(s); };\n"
+                + "Thread a = new Thread(spin); Thread b = new Thread(spin); a.start(); b.start(); a.join(); b.join();");
+        Matcher m = Pattern.compile("Parallelism \\(CPU / wall\\): ([0-9.]+)").matcher(busy.stdout());
+        assertTrue(m.find(), busy.stdout());
+        assertTrue(Double.parseDouble(m.group(1)) > 1.0, "two busy threads use more than one core: " + busy.stdout());
+    }
+
+    @Test
+    void timeitUsesIPythonsFormat() {
+        KernelClient.Execution e = client.execute("%timeit -r 3 Math.sqrt(12345.0)");
+        assertEquals("ok", e.status(), String.valueOf(e.error()));
+        assertTrue(e.stdout().matches("(?s).*± .* per loop \\(mean ± std\\. dev\\. of 3 runs, [0-9,]+ loops each; \\d+ JIT warm-up runs not counted\\).*"),
+                e.stdout());
+        KernelClient.Execution n = client.execute("%timeit -n 5 -r 2 Thread.sleep(10)");
+        assertTrue(n.stdout().contains("of 2 runs, 5 loops each"), n.stdout());
+    }
+
+    @Test
+    void compareRunsVariantsInOrderAndRanksThem() {
+        KernelClient.Execution e = client.execute("""
+                %%compare
+                void pause(String name) {
+                    try { Thread.sleep(300); } catch (InterruptedException ex) { }
+                    System.out.println("done " + name);
+                }
+                // --- one after another
+                pause("A"); pause("B"); pause("C");
+                // --- three threads
+                Thread a = new Thread(() -> pause("A")), b = new Thread(() -> pause("B")), c = new Thread(() -> pause("C"));
+                a.start(); b.start(); c.start(); a.join(); b.join(); c.join();
+                """);
+        assertEquals("ok", e.status(), String.valueOf(e.error()));
+        String out = e.stdout();
+        assertTrue(out.indexOf("── one after another ──") < out.indexOf("── three threads ──"), out);
+        Message table = e.ofType("display_data").get(0);
+        String text = table.content().getAsJsonObject("data").get("text/plain").getAsString();
+        assertTrue(table.content().getAsJsonObject("data").get("text/html").getAsString().contains("<svg"), "a bar chart");
+        Matcher rows = Pattern.compile("(?m)^(one after another|three threads)\\s+([0-9.]+ m?s).*?([0-9.]+)x$").matcher(text);
+        double sequential = 0;
+        double threads = 0;
+        double speedup = 0;
+        while (rows.find()) {
+            if (rows.group(1).equals("one after another")) {
+                sequential = toSeconds(rows.group(2));
+            } else {
+                threads = toSeconds(rows.group(2));
+                speedup = Double.parseDouble(rows.group(3));
+            }
+        }
+        assertTrue(sequential > 0.85 && sequential < 3, text);
+        assertTrue(threads > 0.28 && threads < sequential, text);
+        assertTrue(speedup > 1.5, "three sleeping threads beat one after another: " + text);
+    }
+
+    @Test
+    void threadsListsWhatCellsStarted() {
+        client.execute("new Thread(() -> { try { Thread.sleep(60_000); } catch (InterruptedException e) { } }, \"long-sleeper\").start();");
+        String list = client.execute("%threads").stdout();
+        assertTrue(list.contains("long-sleeper"), list);
+        assertTrue(list.contains("started in cell ["), list);
+        client.execute("%threads stop");
+        KernelIT.sleep(300);
+        assertTrue(!client.execute("%threads").stdout().contains("long-sleeper"));
+    }
+
+    private static double seconds(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertTrue(m.find(), text);
+        return toSeconds(m.group(1));
+    }
+
+    static double toSeconds(String value) {
+        assertNotNull(value);
+        String[] parts = value.trim().split(" ");
+        double v = Double.parseDouble(parts[0]);
+        return parts[1].equals("ms") ? v / 1000 : parts[1].equals("µs") ? v / 1e6 : v;
+    }
+}
