@@ -1,0 +1,162 @@
+package threadbook.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import threadbook.client.KernelClient;
+import threadbook.client.KernelProcess;
+import threadbook.protocol.Message;
+
+/**
+ * Concurrency-proof execution: output of many threads, every kind of interrupt, and the errors that
+ * the JVM survives. One kernel whose agent has a small heap, so that running out of memory is quick.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExecutionSemanticsIT {
+    private KernelProcess kernel;
+    private KernelClient client;
+
+    @BeforeAll
+    void start() throws Exception {
+        kernel = KernelProcess.start(Map.of("THREADBOOK_AGENT_OPTS", "-Xmx192m"));
+        client = kernel.client();
+        client.awaitReady(Duration.ofSeconds(30));
+        client.execute("String keep = \"state survives\";");
+    }
+
+    @AfterAll
+    void stop() {
+        client.close();
+        kernel.close();
+    }
+
+    @Test
+    void sixteenThreadsPrintingTwoThousandLinesEachArriveWholeAndInOrder() {
+        KernelClient.Execution e = client.execute("""
+                Thread[] printers = new Thread[16];
+                for (int i = 0; i < 16; i++) {
+                    int k = i;
+                    printers[i] = new Thread(() -> { for (int j = 0; j < 2000; j++) System.out.println("t" + k + " line " + j); });
+                    printers[i].start();
+                }
+                for (Thread t : printers) t.join();""");
+        assertEquals("ok", e.status());
+        String[] lines = e.stdout().split("\n", -1);
+        assertEquals(32_001, lines.length, "32,000 lines and the empty rest after the last newline");
+        int[] next = new int[16];
+        Pattern line = Pattern.compile("t(\\d+) line (\\d+)");
+        for (int i = 0; i < 32_000; i++) {
+            Matcher m = line.matcher(lines[i]);
+            assertTrue(m.matches(), "a whole line: '" + lines[i] + "'");
+            int thread = Integer.parseInt(m.group(1));
+            assertEquals(next[thread], Integer.parseInt(m.group(2)), "thread " + thread + "'s lines in order");
+            next[thread]++;
+        }
+        assertTrue(e.ofType("stream").size() < 200, "batched: " + e.ofType("stream").size() + " messages");
+    }
+
+    @Test
+    void everyKindOfInterruptEndsTheCell() {
+        interruptAndCheck("while (true) { }");
+        interruptAndCheck("Thread.sleep(600_000);");
+        interruptAndCheck("Thread sleeper = new Thread(() -> { try { Thread.sleep(600_000); } catch (InterruptedException e) { } });"
+                + " sleeper.start(); sleeper.join();");
+        interruptAndCheck("Object lock = new Object(); synchronized (lock) { lock.wait(); }");
+        interruptAndCheck("""
+                Object a = new Object(), b = new Object();
+                Thread one = new Thread(() -> { synchronized (a) { pause(); synchronized (b) { } } });
+                Thread two = new Thread(() -> { synchronized (b) { pause(); synchronized (a) { } } });
+                one.start(); two.start(); one.join();""");
+        interruptAndCheck("LongStream.range(0, Long.MAX_VALUE).sum()");
+        assertEquals("\"state survives\"", client.execute("keep").result(), "a stopped cell keeps the session");
+    }
+
+    @Test
+    void aCellThatCatchesEverythingIsEndedByARestartWithinThreeSeconds() throws Exception {
+        try (KernelProcess own = KernelProcess.start(); KernelClient c = own.client()) {
+            c.awaitReady(Duration.ofSeconds(30));
+            c.execute("int lost = 1;");
+            String id = c.executeAsync("while (true) { try { while (true) { } } catch (Throwable t) { } }");
+            KernelIT.sleep(800);
+            long t0 = System.nanoTime();
+            c.send(c.control, "interrupt_request", new JsonObject());
+            Message reply = c.reply(c.shell, id, Duration.ofSeconds(10));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertTrue(seconds < 3.0, "reply after " + seconds + " s");
+            String evalue = reply.contentString("evalue", "");
+            assertTrue(evalue.contains("did not stop") && evalue.contains("new one") && evalue.contains("gone"), evalue);
+            assertEquals("2", c.execute("1 + 1").result(), "the next cell runs in the fresh session");
+        }
+    }
+
+    @Test
+    void outOfMemoryAndStackOverflowKeepTheSession() {
+        KernelClient.Execution oom = client.execute("List<long[]> hog = new ArrayList<>(); while (true) hog.add(new long[1_000_000]);",
+                Duration.ofSeconds(120));
+        assertEquals("error", oom.status());
+        assertEquals("java.lang.OutOfMemoryError", oom.error().contentString("ename", ""), String.valueOf(oom.error()));
+        client.execute("hog = null; System.gc();");
+        assertEquals("\"state survives\"", client.execute("keep").result());
+        client.execute("int down(int n) { return down(n + 1) + 1; }");
+        KernelClient.Execution deep = client.execute("down(0)");
+        assertEquals("java.lang.StackOverflowError", deep.error().contentString("ename", ""));
+        assertEquals("\"state survives\"", client.execute("keep").result());
+    }
+
+    @Test
+    void haltIsReportedAndTheNextCellRuns() throws Exception {
+        try (KernelProcess own = KernelProcess.start(); KernelClient c = own.client()) {
+            c.awaitReady(Duration.ofSeconds(30));
+            KernelClient.Execution halt = c.execute("Runtime.getRuntime().halt(4);");
+            assertEquals("error", halt.status());
+            String evalue = halt.error().contentString("evalue", "");
+            assertTrue(evalue.contains("exit code 4") && evalue.contains("Runtime.halt"), evalue);
+            assertEquals("2", c.execute("1 + 1").result());
+        }
+    }
+
+    @Test
+    void restartEndsAThreadThatPrintsForever() throws Exception {
+        try (KernelProcess own = KernelProcess.start(); KernelClient c = own.client()) {
+            c.awaitReady(Duration.ofSeconds(30));
+            c.execute("new Thread(() -> { while (true) { System.out.println(\"tick\"); try { Thread.sleep(50); } catch (InterruptedException e) { } } }).start();");
+            var below = own.descendants();
+            assertTrue(!below.isEmpty());
+            JsonObject content = new JsonObject();
+            content.addProperty("restart", true);
+            c.reply(c.control, c.send(c.control, "shutdown_request", content), Duration.ofSeconds(10));
+            assertTrue(own.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (below.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(below.stream().noneMatch(ProcessHandle::isAlive), "the agent and its thread are gone");
+        }
+    }
+
+    private void interruptAndCheck(String code) {
+        client.execute("void pause() { try { Thread.sleep(300); } catch (InterruptedException e) { } }");
+        String id = client.executeAsync(code);
+        KernelIT.sleep(1000);
+        long t0 = System.nanoTime();
+        client.send(client.control, "interrupt_request", new JsonObject());
+        Message reply = client.reply(client.shell, id, Duration.ofSeconds(10));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals("error", reply.contentString("status", ""), code);
+        assertEquals("Interrupted", reply.contentString("ename", ""), code + ": " + reply.content());
+        assertTrue(seconds < 2.0, code + " took " + seconds + " s to stop");
+        client.iopubUntilIdle(id, Duration.ofSeconds(5));
+        // A second interrupt, with no cell running, stops what the cell left behind (the deadlocked pair).
+        client.send(client.control, "interrupt_request", new JsonObject());
+        KernelIT.sleep(300);
+    }
+}
