@@ -143,6 +143,14 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
                 return UserThreads.describe();
             case "stop-threads":
                 return UserThreads.stopAll();
+            case "timeline-start":
+                return Recorder.start();
+            case "timeline-stop":
+                try {
+                    return Recorder.stop();
+                } catch (java.io.IOException | IllegalStateException e) {
+                    throw new InternalException("the recording failed: " + e.getMessage());
+                }
             case "workers":
                 return WorkerRegistry.describe();
             case "kill-workers":

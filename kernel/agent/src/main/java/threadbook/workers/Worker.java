@@ -38,6 +38,9 @@ public final class Worker {
     private volatile long classesSent = -1;
     private volatile boolean busy;
     private volatile String lastOutcome = "starting";
+    /** When each task ran: [start epoch ns, end epoch ns (0 while running)], for %%timeline. */
+    private final List<long[]> taskTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<Long, long[]> runningTimes = new ConcurrentHashMap<>();
 
     public Worker(int index) throws IOException {
         this.index = index;
@@ -109,6 +112,9 @@ public final class Worker {
         long id = TASK_IDS.incrementAndGet();
         CompletableFuture<Object> result = new CompletableFuture<>();
         pending.put(id, result);
+        long[] times = {epochNanos(), 0};
+        runningTimes.put(id, times);
+        taskTimes.add(times);
         cell = forCell;
         busy = true;
         synchronized (toWorker) {
@@ -217,6 +223,21 @@ public final class Worker {
         pending.clear();
     }
 
+    /** Task times since {@code since} as lines "index pid startNs endNs". */
+    void taskTimes(long since, List<String> into) {
+        long now = epochNanos();
+        for (long[] t : taskTimes) {
+            if (t[1] == 0 || t[1] >= since) {
+                into.add(index + " " + pid() + " " + t[0] + " " + (t[1] == 0 ? now : t[1]));
+            }
+        }
+    }
+
+    private static long epochNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
     private static String describeExit(int code) {
         if (code == 0) {
             return "exited normally";
@@ -228,6 +249,10 @@ public final class Worker {
     }
 
     private void finish(long id, WorkerException failure, byte[] value) {
+        long[] times = runningTimes.remove(id);
+        if (times != null) {
+            times[1] = epochNanos();
+        }
         CompletableFuture<Object> f = pending.remove(id);
         busy = !pending.isEmpty();
         lastOutcome = failure == null ? "ok" : "task failed";

@@ -39,6 +39,16 @@ public final class WorkerRegistry {
         return lines.toArray(new String[0]);
     }
 
+    /** Worker tasks that ran since {@code since}: lines "index pid startEpochNs endEpochNs". */
+    public static synchronized String[] tasksSince(java.time.Instant since) {
+        long from = since.getEpochSecond() * 1_000_000_000L + since.getNano();
+        List<String> lines = new ArrayList<>();
+        for (Worker w : WORKERS) {
+            w.taskTimes(from, lines);
+        }
+        return lines.toArray(new String[0]);
+    }
+
     /** Ends every live worker now. */
     public static synchronized int killAll() {
         int n = 0;

@@ -22,7 +22,7 @@ public final class Magics {
     public static Magics standard() {
         return new Magics(List.of(
                 new LsMagicMagic(), new HelpMagic(),
-                new TimeMagic(), new TimeitMagic(), new CompareMagic(),
+                new TimeMagic(), new TimeitMagic(), new CompareMagic(), new TimelineMagic(),
                 new ThreadsMagic(), new WorkersMagic(), new ProcessesMagic()));
     }
 

@@ -122,6 +122,30 @@ class MagicsIT {
     }
 
     @Test
+    void timelineShowsTheThreadsTheCellStartedFromFlightRecorderEvents() {
+        KernelClient.Execution e = client.execute("""
+                %%timeline
+                Thread first = new Thread(() -> { try { Thread.sleep(500); } catch (InterruptedException x) { } }, "first sleeper");
+                Thread second = new Thread(() -> { try { Thread.sleep(500); } catch (InterruptedException x) { } }, "second sleeper");
+                first.start(); second.start(); first.join(); second.join();""");
+        assertEquals("ok", e.status(), String.valueOf(e.error()));
+        Message chart = e.ofType("display_data").get(0);
+        String svg = chart.content().getAsJsonObject("data").get("image/svg+xml").getAsString();
+        assertTrue(svg.startsWith("<svg") && svg.contains("first sleeper") && svg.contains("second sleeper"), svg);
+        String text = chart.content().getAsJsonObject("data").get("text/plain").getAsString();
+        Matcher m = Pattern.compile("(first|second) sleeper\\s+([0-9.]+) s →\\s+([0-9.]+) s\\s+waiting ([0-9.]+) s").matcher(text);
+        int rows = 0;
+        double[] starts = new double[2];
+        while (m.find()) {
+            starts[rows] = Double.parseDouble(m.group(2));
+            assertTrue(Double.parseDouble(m.group(4)) >= 0.4, "each slept about 0.5 s: " + text);
+            rows++;
+        }
+        assertEquals(2, rows, text);
+        assertTrue(Math.abs(starts[0] - starts[1]) < 0.3, "they ran almost together: " + text);
+    }
+
+    @Test
     void threadsListsWhatCellsStarted() {
         client.execute("new Thread(() -> { try { Thread.sleep(60_000); } catch (InterruptedException e) { } }, \"long-sleeper\").start();");
         String list = client.execute("%threads").stdout();

@@ -1,0 +1,196 @@
+package threadbook.magic;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingFile;
+import threadbook.jshell.CellResult;
+
+/**
+ * %%timeline: runs the cell under JDK Flight Recorder and draws, under the cell, when each thread
+ * (platform and virtual) it started was running, sleeping or waiting, or blocked on a lock, and when
+ * each worker process ran a task: the picture that makes "both tasks ran almost together" obvious.
+ * It comes from the JVM's own events (thread start and end, sleep, park, monitor wait and enter), not
+ * from markers in the code.
+ */
+final class TimelineMagic implements Magic {
+    private static final int MAX_ROWS = 40;
+
+    @Override public String name() { return "timeline"; }
+    @Override public Form form() { return Form.CELL; }
+    @Override public String summary() { return "run the cell and draw when each thread and worker process ran, waited or was blocked"; }
+    @Override public String usage() { return "%%timeline\n...java that starts threads or worker processes..."; }
+
+    /** One row of the chart: a thread or a worker, alive from start to end, with its non-running spans. */
+    static final class Row {
+        final String label;
+        long start;
+        long end;
+        final List<long[]> spans = new ArrayList<>(); // {start, end, kind}
+        final boolean worker;
+
+        Row(String label, long start, long end, boolean worker) {
+            this.label = label;
+            this.start = start;
+            this.end = end;
+            this.worker = worker;
+        }
+    }
+
+    static final int WAITING = 1;
+    static final int BLOCKED = 2;
+
+    @Override
+    public CellResult run(String args, String body, MagicContext context) throws MagicException {
+        if (!args.isEmpty()) {
+            throw new MagicException("%%timeline takes no arguments");
+        }
+        context.agent("timeline-start", null);
+        CellResult result = context.java(body);
+        Object[] recording = (Object[]) context.agent("timeline-stop", null);
+        Path file = Path.of((String) recording[0]);
+        long from = (Long) recording[1];
+        long to = (Long) recording[2];
+        try {
+            List<Row> rows = rows(file, from, to, (String[]) recording[3]);
+            Map<String, String> bundle = new LinkedHashMap<>();
+            bundle.put("text/plain", text(rows, from, to));
+            bundle.put("image/svg+xml", GanttChart.svg(rows, from, to));
+            context.display(bundle);
+        } catch (IOException e) {
+            context.print("(the timeline could not be read: " + e.getMessage() + ")\n");
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temporary file
+            }
+        }
+        return result;
+    }
+
+    static List<Row> rows(Path file, long from, long to, String[] workerTasks) throws IOException {
+        Map<Long, Row> threads = new LinkedHashMap<>();
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+        events.sort((a, b) -> a.getStartTime().compareTo(b.getStartTime()));
+        for (RecordedEvent e : events) {
+            String type = e.getEventType().getName();
+            long start = nanos(e.getStartTime());
+            long end = nanos(e.getEndTime());
+            if (type.equals("jdk.ThreadStart") || type.equals("jdk.VirtualThreadStart")) {
+                RecordedThread t = e.getThread(type.equals("jdk.ThreadStart") ? "thread" : "eventThread");
+                if (t != null && start >= from && isUserThread(t.getJavaName())) {
+                    threads.putIfAbsent(id(t), new Row(name(t), start, to, false));
+                }
+            }
+        }
+        for (RecordedEvent e : events) {
+            String type = e.getEventType().getName();
+            RecordedThread t = type.equals("jdk.ThreadEnd") ? e.getThread("thread") : e.getThread("eventThread");
+            if (t == null) {
+                continue;
+            }
+            Row row = threads.get(id(t));
+            long start = Math.max(from, nanos(e.getStartTime()));
+            long end = Math.min(to, nanos(e.getEndTime()));
+            if (row == null && t.getJavaName() != null && t.getJavaName().equals("main") && !type.endsWith("End")) {
+                // The thread that runs the cell itself.
+                row = new Row("cell (main)", from, to, false);
+                threads.put(id(t), row);
+            }
+            if (row == null) {
+                continue;
+            }
+            switch (type) {
+                case "jdk.ThreadEnd":
+                case "jdk.VirtualThreadEnd":
+                    row.end = Math.min(row.end, start);
+                    break;
+                case "jdk.ThreadSleep":
+                case "jdk.ThreadPark":
+                case "jdk.JavaMonitorWait":
+                case "jdk.SocketRead":
+                case "jdk.SocketWrite":
+                    row.spans.add(new long[] {start, end, WAITING});
+                    break;
+                case "jdk.JavaMonitorEnter":
+                    row.spans.add(new long[] {start, end, BLOCKED});
+                    break;
+                default:
+                    break;
+            }
+        }
+        List<Row> rows = new ArrayList<>(threads.values());
+        for (String task : workerTasks) {
+            String[] f = task.split(" ");
+            long start = Math.max(from, Long.parseLong(f[2]));
+            long end = Math.min(to, Long.parseLong(f[3]));
+            String label = "worker " + f[0] + " (pid " + f[1] + ")";
+            Row row = rows.stream().filter(r -> r.worker && r.label.equals(label)).findFirst().orElse(null);
+            if (row == null) {
+                row = new Row(label, start, end, true);
+                rows.add(row);
+            }
+            row.spans.add(new long[] {start, end, 0});
+        }
+        if (rows.size() > MAX_ROWS) {
+            int more = rows.size() - MAX_ROWS;
+            rows = new ArrayList<>(rows.subList(0, MAX_ROWS));
+            rows.add(new Row("… and " + more + " more", from, from, false));
+        }
+        return rows;
+    }
+
+    private static boolean isUserThread(String name) {
+        return name == null || !(name.startsWith("threadbook-") || name.startsWith("JFR ") || name.equals("output reader")
+                || name.startsWith("process reaper") || name.startsWith("Attach Listener"));
+    }
+
+    private static long id(RecordedThread t) {
+        return t.getId();
+    }
+
+    private static String name(RecordedThread t) {
+        String name = t.getJavaName();
+        return name == null || name.isEmpty() ? "virtual thread #" + t.getJavaThreadId() : name;
+    }
+
+    private static long nanos(Instant i) {
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    /** The same in words, for frontends that show text only. */
+    static String text(List<Row> rows, long from, long to) {
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "Timeline of %.2f s:%n", (to - from) / 1e9));
+        for (Row r : rows) {
+            if (r.end <= r.start) {
+                t.append("  ").append(r.label).append('\n');
+                continue;
+            }
+            long waiting = 0;
+            long blocked = 0;
+            for (long[] s : r.spans) {
+                if (s[2] == WAITING) {
+                    waiting += s[1] - s[0];
+                } else if (s[2] == BLOCKED) {
+                    blocked += s[1] - s[0];
+                }
+            }
+            t.append(String.format(Locale.ROOT, "  %-28s %6.2f s → %6.2f s", r.label, (r.start - from) / 1e9, (r.end - from) / 1e9));
+            if (r.worker) {
+                t.append("  (tasks in a worker process)\n");
+            } else {
+                t.append(String.format(Locale.ROOT, "  waiting %.2f s, blocked %.2f s%n", waiting / 1e9, blocked / 1e9));
+            }
+        }
+        return t.toString();
+    }
+}
