@@ -40,12 +40,12 @@ final class CellEvaluator {
     }
 
     /** A piece of the cell that JShell evaluates at once; {@code start} is where source's first char stands. */
-    private record Segment(String source, int start, int end, int firstLine, boolean statement) {}
+    private record Segment(String source, int start, int end, int firstLine, boolean statement, List<Segment> parts) {}
 
     CellResult evaluate(String cellLabel, String code, BooleanSupplier stopRequested) {
         String value = null;
         List<String> notes = new ArrayList<>();
-        List<Segment> segments = mergeStatements(code, split(code));
+        List<Segment> segments = new ArrayList<>(mergeStatements(code, split(code)));
         for (int i = 0; i < segments.size(); i++) {
             Segment segment = segments.get(i);
             String source = segment.source();
@@ -62,6 +62,14 @@ final class CellEvaluator {
                 Snippet snippet = event.snippet();
                 origins.put(snippet.id(), new Origin(cellLabel, firstLine));
                 if (event.status() == Snippet.Status.REJECTED) {
+                    if (!segment.parts().isEmpty()) {
+                        // The merged block did not compile (nothing ran): take its statements one by one,
+                        // so the error, if any, is JShell's own for the statement at fault.
+                        segments.remove(i);
+                        segments.addAll(i, segment.parts());
+                        i--;
+                        break;
+                    }
                     return compileError(snippet, source, code, start, cellLabel);
                 }
                 if (event.exception() != null) {
@@ -112,7 +120,7 @@ final class CellEvaluator {
             consumed += remaining.length() - rest.length();
             remaining = rest;
             boolean statement = completeness == Completeness.COMPLETE && isStatement(source);
-            segments.add(new Segment(source, start, consumed, lineOf(code, start), statement));
+            segments.add(new Segment(source, start, consumed, lineOf(code, start), statement, List.of()));
         }
         return segments;
     }
@@ -136,7 +144,8 @@ final class CellEvaluator {
                 Segment first = segments.get(i);
                 Segment lastOfRun = segments.get(j - 1);
                 String block = "{" + code.substring(first.start(), lastOfRun.end()) + "\n}";
-                merged.add(new Segment(block, first.start() - 1, lastOfRun.end(), first.firstLine(), true));
+                merged.add(new Segment(block, first.start() - 1, lastOfRun.end(), first.firstLine(), true,
+                        List.copyOf(segments.subList(i, j))));
                 i = j;
             } else {
                 merged.add(segments.get(i));
@@ -146,16 +155,27 @@ final class CellEvaluator {
         return merged;
     }
 
-    /** A statement or an expression, as opposed to a declaration (whose name later cells may use). */
-    private boolean isStatement(String source) {
-        List<Snippet> snippets = jshell.sourceCodeAnalysis().sourceToSnippets(source);
-        if (snippets.size() != 1) {
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile(
+            "^(if|for|while|do|try|switch|synchronized|throw|assert)\\b.*|^\\{.*", java.util.regex.Pattern.DOTALL);
+    private static final java.util.regex.Pattern CALL = java.util.regex.Pattern.compile(
+            "^(new\\s+)?[A-Za-z_$][\\w$]*(\\s*\\.\\s*[A-Za-z_$][\\w$]*)*\\s*\\(.*", java.util.regex.Pattern.DOTALL);
+    private static final java.util.regex.Pattern ASSIGNMENT = java.util.regex.Pattern.compile(
+            "^[A-Za-z_$][\\w$]*(\\s*(\\.\\s*[A-Za-z_$][\\w$]*|\\[[^\\]]*\\]))*\\s*"
+                    + "(=(?!=)|\\+=|-=|\\*=|/=|%=|&=|\\|=|\\^=|<<=|>>=|>>>=|\\+\\+|--).*|^(\\+\\+|--).*",
+            java.util.regex.Pattern.DOTALL);
+
+    /**
+     * A plain statement (control flow, a call, an assignment), as opposed to a declaration whose name
+     * later cells may use. Decided from the text: asking JShell costs a compile's worth of time, which
+     * is what merging saves. Not every expression JShell takes is a Java statement ("1 + 1;" is not):
+     * anything unsure is not merged.
+     */
+    static boolean isStatement(String source) {
+        String s = source.strip();
+        if (!(s.endsWith(";") || s.endsWith("}"))) {
             return false;
         }
-        // Not every expression JShell takes is a Java statement ("1 + 1;" is not): only calls to void
-        // methods, control flow and assignments are merged.
-        Snippet s = snippets.get(0);
-        return s.kind() == Snippet.Kind.STATEMENT || s.subKind() == Snippet.SubKind.ASSIGNMENT_SUBKIND;
+        return CONTROL.matcher(s).matches() || CALL.matcher(s).matches() || ASSIGNMENT.matcher(s).matches();
     }
 
     /**

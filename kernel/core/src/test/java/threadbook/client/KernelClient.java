@@ -95,6 +95,22 @@ public final class KernelClient implements AutoCloseable {
         throw new AssertionError("no reply to " + msgId + " within " + timeout);
     }
 
+    /** The replies to several requests, in whatever order they come. */
+    public java.util.Map<String, Message> replies(ZMQ.Socket socket, List<String> msgIds, Duration timeout) {
+        java.util.Map<String, Message> found = new java.util.HashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (found.size() < msgIds.size() && System.nanoTime() < deadline) {
+            Message m = receive(socket, Duration.ofMillis(100));
+            if (m != null && msgIds.contains(parentId(m))) {
+                found.put(parentId(m), m);
+            }
+        }
+        if (found.size() < msgIds.size()) {
+            throw new AssertionError("replies missing after " + timeout + ": got " + found.keySet() + " of " + msgIds);
+        }
+        return found;
+    }
+
     /** iopub messages whose parent is {@code msgId}, up to and including its status idle. */
     public List<Message> iopubUntilIdle(String msgId, Duration timeout) {
         List<Message> result = new ArrayList<>();

@@ -38,8 +38,9 @@ class FaultsIT {
             client.execute("1");
             String failing = client.executeAsync("Thread.sleep(300); throw new IllegalStateException(\"first fails\");");
             String queued = client.executeAsync("System.out.println(\"must not run\")");
-            assertEquals("error", client.reply(client.shell, failing, Duration.ofSeconds(30)).contentString("status", ""));
-            assertEquals("aborted", client.reply(client.shell, queued, Duration.ofSeconds(30)).contentString("status", ""));
+            var replies = client.replies(client.shell, List.of(failing, queued), Duration.ofSeconds(30));
+            assertEquals("error", replies.get(failing).contentString("status", ""));
+            assertEquals("aborted", replies.get(queued).contentString("status", ""));
             assertEquals("ok", client.execute("System.out.println(\"runs again\")").status());
         }
     }
