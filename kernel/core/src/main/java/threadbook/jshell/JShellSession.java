@@ -220,6 +220,11 @@ public final class JShellSession implements AutoCloseable {
         return control().extensionCommand(command, argument);
     }
 
+    /** Adds a jar or class folder for the compiler and the agent JVM (which passes it on to workers). */
+    public void addToClasspath(String path) {
+        jshell.addToClasspath(path);
+    }
+
     /** Completion, documentation and completeness checks against this session's definitions. */
     public CodeAssist assist() {
         return new CodeAssist(jshell.sourceCodeAnalysis());

@@ -82,6 +82,13 @@ final class CellRunner {
         }
 
         @Override
+        public void addToClasspath(List<java.nio.file.Path> paths) {
+            for (java.nio.file.Path p : paths) {
+                session.addToClasspath(p.toString());
+            }
+        }
+
+        @Override
         public Magics magics() {
             return magics;
         }

@@ -21,6 +21,9 @@ public interface MagicContext {
     /** Asks the agent JVM (between cells): see ThreadbookAgent.extensionCommand for the commands. */
     Object agent(String command, Object argument) throws MagicException;
 
+    /** Adds jars or class folders to the session (compiler and agent JVM) and to future worker processes. */
+    void addToClasspath(java.util.List<java.nio.file.Path> paths);
+
     /** The registry, for magics about magics. */
     Magics magics();
 }

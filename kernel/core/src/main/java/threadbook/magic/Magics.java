@@ -23,7 +23,8 @@ public final class Magics {
         return new Magics(List.of(
                 new LsMagicMagic(), new HelpMagic(),
                 new TimeMagic(), new TimeitMagic(), new CompareMagic(), new TimelineMagic(),
-                new ThreadsMagic(), new WorkersMagic(), new ProcessesMagic()));
+                new ThreadsMagic(), new WorkersMagic(), new ProcessesMagic(),
+                new MavenMagic(), new ClasspathMagic(false), new ClasspathMagic(true)));
     }
 
     public Collection<Magic> all() {
