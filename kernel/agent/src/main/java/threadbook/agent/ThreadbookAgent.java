@@ -71,14 +71,21 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     private static volatile long firstStart;
     private static volatile long lastEnd;
 
-    // invoke and varValue are overridden so that the kernel's stop() finds this class's frames.
+    /** The value of the last snippet run, for rich display of a cell's value (see Renderers). */
+    private static volatile Object lastValue;
+
+    // invoke and varValue are overridden so that the kernel's stop() finds this class's frames. invoke
+    // keeps the value object, which JShell would only turn into a string.
     @Override
     protected String invoke(Method doitMethod) throws Exception {
         if (firstStart == 0) {
             firstStart = System.nanoTime();
         }
         try {
-            return super.invoke(doitMethod);
+            lastValue = null;
+            Object value = doitMethod.invoke(null);
+            lastValue = value;
+            return valueString(value);
         } finally {
             lastEnd = System.nanoTime();
         }
@@ -114,7 +121,16 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     @Override
     public String varValue(String className, String varName)
             throws RunException, EngineTerminationException, InternalException {
-        return super.varValue(className, varName);
+        String text = super.varValue(className, varName);
+        try {
+            // A cell ending in a variable's name shows that variable: keep its object for rich display.
+            java.lang.reflect.Field field = findClass(className).getDeclaredField(varName);
+            field.setAccessible(true);
+            lastValue = field.get(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            lastValue = null;
+        }
+        return text;
     }
 
     @Override
@@ -125,6 +141,11 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
                 Object[] cellAndLabel = (Object[]) arg;
                 CellThreads.enter((Long) cellAndLabel[0], (String) cellAndLabel[1]);
                 return null;
+            }
+            case "rich-value": {
+                Object value = lastValue;
+                lastValue = null;
+                return Renderers.forResult(value, CellThreads.current());
             }
             case "cpu": {
                 // [JVM CPU, workers' CPU, start of the code run since the last mark, its end]

@@ -16,9 +16,10 @@ import threadbook.agent.ThreadbookAgent;
 public final class Notebook {
     private Notebook() {}
 
-    /** Shows a value in the cell, as text. */
+    /** Shows a value in the cell: as its own bundle if it is Renderable (or an image), else as text. */
     public static void display(Object value) {
-        show(bundle("text/plain", String.valueOf(value)));
+        List<String[]> rich = threadbook.agent.Renderers.bundle(value);
+        show(rich != null ? rich : bundle("text/plain", String.valueOf(value)));
     }
 
     /** Shows data of one MIME type (e.g. "text/html", "image/svg+xml"), with a plain-text fallback. */

@@ -88,11 +88,10 @@ final class Execution {
             if (result.evalue() != null) {
                 output.stream(cell, "stderr", result.evalue() + "\n");
             }
-            if (result.value() != null && !silent) {
+            JsonObject data = result.value() != null && !silent ? resultData(result.value()) : null;
+            if (data != null) {
                 JsonObject value = new JsonObject();
                 value.addProperty("execution_count", count);
-                JsonObject data = new JsonObject();
-                data.addProperty("text/plain", result.value());
                 value.add("data", data);
                 value.add("metadata", new JsonObject());
                 iopub.publish("execute_result", request.header(), value);
@@ -116,6 +115,33 @@ final class Execution {
         if (result.status() == CellResult.Status.SESSION_LOST) {
             sessions.replaceIfDead();
         }
+    }
+
+    /**
+     * The execute_result data of a cell's value: JShell's text, plus the value's rich forms (HTML, an
+     * image...). Null when the value showed itself already (a CompletableFuture updates in place).
+     */
+    private JsonObject resultData(String text) {
+        JsonObject data = new JsonObject();
+        Object rich = null;
+        JShellSession session = sessions.ifStarted();
+        try {
+            rich = session == null ? null : session.agentCommand("rich-value", null);
+        } catch (Exception e) {
+            LOG.fine(() -> "no rich value: " + e);
+        }
+        if (rich instanceof String[][] bundle) {
+            if (bundle.length == 0) {
+                return null;
+            }
+            for (String[] entry : bundle) {
+                data.addProperty(entry[0], entry[1]);
+            }
+        }
+        if (!data.has("text/plain")) {
+            data.addProperty("text/plain", text);
+        }
+        return data;
     }
 
     private CellResult run(Message request, long cell, String label, String code) {

@@ -1,0 +1,419 @@
+"""End-to-end browser test: notebooks/00-start-here.ipynb in real Jupyter Notebook (classic 6.x), in
+headless Chromium driven by chromedriver through Selenium, run with Cell > Run All clicked as a person would,
+its outputs checked in the page and a screenshot kept.
+
+Run with Debian's /usr/bin/python3 (it needs Debian's jupyter-notebook, chromium, chromium-driver and
+python3-selenium). Environment:
+  JUPYTER_PATH            where the kernelspec to use is installed (e.g. PREFIX/share/jupyter)
+  THREADBOOK_KERNEL       the kernelspec name (default: threadbook)
+  THREADBOOK_SCREENSHOT   where to save the screenshot (default: kernel/core/target/browser/run-all.png)
+  THREADBOOK_NOTEBOOK     the notebook to run (default: the repository's notebooks/00-start-here.ipynb)
+
+The repository's notebook is never touched: a temporary copy, with its outputs cleared (so what the page shows
+was produced by this run), is what Notebook serves. Prints one line per check and ends with "N passed, M failed";
+exits non-zero if any check failed. Everything it starts (the notebook server, its kernels, chromedriver,
+Chromium) is stopped before it exits, also when a check fails or something breaks.
+"""
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[3]  # kernel/core/src/test/python -> the repository
+CORE = HERE.parents[2]  # kernel/core
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+KERNEL_START_TIMEOUT = 90   # s: page loaded and the kernel idle
+RUN_TIMEOUT = 120           # s: Run All until every code cell has finished
+T0 = time.monotonic()
+
+
+def log(msg):
+    print("[%5.1f s] %s" % (time.monotonic() - T0, msg), flush=True)
+
+
+class Checks:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            log("PASS " + name)
+        else:
+            self.failed += 1
+            log("FAIL " + name + (": " + detail if detail else ""))
+        return ok
+
+
+# --- processes -------------------------------------------------------------------------------------------
+
+def children_of(pid):
+    """The pids of every live descendant of pid (read from /proc, so no psutil needed)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                stat = f.read()
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        parents.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+        return state != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def kill_all(pids, sig=signal.SIGKILL):
+    for pid in pids:
+        try:
+            os.kill(pid, sig)
+        except OSError:
+            pass
+
+
+def wait_gone(pids, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any(alive(p) for p in pids):
+            return True
+        time.sleep(0.1)
+    return not any(alive(p) for p in pids)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- the notebook ----------------------------------------------------------------------------------------
+
+def source_of(cell):
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def prepare_copy(original, folder, kernel):
+    """Copies the notebook into folder with its outputs and execution counts cleared and its kernelspec set."""
+    with open(original, encoding="utf-8") as f:
+        nb = json.load(f)
+    for cell in nb["cells"]:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    spec = nb.setdefault("metadata", {}).setdefault("kernelspec", {})
+    spec["name"] = kernel
+    spec.setdefault("language", "java")
+    spec.setdefault("display_name", "Java (Threadbook)")
+    copy = folder / original.name
+    with open(copy, "w", encoding="utf-8") as f:
+        json.dump(nb, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    return copy, nb
+
+
+# --- the page --------------------------------------------------------------------------------------------
+
+# What a code cell shows in the page: its prompt, its source (CodeMirror's lines) and the text of its outputs.
+CELLS_JS = """
+return Array.from(document.querySelectorAll('#notebook-container > .cell')).map(function (c) {
+  var prompt = c.querySelector('.input_prompt');
+  var lines = Array.from(c.querySelectorAll('.input_area .CodeMirror-line')).map(function (l) { return l.textContent; });
+  var outs = Array.from(c.querySelectorAll('.output_area')).map(function (o) {
+    return {cls: o.querySelector('.output_subarea') ? o.querySelector('.output_subarea').className : '',
+            text: o.innerText};
+  });
+  return {code: c.classList.contains('code_cell'), prompt: prompt ? prompt.textContent.replace(/\\u00a0/g, ' ') : '',
+          source: lines.join('\\n'), outputs: outs};
+});
+"""
+
+
+def page_cells(driver):
+    return driver.execute_script(CELLS_JS)
+
+
+def kernel_state(driver):
+    return driver.execute_script(
+        "var i = document.getElementById('kernel_indicator_icon'); return i ? i.className : '';")
+
+
+def wait_for(what, timeout, poll, condition):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = condition()
+        if last:
+            return last
+        time.sleep(poll)
+    raise TimeoutError("timed out after %d s waiting for %s" % (timeout, what))
+
+
+def prompt_number(prompt):
+    m = re.search(r"\[\s*(\d+)\s*\]", prompt)
+    return int(m.group(1)) if m else None
+
+
+def full_page_screenshot(driver, path):
+    """Makes the window tall enough for the whole notebook (Notebook scrolls #site, not the body) and saves it."""
+    driver.execute_script("var s = document.getElementById('site'); if (s) s.scrollTop = 0;")
+    needed = driver.execute_script("""
+      var h = document.getElementById('header'), s = document.getElementById('site');
+      return (h ? h.offsetHeight : 0) + (s ? s.scrollHeight : document.body.scrollHeight) + 40;""")
+    needed = max(800, min(int(needed), 12000))
+    width = 1280
+    driver.set_window_size(width, needed)
+    time.sleep(0.3)
+    inner = driver.execute_script("return window.innerHeight;")
+    if inner < needed:  # the window manager (or headless screen) kept it smaller: size the viewport itself
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": width, "height": needed, "deviceScaleFactor": 1, "mobile": False})
+    driver.execute_script("window.dispatchEvent(new Event('resize'));")
+    time.sleep(0.5)
+    driver.execute_script("var s = document.getElementById('site'); if (s) s.scrollTop = 0;")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    png = driver.get_screenshot_as_png()
+    with open(path, "wb") as f:
+        f.write(png)
+    return len(png)
+
+
+# --- main ------------------------------------------------------------------------------------------------
+
+def main():
+    checks = Checks()
+    kernel = os.environ.get("THREADBOOK_KERNEL", "threadbook")
+    original = Path(os.environ.get("THREADBOOK_NOTEBOOK", REPO / "notebooks" / "00-start-here.ipynb"))
+    shot = Path(os.environ.get("THREADBOOK_SCREENSHOT", CORE / "target" / "browser" / "run-all.png"))
+    work = Path(tempfile.mkdtemp(prefix="threadbook-browser-"))
+    nbdir, profile, jupyter_cfg, runtime = (work / d for d in ("notebooks", "chromium-profile", "config", "runtime"))
+    for d in (nbdir, profile, jupyter_cfg, runtime):
+        d.mkdir()
+    server = driver = service = None
+    server_log_path = work / "notebook-server.log"
+    driver_log_path = work / "chromedriver.log"
+    tracked = set()  # every process started here, directly or not, to make sure none outlives the test
+
+    def track():
+        for p in (server, getattr(service, "process", None)):
+            if p is not None and p.poll() is None:
+                tracked.add(p.pid)
+                tracked.update(children_of(p.pid))
+
+    try:
+        log("kernel: %s (JUPYTER_PATH=%s)" % (kernel, os.environ.get("JUPYTER_PATH", "")))
+        copy, nb = prepare_copy(original, nbdir, kernel)
+        code_cells = [c for c in nb["cells"] if c.get("cell_type") == "code"]
+        t1_index = next((i for i, c in enumerate(nb["cells"]) if c.get("cell_type") == "code"
+                         and ('task("Task 1")' in source_of(c) or "Start Task" in source_of(c))), None)
+        log("notebook: %s copied, outputs cleared, to %s (%d cells, %d code; T1 is cell %s)"
+            % (original, copy, len(nb["cells"]), len(code_cells), t1_index))
+        if t1_index is None:
+            raise RuntimeError("no code cell of %s holds task(\"Task 1\") / \"Start Task\"" % original.name)
+
+        # The notebook server.
+        token = secrets.token_hex(24)
+        port = free_port()
+        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(jupyter_cfg), JUPYTER_RUNTIME_DIR=str(runtime),
+                   PYTHONUNBUFFERED="1")
+        server_log = open(server_log_path, "w")
+        server = subprocess.Popen(
+            ["/usr/bin/python3", "-m", "notebook", "--no-browser", "--ip=127.0.0.1", "--port=%d" % port,
+             "--port-retries=0", "--notebook-dir=%s" % nbdir, "--NotebookApp.token=%s" % token,
+             "--NotebookApp.password=", "--allow-root"],
+            cwd=str(nbdir), env=env, stdout=server_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+        base = "http://127.0.0.1:%d" % port
+
+        def server_up():
+            if server.poll() is not None:
+                raise RuntimeError("the notebook server exited with %s:\n%s" % (server.returncode, server_log_path.read_text()))
+            try:
+                with urllib.request.urlopen("%s/api/status?token=%s" % (base, token), timeout=2) as r:
+                    return r.status == 200
+            except OSError:
+                return False
+        wait_for("the notebook server", 60, 0.2, server_up)
+        log("notebook server (pid %d) up at %s" % (server.pid, base))
+        with urllib.request.urlopen("%s/api/kernelspecs?token=%s" % (base, token), timeout=10) as r:
+            specs = json.load(r)["kernelspecs"]
+        if not checks.check("the notebook server knows the kernelspec '%s'" % kernel, kernel in specs,
+                            "it knows only %s; is JUPYTER_PATH set?" % sorted(specs)):
+            raise RuntimeError("kernelspec missing")
+
+        # Chromium, through chromedriver.
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+                    "--window-size=1280,1000", "--lang=en-US", "--user-data-dir=%s" % profile):
+            options.add_argument(arg)
+        service = Service(executable_path=CHROMEDRIVER, log_path=str(driver_log_path))
+        driver = webdriver.Chrome(service=service, options=options)
+        driver.set_page_load_timeout(60)
+        track()
+        log("Chromium %s started headless (chromedriver pid %d)"
+            % (driver.capabilities.get("browserVersion", "?"), service.process.pid))
+
+        url = "%s/notebooks/%s?token=%s" % (base, copy.name, token)
+        driver.get(url)
+        log("opened %s" % url.replace(token, "<token>"))
+        wait_for("the notebook page", 60, 0.2,
+                 lambda: driver.execute_script("return !!document.querySelector('#notebook-container .cell');"))
+        wait_for("the kernel to be idle", KERNEL_START_TIMEOUT, 0.2, lambda: "kernel_idle_icon" in kernel_state(driver))
+        track()
+        kernel_name = driver.execute_script(
+            "var n = document.querySelector('#kernel_indicator .kernel_indicator_name'); return n ? n.textContent : '';")
+        log("kernel idle; the page says the kernel is '%s'" % kernel_name)
+        checks.check("the page runs the Threadbook kernel", "Threadbook" in kernel_name, repr(kernel_name))
+
+        before = page_cells(driver)
+        leftover = [c for c in before if c["code"] and (c["outputs"] or prompt_number(c["prompt"]) is not None)]
+        if leftover:
+            raise RuntimeError("the copy was not cleared: %s" % leftover)
+        t1_source = before[t1_index]["source"] if t1_index < len(before) else ""
+        if "Task 1" not in t1_source:
+            raise RuntimeError("cell %d of the page is not the T1 cell:\n%s" % (t1_index, t1_source))
+
+        # Run All, by the menu, as a person would.
+        wait = WebDriverWait(driver, 20)
+        wait.until(EC.element_to_be_clickable((By.ID, "celllink"))).click()
+        run_all = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#run_all_cells > a")))
+        log("Cell menu open; clicking '%s'" % run_all.text.strip())
+        started = time.monotonic()
+        run_all.click()
+
+        def finished():
+            if "kernel_dead_icon" in kernel_state(driver):
+                raise RuntimeError("the kernel died")
+            cells = [c for c in page_cells(driver) if c["code"]]
+            numbers = [prompt_number(c["prompt"]) for c in cells]
+            return (cells if "*" not in "".join(c["prompt"] for c in cells) and None not in numbers
+                    and "kernel_idle_icon" in kernel_state(driver) else None)
+        wait_for("every code cell to finish", RUN_TIMEOUT, 0.25, finished)
+        time.sleep(1.0)  # a last moment for output a cell's threads print late (the notebook's last cell waits 1 s anyway)
+        track()
+        cells = page_cells(driver)
+        code = [c for c in cells if c["code"]]
+        log("Run All finished in %.1f s" % (time.monotonic() - started))
+        for c in code:
+            first = c["source"].split("\n", 1)[0]
+            log("  %-9s %-60s -> %s" % (c["prompt"].strip(), first[:60],
+                                         " | ".join(o["text"].strip().replace("\n", " / ") for o in c["outputs"])[:160]))
+
+        numbers = [prompt_number(c["prompt"]) for c in code]
+        checks.check("every code cell ran, in order", numbers == list(range(1, len(code) + 1)), str(numbers))
+
+        first_out = "\n".join(o["text"] for o in code[0]["outputs"]) if code else ""
+        checks.check("the first cell shows 'Hello from Java'", "Hello from Java" in first_out, repr(first_out))
+
+        t1_out = "\n".join(o["text"] for o in cells[t1_index]["outputs"])
+        lines = [l.strip() for l in t1_out.splitlines() if l.strip()]
+
+        def where(text):
+            return next((i for i, l in enumerate(lines) if text in l), None)
+        s1, s2, e = where("Start Task 1"), where("Start Task 2"), where("End Task")
+        checks.check("T1: 'Start Task 1' and 'Start Task 2' come before any 'End Task'",
+                     None not in (s1, s2, e) and max(s1, s2) < e, repr(lines))
+        checks.check("T1: 'All tasks done!'", where("All tasks done!") is not None, repr(lines))
+        m = re.search(r"(\d+(?:[.,]\d+)?)\s*s\b[^\n]*about 2 s, not 4", t1_out)
+        seconds = float(m.group(1).replace(",", ".")) if m else None
+        checks.check("T1: a measured time 'about 2 s, not 4' (%s s)" % (m.group(1) if m else "?"),
+                     seconds is not None and 1.9 <= seconds < 4.0, repr(lines))
+
+        errors = driver.find_elements(By.CSS_SELECTOR, ".output_error")
+        checks.check("no error output (.output_error)", not errors,
+                     " | ".join(e.text for e in errors)[:2000])
+    except Exception as e:  # noqa: BLE001 - anything that breaks the run is one more failure, reported
+        checks.check("the run itself", False, "%s: %s" % (type(e).__name__, e))
+        traceback.print_exc(file=sys.stdout)
+    finally:
+        try:
+            if driver is not None:
+                size = full_page_screenshot(driver, shot)
+                checks.check("screenshot saved: %s (%d bytes)" % (shot, size), size > 0)
+        except Exception as e:  # noqa: BLE001
+            checks.check("screenshot saved", False, "%s: %s" % (type(e).__name__, e))
+        shutdown(server, driver, service, tracked, track, checks)
+        if checks.failed:
+            for name, path in (("notebook server log", server_log_path), ("chromedriver log", driver_log_path)):
+                if path.exists():
+                    text = path.read_text(errors="replace")
+                    print("----- %s (last 4000 characters) -----\n%s" % (name, text[-4000:]), flush=True)
+        shutil.rmtree(work, ignore_errors=True)
+    log("done in %.1f s" % (time.monotonic() - T0))
+    print("%d passed, %d failed" % (checks.passed, checks.failed), flush=True)
+    return 1 if checks.failed else 0
+
+
+def shutdown(server, driver, service, tracked, track, checks):
+    """Stops Chromium and chromedriver, then the notebook server (which shuts its kernels down), then kills
+    anything started here that is still alive."""
+    try:
+        track()
+    except Exception:  # noqa: BLE001
+        pass
+    if driver is not None:
+        try:
+            driver.quit()
+        except Exception as e:  # noqa: BLE001
+            log("driver.quit: %s" % e)
+    elif service is not None:
+        try:
+            service.stop()
+        except Exception:  # noqa: BLE001
+            pass
+    if server is not None and server.poll() is None:
+        server.send_signal(signal.SIGTERM)  # Notebook shuts its kernels down on SIGTERM
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            log("the notebook server did not stop in 30 s; killing it")
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(10)
+    left = [p for p in tracked if alive(p)]
+    if left and not wait_gone(left, 10):
+        left = [p for p in left if alive(p)]
+        log("killing %d process(es) still alive: %s" % (len(left), left))
+        kill_all(left)
+        wait_gone(left, 5)
+    log("shut down: notebook server, kernels, chromedriver and Chromium (%d processes tracked)" % len(tracked))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
