@@ -8,6 +8,7 @@ python3-selenium). Environment:
   THREADBOOK_KERNEL       the kernelspec name (default: threadbook)
   THREADBOOK_SCREENSHOT   where to save the screenshot (default: kernel/core/target/browser/run-all.png)
   THREADBOOK_NOTEBOOK     the notebook to run (default: the repository's notebooks/00-start-here.ipynb)
+  THREADBOOK_BROWSER_KEEP if set, keep the temporary folder (the copy, the server's and chromedriver's logs)
 
 The repository's notebook is never touched: a temporary copy, with its outputs cleared (so what the page shows
 was produced by this run), is what Notebook serves. Prints one line per check and ends with "N passed, M failed";
@@ -30,7 +31,7 @@ import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[3]  # kernel/core/src/test/python -> the repository
+REPO = HERE.parents[4]  # kernel/core/src/test/python -> the repository
 CORE = HERE.parents[2]  # kernel/core
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -82,30 +83,39 @@ def children_of(pid):
     return found
 
 
-def alive(pid):
+def identity(pid):
+    """(state, start time) of a process, or None if it is gone: the start time tells a pid reused by another
+    process from the one we saw."""
     try:
         with open("/proc/%d/stat" % pid) as f:
-            state = f.read().rsplit(")", 1)[1].split()[0]
-        return state != "Z"
+            fields = f.read().rsplit(")", 1)[1].split()
+        return fields[0], fields[19]
     except (OSError, IndexError):
-        return False
+        return None
 
 
-def kill_all(pids, sig=signal.SIGKILL):
-    for pid in pids:
-        try:
-            os.kill(pid, sig)
-        except OSError:
-            pass
+def alive(proc):
+    """proc is (pid, start time); alive if that very process still runs (a zombie counts as gone)."""
+    now = identity(proc[0])
+    return now is not None and now[0] != "Z" and now[1] == proc[1]
 
 
-def wait_gone(pids, timeout):
+def kill_all(procs):
+    for proc in procs:
+        if alive(proc):
+            try:
+                os.kill(proc[0], signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def wait_gone(procs, timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not any(alive(p) for p in pids):
+        if not any(alive(p) for p in procs):
             return True
         time.sleep(0.1)
-    return not any(alive(p) for p in pids)
+    return not any(alive(p) for p in procs)
 
 
 def free_port():
@@ -214,19 +224,22 @@ def main():
     original = Path(os.environ.get("THREADBOOK_NOTEBOOK", REPO / "notebooks" / "00-start-here.ipynb"))
     shot = Path(os.environ.get("THREADBOOK_SCREENSHOT", CORE / "target" / "browser" / "run-all.png"))
     work = Path(tempfile.mkdtemp(prefix="threadbook-browser-"))
-    nbdir, profile, jupyter_cfg, runtime = (work / d for d in ("notebooks", "chromium-profile", "config", "runtime"))
-    for d in (nbdir, profile, jupyter_cfg, runtime):
+    nbdir, profile, jupyter_cfg, jupyter_data, runtime = (
+        work / d for d in ("notebooks", "chromium-profile", "jupyter-config", "jupyter-data", "jupyter-runtime"))
+    for d in (nbdir, profile, jupyter_cfg, jupyter_data, runtime):
         d.mkdir()
     server = driver = service = None
     server_log_path = work / "notebook-server.log"
     driver_log_path = work / "chromedriver.log"
-    tracked = set()  # every process started here, directly or not, to make sure none outlives the test
+    tracked = set()  # (pid, start time) of every process started here, directly or not: none may outlive the test
 
     def track():
         for p in (server, getattr(service, "process", None)):
             if p is not None and p.poll() is None:
-                tracked.add(p.pid)
-                tracked.update(children_of(p.pid))
+                for pid in [p.pid] + children_of(p.pid):
+                    ident = identity(pid)
+                    if ident is not None:
+                        tracked.add((pid, ident[1]))
 
     try:
         log("kernel: %s (JUPYTER_PATH=%s)" % (kernel, os.environ.get("JUPYTER_PATH", "")))
@@ -242,8 +255,10 @@ def main():
         # The notebook server.
         token = secrets.token_hex(24)
         port = free_port()
-        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(jupyter_cfg), JUPYTER_RUNTIME_DIR=str(runtime),
-                   PYTHONUNBUFFERED="1")
+        # The user's own Jupyter config, data (trust database, nbextensions) and runtime folders stay out of it;
+        # kernelspecs come from JUPYTER_PATH (and the system's folders).
+        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(jupyter_cfg), JUPYTER_DATA_DIR=str(jupyter_data),
+                   JUPYTER_RUNTIME_DIR=str(runtime), PYTHONUNBUFFERED="1")
         server_log = open(server_log_path, "w")
         server = subprocess.Popen(
             ["/usr/bin/python3", "-m", "notebook", "--no-browser", "--ip=127.0.0.1", "--port=%d" % port,
@@ -318,13 +333,17 @@ def main():
         started = time.monotonic()
         run_all.click()
 
+        # Run All marks every code cell In [*] at once; each gets its number when it has run (or loses the * if the
+        # kernel aborts it after an earlier error). Done: no * left and the kernel idle, seen twice in a row.
+        quiet = []
+
         def finished():
-            if "kernel_dead_icon" in kernel_state(driver):
+            state = kernel_state(driver)
+            if "kernel_dead_icon" in state:
                 raise RuntimeError("the kernel died")
-            cells = [c for c in page_cells(driver) if c["code"]]
-            numbers = [prompt_number(c["prompt"]) for c in cells]
-            return (cells if "*" not in "".join(c["prompt"] for c in cells) and None not in numbers
-                    and "kernel_idle_icon" in kernel_state(driver) else None)
+            prompts = "".join(c["prompt"] for c in page_cells(driver) if c["code"])
+            quiet.append("*" not in prompts and "kernel_idle_icon" in state)
+            return len(quiet) >= 2 and quiet[-1] and quiet[-2]
         wait_for("every code cell to finish", RUN_TIMEOUT, 0.25, finished)
         time.sleep(1.0)  # a last moment for output a cell's threads print late (the notebook's last cell waits 1 s anyway)
         track()
@@ -369,19 +388,22 @@ def main():
                 checks.check("screenshot saved: %s (%d bytes)" % (shot, size), size > 0)
         except Exception as e:  # noqa: BLE001
             checks.check("screenshot saved", False, "%s: %s" % (type(e).__name__, e))
-        shutdown(server, driver, service, tracked, track, checks)
+        shutdown(server, driver, service, tracked, track)
         if checks.failed:
             for name, path in (("notebook server log", server_log_path), ("chromedriver log", driver_log_path)):
                 if path.exists():
                     text = path.read_text(errors="replace")
                     print("----- %s (last 4000 characters) -----\n%s" % (name, text[-4000:]), flush=True)
-        shutil.rmtree(work, ignore_errors=True)
+        if os.environ.get("THREADBOOK_BROWSER_KEEP"):
+            log("kept %s" % work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     log("done in %.1f s" % (time.monotonic() - T0))
     print("%d passed, %d failed" % (checks.passed, checks.failed), flush=True)
     return 1 if checks.failed else 0
 
 
-def shutdown(server, driver, service, tracked, track, checks):
+def shutdown(server, driver, service, tracked, track):
     """Stops Chromium and chromedriver, then the notebook server (which shuts its kernels down), then kills
     anything started here that is still alive."""
     try:
@@ -409,7 +431,7 @@ def shutdown(server, driver, service, tracked, track, checks):
     left = [p for p in tracked if alive(p)]
     if left and not wait_gone(left, 10):
         left = [p for p in left if alive(p)]
-        log("killing %d process(es) still alive: %s" % (len(left), left))
+        log("killing %d process(es) still alive: %s" % (len(left), [p[0] for p in left]))
         kill_all(left)
         wait_gone(left, 5)
     log("shut down: notebook server, kernels, chromedriver and Chromium (%d processes tracked)" % len(tracked))

@@ -32,6 +32,11 @@ public final class Renderers {
         return bundle == null ? null : bundle.toArray(new String[0][]);
     }
 
+    /** Whether a value shows as more than its text (without rendering it). */
+    static boolean isRich(Object value) {
+        return value instanceof CompletableFuture || value instanceof Renderable || isImage(value);
+    }
+
     /** The MIME bundle of a rich value, or null if it has none. */
     public static List<String[]> bundle(Object value) {
         if (value instanceof Renderable r) {

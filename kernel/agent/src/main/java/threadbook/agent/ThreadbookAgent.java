@@ -156,7 +156,9 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
             case "end":
                 CellThreads.leave((Long) arg);
                 sync((Long) arg, (Long) arg);
-                return null;
+                // Whether the last value has a rich form: the kernel asks for it only then, saving a
+                // round trip on the common plain values.
+                return Renderers.isRich(lastValue);
             case "sync":
                 sync(CellThreads.current(), (Long) arg);
                 return null;

@@ -54,6 +54,7 @@ public final class JShellSession implements AutoCloseable {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final AtomicBoolean killedByKernel = new AtomicBoolean();
     private volatile boolean exitHookRan;
+    private volatile boolean lastValueRich;
     private volatile boolean closed;
     private volatile CountDownLatch running = new CountDownLatch(0);
 
@@ -141,7 +142,7 @@ public final class JShellSession implements AutoCloseable {
     /** Asks the agent for everything printed so far and waits until it has been handed to the sink. */
     private void endCell(long cell) throws ExecutionControl.ExecutionControlException {
         CountDownLatch latch = syncs.computeIfAbsent(cell, t -> new CountDownLatch(1));
-        control().extensionCommand("end", cell);
+        lastValueRich = Boolean.TRUE.equals(control().extensionCommand("end", cell));
         try {
             latch.await(SYNC_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -218,6 +219,11 @@ public final class JShellSession implements AutoCloseable {
      */
     public Object agentCommand(String command, Object argument) throws ExecutionControl.ExecutionControlException {
         return control().extensionCommand(command, argument);
+    }
+
+    /** Whether the value of the last cell run has a rich form (HTML, an image, a future...). */
+    public boolean lastValueIsRich() {
+        return lastValueRich;
     }
 
     /** Adds a jar or class folder for the compiler and the agent JVM (which passes it on to workers). */

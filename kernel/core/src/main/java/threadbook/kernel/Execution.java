@@ -126,7 +126,7 @@ final class Execution {
         Object rich = null;
         JShellSession session = sessions.ifStarted();
         try {
-            rich = session == null ? null : session.agentCommand("rich-value", null);
+            rich = session == null || !session.lastValueIsRich() ? null : session.agentCommand("rich-value", null);
         } catch (Exception e) {
             LOG.fine(() -> "no rich value: " + e);
         }

@@ -1,0 +1,132 @@
+package threadbook.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * End to end in a real browser: notebooks/00-start-here.ipynb (a temporary copy, its outputs cleared) opened in
+ * Debian's Jupyter Notebook in headless Chromium driven by chromedriver, run with Cell → Run All clicked in the
+ * menu, its outputs checked in the page (src/test/python/browser_run_all.py does that), and a screenshot kept as
+ * target/browser/run-all.png for CI to keep as an artifact.
+ *
+ * <p>A missing browser, driver, Selenium or Jupyter fails this test, naming the Debian package to install: it
+ * never skips it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrowserIT {
+    static final String PYTHON = "/usr/bin/python3";
+    static final String KERNEL = "threadbook-browser";
+    static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    private Path repo;
+    private Path prefix;
+    private Path screenshot;
+
+    @BeforeAll
+    void install() throws Exception {
+        repo = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
+        screenshot = repo.resolve("kernel/core/target/browser/run-all.png");
+
+        List<String> missing = new ArrayList<>();
+        if (!Files.isExecutable(Path.of("/usr/bin/chromium"))) {
+            missing.add("/usr/bin/chromium is missing (Debian: apt-get install chromium)");
+        }
+        if (!Files.isExecutable(Path.of("/usr/bin/chromedriver"))) {
+            missing.add("/usr/bin/chromedriver is missing (Debian: apt-get install chromium-driver)");
+        }
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            missing.add(PYTHON + " is missing (Debian: apt-get install python3)");
+        } else {
+            Result selenium = run(List.of(PYTHON, "-c", "import selenium.webdriver"), Map.of(), 60, repo);
+            if (selenium.code != 0) {
+                missing.add("Selenium for " + PYTHON + " is missing (Debian: apt-get install python3-selenium):\n"
+                        + selenium.output);
+            }
+            Result notebook = run(List.of(PYTHON, "-c", "import notebook.notebookapp"), Map.of(), 60, repo);
+            if (notebook.code != 0) {
+                missing.add("Jupyter Notebook for " + PYTHON + " is missing (Debian: apt-get install jupyter-notebook):\n"
+                        + notebook.output);
+            }
+        }
+        if (!missing.isEmpty()) {
+            fail("The browser test needs what is missing here:\n  " + String.join("\n  ", missing));
+        }
+
+        prefix = Files.createTempDirectory("threadbook-browser-prefix");
+        Result r = run(List.of("bash", repo.resolve("install/install.sh").toString(), "--no-build",
+                "--prefix", prefix.toString(), "--name", KERNEL, "--java", System.getProperty("java.home")), Map.of(), 120, repo);
+        assertEquals(0, r.code, r.output);
+        assertTrue(Files.exists(prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json")), r.output);
+    }
+
+    @AfterAll
+    void removePrefix() throws IOException {
+        if (prefix == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(prefix)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Test
+    void runAllInNotebookInHeadlessChromiumShowsTheOutputs() throws Exception {
+        Files.deleteIfExists(screenshot);  // so the file checked below is this run's
+        Path dir = repo.resolve("kernel/core/src/test/python");
+        Path script = dir.resolve("browser_run_all.py");
+        assertTrue(Files.exists(script), script.toString());
+        Result r = run(List.of(PYTHON, script.toString()), Map.of(
+                "JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
+                "THREADBOOK_KERNEL", KERNEL,
+                "THREADBOOK_SCREENSHOT", screenshot.toString()), 300, dir);
+        System.out.println(r.output);
+        assertEquals(0, r.code, r.output);
+        assertTrue(r.output.contains(" passed, 0 failed"), "every check in the page passed:\n" + r.output);
+        assertTrue(Files.isRegularFile(screenshot), "the screenshot " + screenshot + " was saved:\n" + r.output);
+        byte[] png = Files.readAllBytes(screenshot);
+        assertTrue(png.length > PNG_SIGNATURE.length, "the screenshot is not empty: " + png.length + " bytes");
+        assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(png, PNG_SIGNATURE.length), "the screenshot is a PNG");
+    }
+
+    record Result(int code, String output) {}
+
+    private static Result run(List<String> command, Map<String, String> env, int timeoutSeconds, Path dir)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("threadbook-browser", ".log");
+        pb.redirectOutput(out.toFile());
+        try {
+            Process p = pb.start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                // The script stops what it started itself; this is for a script that hangs.
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                return new Result(-1, "timed out after " + timeoutSeconds + " s:\n" + Files.readString(out, StandardCharsets.UTF_8));
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+}
