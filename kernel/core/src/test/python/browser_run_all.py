@@ -133,8 +133,15 @@ def source_of(cell):
 
 def prepare_copy(original, folder, kernel):
     """Copies the notebook into folder with its outputs and execution counts cleared and its kernelspec set."""
-    with open(original, encoding="utf-8") as f:
-        nb = json.load(f)
+    for attempt in range(5):  # `install.sh --execute` may be saving it right now: read it again then
+        try:
+            with open(original, encoding="utf-8") as f:
+                nb = json.load(f)
+            break
+        except json.JSONDecodeError:
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
     for cell in nb["cells"]:
         if cell.get("cell_type") == "code":
             cell["outputs"] = []

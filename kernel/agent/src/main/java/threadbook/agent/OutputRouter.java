@@ -109,8 +109,8 @@ public final class OutputRouter {
     }
 
     private String truncationNote(int stream) {
-        String size = capBytes >= (1 << 20) ? (capBytes >> 20) + " MB" : capBytes >= 1024 ? (capBytes >> 10) + " KB"
-                : capBytes + " bytes";
+        String size = capBytes >= (1 << 20) ? String.format(java.util.Locale.ROOT, "%.3g MB", capBytes / 1048576.0)
+                : capBytes >= 1024 ? (capBytes >> 10) + " KB" : capBytes + " bytes";
         return "\n[output truncated: this cell printed more than " + size + " to "
                 + (stream == Event.Stream.STDERR ? "stderr" : "stdout")
                 + "; the rest is dropped. The cell is still running: interrupt it to stop it.]\n";

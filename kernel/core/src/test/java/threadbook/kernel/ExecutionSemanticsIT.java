@@ -27,7 +27,7 @@ class ExecutionSemanticsIT {
 
     @BeforeAll
     void start() throws Exception {
-        kernel = KernelProcess.start(Map.of("THREADBOOK_AGENT_OPTS", "-Xmx192m"));
+        kernel = KernelProcess.start(Map.of("THREADBOOK_AGENT_OPTS", "-Xmx192m -Dthreadbook.output.cap=2000000"));
         client = kernel.client();
         client.awaitReady(Duration.ofSeconds(30));
         client.execute("String keep = \"state survives\";");
@@ -62,6 +62,25 @@ class ExecutionSemanticsIT {
             next[thread]++;
         }
         assertTrue(e.ofType("stream").size() < 200, "batched: " + e.ofType("stream").size() + " messages");
+    }
+
+    @Test
+    void endlessPrintingIsCappedWithANoteAndStaysInterruptible() {
+        String id = client.executeAsync("long n = 0; while (true) { System.out.println(\"spam line \" + n++); }");
+        KernelIT.sleep(2500);
+        client.send(client.control, "interrupt_request", new JsonObject());
+        Message reply = client.reply(client.shell, id, Duration.ofSeconds(10));
+        assertEquals("Interrupted", reply.contentString("ename", ""));
+        StringBuilder out = new StringBuilder();
+        for (Message m : client.iopubUntilIdle(id, Duration.ofSeconds(10))) {
+            if (m.type().equals("stream")) {
+                out.append(m.contentString("text", ""));
+            }
+        }
+        assertTrue(out.indexOf("[output truncated: this cell printed more than 1.91 MB to stdout") >= 0,
+                "the note: " + out.substring(Math.max(0, out.length() - 300)));
+        assertTrue(out.length() < 2_200_000, "capped near 2 MB: " + out.length());
+        assertEquals("\"state survives\"", client.execute("keep").result());
     }
 
     @Test

@@ -125,6 +125,16 @@ class KernelIT {
     }
 
     @Test
+    void aPoolMadeInOneCellPrintsUnderTheCellThatUsesIt() {
+        client.execute("ExecutorService pool = Executors.newFixedThreadPool(2);\npool.submit(() -> System.out.println(\"warm\")).get();");
+        KernelClient.Execution later = client.execute("pool.submit(() -> System.out.println(\"from the pool\")).get();");
+        assertEquals("from the pool\n", later.stdout(), "documented: pool threads print under the running cell");
+        KernelClient.Execution async = client.execute("CompletableFuture.runAsync(() -> System.out.println(\"common pool\")).join();");
+        assertEquals("common pool\n", async.stdout());
+        client.execute("pool.shutdown();");
+    }
+
+    @Test
     void aMisSignedMessageIsDroppedAndNeverRun() {
         JsonObject content = new JsonObject();
         content.addProperty("code", "System.out.println(\"MUST NOT RUN\")");
