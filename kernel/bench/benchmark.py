@@ -502,6 +502,75 @@ def measure_interrupts(d, kinds, reps):
     return results
 
 
+WORKERS_CELL = """
+void computeSquare(int n) {
+    System.out.println("Square of " + n + " is " + n * n);
+    try { Thread.sleep(1000); } catch (InterruptedException e) { }
+}
+int square(int n) { return n * n; }
+void bench(String name, double seconds) { System.out.println("BENCH " + name + " " + seconds); }
+double since(long t0) { return (System.nanoTime() - t0) / 1e9; }
+{
+    for (int i = 0; i < REPS; i++) {
+        long t0 = System.nanoTime();
+        WorkerPool one = new WorkerPool(1);
+        one.awaitReady();
+        bench("start", since(t0));
+        one.close();
+    }
+    long t0 = System.nanoTime();
+    WorkerPool four = new WorkerPool(4);
+    four.awaitReady();
+    bench("pool4", since(t0));
+    four.map(n -> n + 1, List.of(1, 2, 3, 4));
+    List<Integer> items = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) items.add(i);
+    t0 = System.nanoTime();
+    four.map(n -> n + 1, items);
+    bench("map1000", since(t0));
+    four.close();
+    t0 = System.nanoTime();
+    List<WorkerProcess> ps = new ArrayList<>();
+    for (int n = 1; n <= 4; n++) { int k = n; ps.add(new WorkerProcess(() -> computeSquare(k)).start()); }
+    for (WorkerProcess p : ps) p.join();
+    bench("p1", since(t0));
+    t0 = System.nanoTime();
+    try (WorkerPool pool = new WorkerPool(3)) {
+        System.out.println("Squares: " + pool.map(n -> square(n), List.of(1, 2, 3, 4, 5)));
+    }
+    bench("p2", since(t0));
+}
+"""
+
+
+def measure_workers(d, reps):
+    """Worker processes, measured inside the kernel's Java process (System.nanoTime)."""
+    run = d.execute(WORKERS_CELL.replace("REPS", str(reps)), timeout=300)
+    text = "".join(m["content"].get("text", "") for _, m in run["msgs"] if m["header"]["msg_type"] == "stream")
+    figures = {}
+    for line in text.splitlines():
+        if line.startswith("BENCH "):
+            _, name, value = line.split()
+            figures.setdefault(name, []).append(float(value))
+    return figures
+
+
+def print_workers(w):
+    if not w:
+        print("\nWorker processes: not measured (timeout or error)")
+        return
+    starts = w.get("start", [])
+    print("\nWorker processes (Threadbook; measured with System.nanoTime in the Java process)")
+    print(f"  worker JVM start to ready, median of {len(starts)}: {fmt_ms(median(starts))}"
+          f" (min {fmt_ms(min(starts)) if starts else '-'}, max {fmt_ms(max(starts)) if starts else '-'})")
+    print(f"  pool of 4 ready:                          {fmt_ms(median(w.get('pool4', [])))}")
+    m = median(w.get("map1000", []))
+    print(f"  map of 1,000 trivial tasks on 4 warm workers: {fmt_ms(m)}"
+          + (f" ({m:.3f} ms per task)" if m else ""))
+    print(f"  P1 (4 processes, 1 s sleep each):         {fmt_ms(median(w.get('p1', [])))}   (Python: ~1 s plus start-up)")
+    print(f"  P2 (Pool(3).map of 5 squares, with pool start): {fmt_ms(median(w.get('p2', [])))}")
+
+
 def measure_kernel(kernel_name, label, language, args, log_dir, notes, pgids, pids):
     """Everything for one kernel. Returns a dict of figures; a failed measurement is None ("timeout")."""
     r = {}
@@ -538,6 +607,8 @@ def measure_kernel(kernel_name, label, language, args, log_dir, notes, pgids, pi
         step("complete", lambda: measure_completion(d, language, args.complete_warmup, args.completions))
         kinds = JAVA_INTERRUPTS if language == "java" else PYTHON_INTERRUPTS
         step("interrupts", lambda: measure_interrupts(d, kinds, args.interrupts))
+        if language == "java":
+            step("workers", lambda: measure_workers(d, 5 if args.quick else 20))
     except Timeout:
         d.note("did not start (no kernel_info_reply)")
     except Exception as e:
@@ -816,6 +887,7 @@ def main():
     rows = build_rows(tb, py)
     print_table(rows, ("measurement", "Threadbook", "ipykernel", "ratio TB/ipy"))
     print_interrupt_details(tb.get("interrupts") or {}, [(k, l) for k, l, _ in JAVA_INTERRUPTS], "Threadbook")
+    print_workers(tb.get("workers"))
     if py is not None:
         print_interrupt_details(py.get("interrupts") or {}, [(k, l) for k, l, _ in PYTHON_INTERRUPTS], "ipykernel")
 
