@@ -65,6 +65,10 @@ public final class Progress {
         count.incrementAndGet();
     }
 
+    public void step(int n) {
+        count.addAndGet(n);
+    }
+
     public int count() {
         return count.get();
     }

@@ -79,23 +79,39 @@ public final class WorkerPool implements AutoCloseable {
      * the items. A long map shows a progress bar under the cell.
      */
     public <T, R> List<R> map(SerialFunction<T, R> function, List<T> items) {
-        List<CompletableFuture<Object>> futures = new ArrayList<>(items.size());
-        List<byte[]> tasks = new ArrayList<>(items.size());
-        for (T item : items) {
-            tasks.add(serialize(new Tasks.Apply<>(function, item)));
+        // Like Python's Pool.map, many items go in chunks (about four per worker), so that the cost of a
+        // message is paid per chunk, not per item; few items go one by one, spread over the workers.
+        int chunk = Math.max(1, (int) Math.ceil(items.size() / (4.0 * workers.size())));
+        List<CompletableFuture<Object>> futures = new ArrayList<>();
+        List<byte[]> tasks = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        for (int from = 0; from < items.size(); from += chunk) {
+            List<T> part = new ArrayList<>(items.subList(from, Math.min(items.size(), from + chunk)));
+            tasks.add(serialize(chunk == 1 ? new Tasks.Apply<>(function, part.get(0)) : new Tasks.ApplyAll<>(function, part)));
+            sizes.add(part.size());
         }
         Progress progress = items.size() > 1 ? Progress.deferred("map", items.size(), 1000) : null;
         try {
-            for (byte[] task : tasks) {
-                CompletableFuture<Object> f = dispatch(task);
+            for (int i = 0; i < tasks.size(); i++) {
+                CompletableFuture<Object> f = dispatch(tasks.get(i));
                 if (progress != null) {
-                    f.whenComplete((v, e) -> progress.step());
+                    int size = sizes.get(i);
+                    f.whenComplete((v, e) -> progress.step(size));
                 }
                 futures.add(f);
             }
             List<R> results = new ArrayList<>(items.size());
             for (CompletableFuture<Object> f : futures) {
-                results.add(value(f));
+                Object value = value(f);
+                if (chunk == 1) {
+                    @SuppressWarnings("unchecked")
+                    R one = (R) value;
+                    results.add(one);
+                } else {
+                    @SuppressWarnings("unchecked")
+                    List<R> many = (List<R>) value;
+                    results.addAll(many);
+                }
             }
             return results;
         } catch (Throwable t) {
@@ -175,10 +191,9 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static <R> R value(CompletableFuture<Object> f) {
+    private static Object value(CompletableFuture<Object> f) {
         try {
-            return (R) f.get();
+            return f.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;

@@ -23,6 +23,19 @@ public final class Tasks {
         }
     }
 
+    /** Applies a function to a chunk of items: a long map sends chunks, not one message per item. */
+    public record ApplyAll<T, R>(SerialFunction<T, R> function, java.util.List<T> items)
+            implements Callable<java.util.List<R>>, Serializable {
+        @Override
+        public java.util.List<R> call() throws Exception {
+            java.util.List<R> results = new java.util.ArrayList<>(items.size());
+            for (T item : items) {
+                results.add(function.apply(item));
+            }
+            return results;
+        }
+    }
+
     /** Runs code for its effects: a WorkerProcess's target. */
     public record Run(SerialRunnable target) implements Callable<Object>, Serializable {
         @Override
