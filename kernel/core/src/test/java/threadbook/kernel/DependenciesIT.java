@@ -4,31 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
+import threadbook.client.SharedKernel;
 
 /** %maven against Maven Central (reachable here), end to end, in the session and in worker processes. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DependenciesIT {
-    private KernelProcess kernel;
-    private KernelClient client;
-
-    @BeforeAll
-    void start() throws Exception {
-        kernel = KernelProcess.start();
-        client = kernel.client();
-        client.awaitReady(Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    void stop() {
-        client.close();
-        kernel.close();
-    }
+class DependenciesIT extends SharedKernel {
 
     @Test
     void mavenAddsAnArtifactToTheSessionAndToWorkers() {

@@ -6,32 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
+import threadbook.client.SharedKernel;
 import threadbook.protocol.Message;
 
 /** Rich output: displays from any thread land in their cell, update in place, and rich values. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DisplayIT {
-    private KernelProcess kernel;
-    private KernelClient client;
-
-    @BeforeAll
-    void start() throws Exception {
-        kernel = KernelProcess.start();
-        client = kernel.client();
-        client.awaitReady(Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    void stop() {
-        client.close();
-        kernel.close();
-    }
+class DisplayIT extends SharedKernel {
 
     @Test
     void displaysFromTheCellAndFromABackgroundThreadLandInTheirCell() {

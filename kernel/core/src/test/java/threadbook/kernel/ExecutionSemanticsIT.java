@@ -8,35 +8,26 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
+import threadbook.client.SharedKernel;
 import threadbook.protocol.Message;
 
 /**
  * Concurrency-proof execution: output of many threads, every kind of interrupt, and the errors that
  * the JVM survives. One kernel whose agent has a small heap, so that running out of memory is quick.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ExecutionSemanticsIT {
-    private KernelProcess kernel;
-    private KernelClient client;
-
-    @BeforeAll
-    void start() throws Exception {
-        kernel = KernelProcess.start(Map.of("THREADBOOK_AGENT_OPTS", "-Xmx192m -Dthreadbook.output.cap=2000000"));
-        client = kernel.client();
-        client.awaitReady(Duration.ofSeconds(30));
-        client.execute("String keep = \"state survives\";");
+class ExecutionSemanticsIT extends SharedKernel {
+    @Override
+    protected Map<String, String> environment() {
+        return Map.of("THREADBOOK_AGENT_OPTS", "-Xmx192m -Dthreadbook.output.cap=2000000");
     }
 
-    @AfterAll
-    void stop() {
-        client.close();
-        kernel.close();
+    @BeforeAll
+    void prepare() {
+        client.execute("String keep = \"state survives\";");
     }
 
     @Test

@@ -10,32 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
+import threadbook.client.SharedKernel;
 import threadbook.protocol.Message;
 
 /** The real kernel process, driven over real ZeroMQ sockets by the test client. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KernelIT {
-    private KernelProcess kernel;
-    private KernelClient client;
-
-    @BeforeAll
-    void start() throws Exception {
-        kernel = KernelProcess.start();
-        client = kernel.client();
-        client.awaitReady(Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    void stop() {
-        client.close();
-        kernel.close();
-    }
+class KernelIT extends SharedKernel {
 
     @Test
     void kernelInfoDescribesJava() {

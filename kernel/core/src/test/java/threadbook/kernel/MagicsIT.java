@@ -7,32 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
+import threadbook.client.SharedKernel;
 import threadbook.protocol.Message;
 
 /** Each magic's output, and its error paths, from the real kernel. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MagicsIT {
-    private KernelProcess kernel;
-    private KernelClient client;
-
-    @BeforeAll
-    void start() throws Exception {
-        kernel = KernelProcess.start();
-        client = kernel.client();
-        client.awaitReady(Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    void stop() {
-        client.close();
-        kernel.close();
-    }
+class MagicsIT extends SharedKernel {
 
     @Test
     void lsmagicAndHelpDescribeEveryMagic() {

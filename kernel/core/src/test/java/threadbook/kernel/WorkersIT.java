@@ -10,31 +10,13 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
+import threadbook.client.SharedKernel;
 
 /** Real worker processes, from the real kernel: the multiprocessing of Threadbook. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WorkersIT {
-    private KernelProcess kernel;
-    private KernelClient client;
-
-    @BeforeAll
-    void start() throws Exception {
-        kernel = KernelProcess.start();
-        client = kernel.client();
-        client.awaitReady(Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    void stop() {
-        client.close();
-        kernel.close();
-    }
+class WorkersIT extends SharedKernel {
 
     @Test
     void notebookCodeRunsInThreeWorkersInOrderWithDistinctPids() {
