@@ -28,13 +28,28 @@ counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
 assert counts == [1, 2, 3, 4], counts
 print("nbclient: notebook executed, outputs as expected")
 
+# nbconvert --execute (the path papermill takes too) turns the executed notebook into HTML.
+import tempfile
+with tempfile.TemporaryDirectory() as tmp:
+    src = os.path.join(tmp, "smoke.ipynb")
+    fresh = nbformat.v4.new_notebook()
+    fresh.metadata["kernelspec"] = {"name": kernel, "display_name": "Java (Threadbook)", "language": "java"}
+    fresh.cells = [nbformat.v4.new_code_cell('System.out.println("converted " + (6 * 7));')]
+    nbformat.write(fresh, src)
+    conv = subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", "--execute", src],
+                          capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL)
+    assert conv.returncode == 0, (conv.stdout, conv.stderr)
+    with open(os.path.join(tmp, "smoke.html")) as f:
+        assert "converted 42" in f.read()
+print("nbconvert --to html --execute: output in the HTML")
+
 # `jupyter run` starts the kernel, runs a file as one cell and prints what it printed.
 script = os.path.join(os.environ.get("TMPDIR", "/tmp"), "threadbook-run-%d.jshell" % os.getpid())
 with open(script, "w") as f:
     f.write('System.out.println("printed through jupyter run: " + (40 + 2));\n')
 try:
     run = subprocess.run([sys.executable, "-m", "jupyter_client.runapp", "--kernel=" + kernel, script],
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 finally:
     os.remove(script)
 assert "printed through jupyter run: 42" in run.stdout, (run.returncode, run.stdout, run.stderr)

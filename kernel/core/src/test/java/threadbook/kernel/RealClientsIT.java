@@ -56,6 +56,7 @@ class RealClientsIT {
         assertEquals(0, r.code, r.output);
         assertTrue(r.output.contains("nbclient: notebook executed"), r.output);
         assertTrue(r.output.contains("jupyter run: one cell driven"), r.output);
+        assertTrue(r.output.contains("nbconvert --to html --execute: output in the HTML"), r.output);
     }
 
     private Result python(String file, List<String> args) throws Exception {
