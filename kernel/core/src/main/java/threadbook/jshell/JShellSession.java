@@ -97,7 +97,13 @@ public final class JShellSession implements AutoCloseable {
 
     /** Starts the agent JVM and JShell (about half a second) and runs the startup imports. */
     public static JShellSession start(Options options) throws IOException {
+        Thread warmup = warmUpCompiler();
         JShellSession session = new JShellSession(options);
+        try {
+            warmup.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (String imported : STARTUP_IMPORTS) {
             session.jshell.eval("import " + imported + ";");
         }
@@ -105,6 +111,43 @@ public final class JShellSession implements AutoCloseable {
         session.jshell.eval("import static threadbook.api.Notebook.*;");
         session.provider.control().noteSystemThreads();
         return session;
+    }
+
+    /**
+     * Compiles a tiny class in the background while JShell starts the agent JVM: loading and
+     * initializing javac (about a second, cold) then overlaps the agent's start instead of following it.
+     */
+    private static Thread warmUpCompiler() {
+        Thread t = new Thread(() -> {
+            try {
+                javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+                javax.tools.JavaFileObject source = new javax.tools.SimpleJavaFileObject(
+                        java.net.URI.create("string:///Warm.java"), javax.tools.JavaFileObject.Kind.SOURCE) {
+                    @Override
+                    public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                        return "import java.util.*; class Warm { List<String> f() { return new ArrayList<>(); } }";
+                    }
+                };
+                javax.tools.StandardJavaFileManager files = javac.getStandardFileManager(null, null, null);
+                javac.getTask(java.io.Writer.nullWriter(), new javax.tools.ForwardingJavaFileManager<>(files) {
+                    @Override
+                    public javax.tools.JavaFileObject getJavaFileForOutput(Location location, String className,
+                            javax.tools.JavaFileObject.Kind kind, javax.tools.FileObject sibling) {
+                        return new javax.tools.SimpleJavaFileObject(java.net.URI.create("mem:///" + className + ".class"), kind) {
+                            @Override
+                            public OutputStream openOutputStream() {
+                                return OutputStream.nullOutputStream();
+                            }
+                        };
+                    }
+                }, d -> { }, List.of("-proc:none"), null, List.of(source)).call();
+            } catch (RuntimeException | LinkageError e) {
+                // only a warm-up
+            }
+        }, "threadbook-compiler-warmup");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     public boolean isAlive() {

@@ -180,8 +180,8 @@ public final class Kernel {
             if (queued.type().equals("execute_request")) {
                 iopub.status("busy", queued.header());
                 JsonObject content = new JsonObject();
+                // No execution_count, as ipykernel: Notebook then shows the skipped cell as not run ("In [ ]").
                 content.addProperty("status", "aborted");
-                content.addProperty("execution_count", execution.count());
                 reply(sockets.shell, queued, "execute_reply", content);
                 iopub.status("idle", queued.header());
             } else {
