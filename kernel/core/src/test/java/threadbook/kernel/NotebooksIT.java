@@ -1,0 +1,101 @@
+package threadbook.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The course notebooks, run for real: the kernel installed by install/install.sh into a temporary prefix, with
+ * the JDK the script picks itself (the newest it finds: the notebooks use virtual threads, Java 21+), runs every
+ * notebook in notebooks/ through nbclient, and check_notebooks.py checks each example of the catalogue (T1 ... W2):
+ * the lines the articles print, in their order, and the times measured. The repository's notebooks are not
+ * rewritten. A missing Jupyter fails this test: it never skips it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NotebooksIT {
+    static final String PYTHON = "/usr/bin/python3";
+    static final String KERNEL = "threadbook-nb";
+
+    private Path repo;
+    private Path prefix;
+
+    @BeforeAll
+    void install() throws Exception {
+        repo = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
+        prefix = Files.createTempDirectory("threadbook-notebooks");
+        // No --java, and no JAVA_HOME (Maven may run on an older JDK): install.sh picks the newest JDK it finds.
+        Result r = run(List.of("env", "-u", "JAVA_HOME", "bash", repo.resolve("install/install.sh").toString(), "--no-build",
+                "--prefix", prefix.toString(), "--name", KERNEL), Map.of(), 120, repo);
+        assertEquals(0, r.code, r.output);
+        Path kernelJson = prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json");
+        assertTrue(Files.exists(kernelJson), r.output);
+        Matcher version = Pattern.compile("\"java_version\"\\s*:\\s*(\\d+)").matcher(Files.readString(kernelJson));
+        if (version.find()) {
+            assertTrue(Integer.parseInt(version.group(1)) >= 21, "the notebooks need Java 21+ (virtual threads); install.sh"
+                    + " picked:\n" + Files.readString(kernelJson) + "\n" + r.output);
+        }
+        Result check = run(List.of(PYTHON, "-c", "import jupyter_client, nbclient, nbformat"), Map.of(), 60, repo);
+        assertEquals(0, check.code, "Jupyter's Python packages are missing (Debian: apt-get install jupyter-client"
+                + " python3-nbclient python3-nbformat):\n" + check.output);
+    }
+
+    @AfterAll
+    void uninstall() throws IOException {
+        if (prefix != null && Files.exists(prefix)) {
+            try (Stream<Path> paths = Files.walk(prefix)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyNotebookRunsAndEveryExampleShowsWhatItMust() throws Exception {
+        Path dir = repo.resolve("kernel/core/src/test/python");
+        assertTrue(Files.exists(dir.resolve("check_notebooks.py")));
+        Result r = run(List.of(PYTHON, "check_notebooks.py"), Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
+                "THREADBOOK_KERNEL", KERNEL, "PYTHONUNBUFFERED", "1"), 600, dir);
+        System.out.println(r.output);
+        assertEquals(0, r.code, r.output);
+        assertTrue(r.output.contains(" 0 failed"), "no check failed:\n" + r.output);
+        assertTrue(Pattern.compile("(?m)^[1-9]\\d* passed, 0 failed$").matcher(r.output).find(),
+                "the checks ran and all passed:\n" + r.output);
+    }
+
+    record Result(int code, String output) {}
+
+    private static Result run(List<String> command, Map<String, String> env, int timeoutSeconds, Path dir)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("threadbook-notebooks", ".log");
+        pb.redirectOutput(out.toFile());
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                return new Result(-1, "timed out after " + timeoutSeconds + " s:\n" + Files.readString(out, StandardCharsets.UTF_8));
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+}

@@ -1,0 +1,475 @@
+"""Runs every notebook in notebooks/ with the installed kernel, in memory (the files are not touched), and checks
+each example of the course's catalogue (T1, T2, P1, P2, A1, A2, A3, R1, W1, W2): no cell fails, each Java twin
+prints the article's lines in the article's order, and the times it measured are within generous bounds. It also
+checks that the stored notebooks are saved with their outputs, clean metadata and execution counts in order.
+
+An example's cells are found by its heading: a Markdown heading of level 2 that starts with its id opens its
+section, the next heading of level 1 or 2 closes it (### headings stay inside; sections with the same id in one
+notebook make one). Code cells before the first level-2 heading are the notebook's "(top)" (02's pids, 05's core
+count). Environment: THREADBOOK_KERNEL names the kernelspec (default "threadbook"); JUPYTER_PATH may point at
+where it is installed.
+
+Prints one line per check and ends with "N passed, M failed"; exits 1 if any check failed.
+"""
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+KERNEL = os.environ.get("THREADBOOK_KERNEL", "threadbook")
+REPO = Path(__file__).resolve().parents[5]
+NOTEBOOKS = REPO / "notebooks"
+IDS = ["T1", "T2", "P1", "P2", "A1", "A2", "A3", "R1", "W1", "W2"]
+WORKER_PREFIX = re.compile(r"^\[worker \d+ pid (\d+)\] ")
+TIME_LINE = re.compile(r"^(\d+\.\d+) s \u2014 (.+)$")
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+passed = 0
+failed = 0
+
+
+def check(ok, what, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("PASS  " + what + (" (" + detail + ")" if detail else ""))
+    else:
+        failed += 1
+        print("FAIL  " + what + (": " + detail if detail else ""))
+    return ok
+
+
+class Section:
+    """The code cells under one heading: their printed lines (worker prefixes kept apart) and their displays."""
+
+    def __init__(self, heading):
+        self.heading = heading
+        self.cells = []
+
+    @property
+    def lines(self):
+        return [line for cell in self.cells for line in cell_lines(cell)]
+
+    @property
+    def text(self):
+        """Printed lines with the "[worker N pid P] " prefix removed."""
+        return [WORKER_PREFIX.sub("", line) for line in self.lines]
+
+    def displays(self):
+        return [o["data"].get("text/plain", "") for cell in self.cells for o in cell.get("outputs", [])
+                if o["output_type"] in ("display_data", "execute_result")]
+
+    def time(self, expected_start):
+        """The seconds printed on a line "X s — EXPECTED" whose expected part starts with expected_start."""
+        for line in self.text:
+            m = TIME_LINE.match(line)
+            if m and m.group(2).startswith(expected_start):
+                return float(m.group(1))
+        return None
+
+
+def cell_lines(cell):
+    text = "".join(o.get("text", "") for o in cell.get("outputs", [])
+                   if o["output_type"] == "stream" and o.get("name") == "stdout")
+    return text.splitlines()
+
+
+def sections_of(nb):
+    """Heading key -> Section. The key is the catalogue id when the heading starts with one, else the heading."""
+    sections = {}
+    current = sections.setdefault("(top)", Section("(top)"))
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            fenced = False
+            for line in cell.source.splitlines():
+                if line.startswith("```"):
+                    fenced = not fenced  # a "# comment" in a code block is no heading
+                m = None if fenced else re.match(r"^(#{1,2})\s+(.*)$", line)
+                if m and len(m.group(1)) == 1:
+                    current = sections["(top)"]  # the notebook's title: what follows belongs to no example
+                elif m:
+                    heading = m.group(2).strip()
+                    ident = next((i for i in IDS if re.match(i + r"\b", heading)), None)
+                    key = ident or heading
+                    current = sections.setdefault(key, Section(heading))
+        elif cell.cell_type == "code":
+            current.cells.append(cell)
+    return sections
+
+
+def index(lines, wanted):
+    return lines.index(wanted) if wanted in lines else None
+
+
+def in_order(lines, wanted):
+    """True if the wanted lines all appear, in this order (other lines may come between)."""
+    positions = [index(lines, w) for w in wanted]
+    return None not in positions and positions == sorted(positions)
+
+
+def seconds(value, unit):
+    return float(value) * {"ns": 1e-9, "µs": 1e-6, "ms": 1e-3, "s": 1.0}[unit]
+
+
+def compare_rows(section):
+    """Rows of the %%compare tables of a section: label -> (wall s, speedup)."""
+    rows = {}
+    row = re.compile(r"^(.+?)\s+([\d.]+) (ns|µs|ms|s)\s+([\d.]+) (ns|µs|ms|s)\s+([\d.]+)\s+([\d.]+)x$")
+    for display in section.displays():
+        for line in display.splitlines():
+            m = row.match(line.strip())
+            if m:
+                rows[m.group(1).strip()] = (seconds(m.group(2), m.group(3)), float(m.group(7)))
+    return rows
+
+
+def timeit_per_loop(section):
+    """Per-loop means of the %timeit lines of a section, in seconds, in order."""
+    out = []
+    for line in section.text:
+        m = re.match(r"^([\d.]+) (ns|µs|ms|s) ± [\d.]+ (?:ns|µs|ms|s) per loop", line)
+        if m:
+            out.append(seconds(m.group(1), m.group(2)))
+    return out
+
+
+def bounded(what, value, low, high, unit="s"):
+    if value is None:
+        return check(False, what, "no measured time found")
+    return check(low <= value < high, what, "%.2f %s, expected in [%g, %g)" % (value, unit, low, high))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The checks of each example
+
+
+def check_T1(s):
+    lines = s.text
+    starts = [index(lines, "Start Task 1"), index(lines, "Start Task 2")]
+    ends = [index(lines, "End Task 1"), index(lines, "End Task 2")]
+    done = index(lines, "All tasks done!")
+    ok = None not in starts + ends and done is not None and max(starts) < min(ends) and max(ends) < done
+    check(ok, "T1: both Start lines before either End, then 'All tasks done!'", repr(lines[:6]))
+    bounded("T1: two threads of 2 s take about 2 s, not 4", s.time("about 2 s, not 4"), 1.95, 3.0)
+
+
+URLS = ["http://example.com/page%d" % i for i in (1, 2, 3)]
+
+
+def check_T2(s):
+    first = s.cells[0]
+    lines = cell_lines(first)
+    downloading = [i for i, line in enumerate(lines) if line.startswith("Downloading ")]
+    finished = [i for i, line in enumerate(lines) if line.startswith("Finished ")]
+    urls_down = sorted(lines[i][len("Downloading "):-len(" ...")] for i in downloading)
+    urls_fin = sorted(lines[i][len("Finished "):] for i in finished)
+    done = index(lines, "All downloads complete!")
+    check(urls_down == URLS and urls_fin == URLS, "T2: the same three urls downloaded and finished", repr(urls_down))
+    check(bool(downloading and finished) and max(downloading) < min(finished) and done is not None
+          and max(finished) < done, "T2: every Downloading before any Finished, then 'All downloads complete!'")
+    bounded("T2: three threads of 2 s take about 2 s, not 6", s.time("about 2 s, not 6"), 1.95, 4.0)
+    rows = compare_rows(s)
+    sequential = rows.get("one after another", (None,))[0]
+    threads = rows.get("a thread per url", (None,))[0]
+    pool = rows.get("a pool of 3 threads", (None,))[0]
+    bounded("T2 %%compare: one after another takes about 6 s", sequential, 5.95, 8.0)
+    bounded("T2 %%compare: a thread per url takes about 2 s", threads, 1.95, 4.0)
+    bounded("T2 %%compare: a pool of 3 threads takes about 2 s", pool, 1.95, 4.0)
+
+
+def int_list(line):
+    return [int(x) for x in re.findall(r"\d+", line)]
+
+
+def check_W2_threads(s):
+    lines = s.text
+    at = next((i for i, line in enumerate(lines) if line.startswith("count.value++ with no lock")), None)
+    racy = int_list(lines[at + 1]) if at is not None and at + 1 < len(lines) else []
+    check(len(racy) == 10 and all(0 < c <= 4_000_000 for c in racy), "W2 (threads): 10 racy runs printed", repr(racy))
+    if CORES > 1:
+        wrong = sum(1 for c in racy if c != 4_000_000)
+        check(wrong >= 1, "W2 (threads): the unlocked counter loses updates (%d cores)" % CORES,
+              "wrong in %d of 10 runs" % wrong)
+    else:
+        print("NOTE  W2 (threads): one core only: a race may never show, not checked")
+    lock = next((int_list(line.split(":", 1)[1]) for line in lines if line.startswith("with a ReentrantLock:")), [])
+    atomic = next((int_list(line.split(":", 1)[1]) for line in lines if line.startswith("with an AtomicInteger:")), [])
+    check(lock == [4_000_000] * 10, "W2 (threads): with a lock, 4000000 every time", repr(lock))
+    check(atomic == [4_000_000] * 10, "W2 (threads): with an AtomicInteger, 4000000 every time", repr(atomic))
+    rows = compare_rows(s)
+    check({"count++, no lock (wrong)", "count++ under a lock", "AtomicInteger"} <= set(rows),
+          "W2 (threads): %%compare times the three counters", ", ".join(rows))
+
+
+def notebook_pids(sections):
+    for line in sections["(top)"].text:
+        m = re.search(r"JVM with pid (\d+), started by the kernel \(pid (\d+)\)", line)
+        if m:
+            return int(m.group(1)), int(m.group(2))
+    return None, None
+
+
+def check_P1(s, notebook_pid, kernel_pid):
+    lines = s.lines
+    squares = {}
+    for line in lines:
+        m = re.match(r"^\[worker \d+ pid (\d+)\] Square of (\d) is (\d+)$", line)
+        if m:
+            squares[int(m.group(2))] = (int(m.group(1)), int(m.group(3)))
+    check(sorted(squares) == [1, 2, 3, 4] and all(sq == n * n for n, (_, sq) in squares.items()),
+          "P1: 'Square of n is n*n' for 1..4, each printed by a worker process", repr(squares))
+    text = s.text
+    done = index(text, "All processes finished!")
+    square_at = [i for i, line in enumerate(text) if line.startswith("Square of ")]
+    check(done is not None and square_at and max(square_at) < done, "P1: 'All processes finished!' after the squares")
+    pids = {pid for pid, _ in squares.values()}
+    listed = next((int_list(line.split(":", 1)[1]) for line in text if line.startswith("pids of the 4 processes:")), [])
+    check(len(pids) == 4 and set(listed) == pids, "P1: four distinct pids, the same as the processes report",
+          "%s / %s" % (sorted(pids), listed))
+    check(notebook_pid is not None and notebook_pid not in pids and kernel_pid not in pids,
+          "P1: none of them is the notebook's JVM (pid %s) or the kernel (pid %s)" % (notebook_pid, kernel_pid))
+    check(any(line == "exit codes: [0, 0, 0, 0]" for line in text), "P1: the four processes exited with 0")
+    bounded("P1: about 1 s plus start-up, not 4", s.time("about 1 s plus starting 4 JVMs"), 0.95, 3.5)
+
+
+def check_processes_magic(s, notebook_pid):
+    found = {}
+    for line in s.lines:
+        m = re.match(r"^\[worker (\d+) pid (\d+)\] I am worker (\d+), pid (\d+), started by pid (\d+)$", line)
+        if m and m.group(2) == m.group(4):
+            found[int(m.group(3))] = (int(m.group(4)), int(m.group(5)))
+    pids = {pid for pid, _ in found.values()}
+    check(sorted(found) == [0, 1, 2] and len(pids) == 3 and notebook_pid not in pids,
+          "%%processes 3: three workers, indexes 0..2, three pids of their own", repr(found))
+    check(found and all(parent == notebook_pid for _, parent in found.values()),
+          "%%processes 3: each worker's parent is the notebook's JVM (pid " + str(notebook_pid) + ")")
+
+
+def check_P2(s, notebook_pid, kernel_pid):
+    text = s.text
+    check("Squares: [1, 4, 9, 16, 25]" in text, "P2: 'Squares: [1, 4, 9, 16, 25]'")
+    pids = next((int_list(line.split("pids", 1)[1].split(";")[0]) for line in text
+                 if line.startswith("the pool's processes: pids")), [])
+    check(len(set(pids)) == 3 and notebook_pid not in pids and kernel_pid not in pids,
+          "P2: a pool of 3 real processes, none of them the notebook's JVM or the kernel", repr(pids))
+    bounded("P2: the pool's time was measured", s.time("nearly all of it starting 3 JVMs"), 0.0, 10.0)
+
+
+def check_W2_processes(s, notebook_pid):
+    lines = s.lines
+    worker_lines = [line for line in lines if WORKER_PREFIX.match(line) and "in the worker: counter = 100" in line]
+    worker_pid = int(WORKER_PREFIX.match(worker_lines[0]).group(1)) if worker_lines else None
+    check(worker_pid is not None and worker_pid != notebook_pid,
+          "W2 (processes): a worker process set its counter to 100", "worker pid %s" % worker_pid)
+    text = s.text
+    check("in the notebook: counter = 1" in text, "W2 (processes): the notebook still sees counter = 1")
+    check("after a thread set it: counter = 100" in text, "W2 (processes): a thread's change is seen: counter = 100")
+
+
+def check_event_loop(label, s):
+    check("the async code ran on 1 thread: [event-loop]" in s.text, label + ": all async code ran on the 'event-loop' thread")
+
+
+def check_A1(s):
+    lines = s.text
+    starts = [index(lines, "Start Task 1"), index(lines, "Start Task 2")]
+    ends = [index(lines, "End Task 1"), index(lines, "End Task 2")]
+    done = index(lines, "All async tasks done!")
+    ok = None not in starts + ends and done is not None and max(starts) < min(ends) and max(ends) < done
+    check(ok, "A1: both Start lines before either End, then 'All async tasks done!'", repr(lines[:5]))
+    bounded("A1: two async waits of 2 s take about 2 s, not 4", s.time("about 2 s, not 4"), 1.95, 3.0)
+    check_event_loop("A1", s)
+
+
+def check_A2(s):
+    four = ["Before Task", "Start Task", "Task Complete", "After Task"]
+    got = [line for line in s.text if line in four]
+    check(got == four, "A2: the four lines in order", repr(got))
+    bounded("A2: about 3 s", s.time("about 3 s"), 2.95, 4.0)
+    check_event_loop("A2", s)
+
+
+def check_A3(s):
+    first = [line for line in cell_lines(s.cells[0])]
+    order = ["Task 1 Start", "Task 2 Start", "Task 1 Done", "Task 2 Done"]
+    got = [line for line in first if line in order]
+    check(got == order, "A3: both tasks start, then task 1 is done, then task 2", repr(got))
+    bounded("A3: waits of 2 s and 3 s gathered take about 3 s, not 5", s.time("about 3 s, not 5"), 2.95, 4.0)
+    check_event_loop("A3", s)
+    rows = compare_rows(s)
+    bounded("A3 %%compare: awaiting one task, then the other, takes about 5 s",
+            rows.get("await task1, then task2", (None,))[0], 4.95, 6.5)
+    bounded("A3 %%compare: gather takes about 3 s", rows.get("gather(task1, task2)", (None,))[0], 2.95, 4.0)
+
+
+def check_thousands(s):
+    check("10000 timers fired" in s.text, "03: 10,000 timers fired on the event loop")
+    check("their callbacks ran on 1 thread: [event-loop]" in s.text, "03: their callbacks all ran on 'event-loop'")
+    bounded("03: 10,000 timers of 1 s take about 1 s", s.time("about 1 s for 10,000 waits"), 0.95, 4.0)
+    bounded("03: 10,000 virtual threads blocking 1 s take about 1 s",
+            s.time("about 1 s for 10,000 blocking waits"), 0.95, 5.0)
+
+
+CART_KEYS = {"id", "products", "total", "discountedTotal", "userId", "totalProducts", "totalQuantity"}
+PRODUCT_KEYS = {"id", "title", "price", "quantity", "total", "discountPercentage", "discountedTotal", "thumbnail"}
+
+
+def check_R1(s):
+    text = s.text
+    check(any(re.match(r"^serving carts at http://127\.0\.0\.1:\d+/carts/\{id\}$", line) for line in text),
+          "R1: an HTTP server on loopback serves /carts/{id}")
+    check("GET /carts/1 -> 200 application/json" in text, "R1: GET /carts/1 answers 200, application/json")
+    cart = None
+    for line in text:
+        if line.startswith('{"id":1,'):
+            try:
+                cart = json.loads(line)
+            except ValueError as e:
+                check(False, "R1: cart 1 is valid JSON", str(e))
+    shape = (cart is not None and set(cart) == CART_KEYS and cart["products"]
+             and all(set(p) == PRODUCT_KEYS for p in cart["products"])
+             and cart["totalProducts"] == len(cart["products"])
+             and all(abs(p["price"] * p["quantity"] - p["total"]) < 0.005 for p in cart["products"]))
+    check(bool(shape), "R1: cart 1 has the shape of dummyjson.com/carts/{id}", repr(cart)[:200])
+
+    def number(pattern):
+        for line in text:
+            m = re.match(pattern, line)
+            if m:
+                return float(m.group(1))
+        return None
+
+    fetched = number(r"^All carts fetched in ([\d.]+) seconds, instead of ~15$")
+    total_price = next((line.split(": ", 1)[1] for line in text if line.startswith("Total price of all carts: ")), None)
+    computed = number(r"^Calculation done in ([\d.]+) seconds instead of ~15$")
+    elapsed = number(r"^Total elapsed time: ([\d.]+) seconds, instead of ~30$")
+    order = [next((i for i, line in enumerate(text) if line.startswith(p)), None) for p in
+             ("All carts fetched in", "Total price of all carts:", "Calculation done in", "Total elapsed time:")]
+    check(None not in order and order == sorted(order), "R1: the article's four lines, in its order")
+    bounded("R1: 5 carts (1..5 s each) fetched concurrently in about 5 s, not 15", fetched, 4.95, 7.5)
+    bounded("R1: 5 carts (1..5 s each) totalled in 5 worker processes in about 5 s, not 15", computed, 4.95, 9.0)
+    bounded("R1: total about 10 s (the critical path), well under the sequential 30", elapsed, 9.9, 14.0)
+    server_total = next((line.rsplit(" ", 1)[1] for line in text
+                         if line.startswith("The server's cart totals add up to ")), None)
+    check(total_price is not None and total_price == server_total,
+          "R1: the workers' total price equals the server's cart totals", "%s / %s" % (total_price, server_total))
+    carts = [int(m.group(1)) for m in (re.match(r"^cart (\d): total [\d.]+, done after [\d.]+ s$", line)
+                                       for line in text) if m]
+    check(carts == [1, 2, 3, 4, 5], "R1 overlapped: each cart totalled as it arrives", repr(carts))
+    bounded("R1 overlapped: still about 10 s, the critical path",
+            number(r"^Total elapsed time: ([\d.]+) seconds, instead of ~30: the critical path is 5 s \+ 5 s$"), 9.9, 14.0)
+    check("server stopped" in text, "R1: the server is stopped at the end")
+
+
+def check_W1(sections):
+    s = sections["W1"]
+    cores = next((int(m.group(1)) for m in (re.search(r"availableProcessors\(\) = (\d+)", line)
+                                            for line in sections["(top)"].text) if m), None)
+    check(cores is not None, "W1: the notebook prints availableProcessors()", "%s cores" % cores)
+    counts = [line for line in s.text if line.endswith(" primes below 6000000")]
+    check(len(counts) == 4 and len(set(counts)) == 1, "W1: the four ways count the same primes", repr(set(counts)))
+    rows = compare_rows(s)
+    wanted = ["one thread", "a thread per core", "a parallel stream", "a process per core"]
+    check(all(w in rows for w in wanted), "W1: %%compare times one thread, threads, a parallel stream, processes",
+          ", ".join(rows))
+    if cores and cores > 1 and "a thread per core" in rows:
+        bounded("W1: a CPU-bound job speeds up with a thread per core (no GIL)", rows["a thread per core"][1], 1.15, 1e9, "x")
+    per_loop = timeit_per_loop(s)
+    check(len(per_loop) == 3, "W1: %timeit of a thread, a worker process and a virtual thread", repr(per_loop))
+    if len(per_loop) == 3:
+        thread, process, virtual = per_loop
+        check(process > 20 * thread, "W1: a worker process costs far more to start than a thread",
+              "%.0f µs vs %.1f ms" % (thread * 1e6, process * 1e3))
+        check(virtual < 1e-3, "W1: a virtual thread starts in well under a millisecond", "%.1f µs" % (virtual * 1e6))
+    platform = rows.get("10,000 platform threads", (None,))[0]
+    virtual = rows.get("10,000 virtual threads", (None,))[0]
+    bounded("W1: 10,000 virtual threads waiting 1 s take about 1 s", virtual, 0.95, 3.0)
+    check(platform is not None and virtual is not None and virtual <= platform * 1.1,
+          "W1: virtual threads are no slower than platform threads for 10,000 waits", "%s / %s" % (virtual, platform))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def stored_notebook_is_clean(path):
+    nb = nbformat.read(str(path), as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    counts = [c.execution_count for c in code]
+    check(counts == list(range(1, len(code) + 1)), path.name + " (stored): execution counts 1..%d in order" % len(code),
+          repr(counts) if counts != list(range(1, len(code) + 1)) else "")
+    with_output = sum(1 for c in code if c.outputs)
+    check(with_output > len(code) // 2, path.name + " (stored): saved with its outputs",
+          "%d of %d code cells show output" % (with_output, len(code)))
+    check(nb.metadata.get("kernelspec", {}).get("name") == "threadbook",
+          path.name + " (stored): kernelspec 'threadbook'")
+    check(not any(c.metadata for c in nb.cells), path.name + " (stored): no cell metadata")
+    check(not any(o.output_type == "error" for c in code for o in c.outputs), path.name + " (stored): no errors")
+
+
+def execute(path):
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    client = NotebookClient(nb, kernel_name=KERNEL, timeout=120, allow_errors=True,
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    began = time.monotonic()
+    client.execute()
+    took = time.monotonic() - began
+    errors = [(cell.execution_count, o.get("ename"), o.get("evalue")) for cell in nb.cells if cell.cell_type == "code"
+              for o in cell.outputs if o.output_type == "error"]
+    check(not errors, path.name + ": every cell ran without an error", repr(errors) if errors else "%.0f s" % took)
+    check(took < 60, path.name + ": the whole notebook runs in under a minute", "%.0f s" % took)
+    return nb
+
+
+def main():
+    paths = sorted(NOTEBOOKS.glob("*.ipynb"))
+    print("kernel %s, %d notebooks in %s, %d cores" % (KERNEL, len(paths), NOTEBOOKS, CORES))
+    seen = set()
+    for path in paths:
+        print("--- " + path.name)
+        stored_notebook_is_clean(path)
+        nb = execute(path)
+        sections = sections_of(nb)
+        seen.update(k for k in sections if k in IDS)
+        notebook_pid, kernel_pid = notebook_pids(sections)
+        checks = {
+            "T1": lambda s: check_T1(s),
+            "T2": lambda s: check_T2(s),
+            "P1": lambda s: check_P1(s, notebook_pid, kernel_pid),
+            "P2": lambda s: check_P2(s, notebook_pid, kernel_pid),
+            "A1": check_A1,
+            "A2": check_A2,
+            "A3": check_A3,
+            "R1": check_R1,
+        }
+        for ident, run in checks.items():
+            if ident in sections:
+                run(sections[ident])
+        if "W2" in sections:
+            if "P1" in sections or "P2" in sections:
+                check_W2_processes(sections["W2"], notebook_pid)
+            else:
+                check_W2_threads(sections["W2"])
+        if "W1" in sections:
+            check_W1(sections)
+        for key, section in sections.items():
+            if key.startswith("%%processes"):
+                check_processes_magic(section, notebook_pid)
+            if key.startswith("Thousands of waits"):
+                check_thousands(section)
+    missing = [i for i in IDS if i not in seen]
+    check(not missing, "every catalogue id has a section in a notebook", "missing: " + ", ".join(missing) if missing else "")
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
