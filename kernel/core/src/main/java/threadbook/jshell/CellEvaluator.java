@@ -82,11 +82,12 @@ final class CellEvaluator {
                     // JShell reports a stopped snippet as valid, with no value and no exception.
                     return CellResult.interrupted(interruptedMessage());
                 }
+                warnings(snippet, notes);
                 if (event.status() == Snippet.Status.RECOVERABLE_DEFINED
                         || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
                     notes.add(unresolvedNote((DeclarationSnippet) snippet));
                 }
-                if (last && shows(snippet) && !code.substring(Math.max(0, start)).strip().endsWith(";")) {
+                if (last && shows(snippet) && !endsWithSemicolon(code.substring(Math.max(0, start)))) {
                     value = event.value();
                 }
             }
@@ -137,7 +138,7 @@ final class CellEvaluator {
         while (i < segments.size()) {
             int j = i;
             while (j < segments.size() && segments.get(j).statement()
-                    && !(j == segments.size() - 1 && !code.substring(segments.get(j).start()).strip().endsWith(";"))) {
+                    && !(j == segments.size() - 1 && !endsWithSemicolon(code.substring(segments.get(j).start())))) {
                 j++;
             }
             if (j - i >= 2) {
@@ -171,7 +172,7 @@ final class CellEvaluator {
      * anything unsure is not merged.
      */
     static boolean isStatement(String source) {
-        String s = source.strip();
+        String s = withoutComments(source).strip();
         if (!(s.endsWith(";") || s.endsWith("}"))) {
             return false;
         }
@@ -190,6 +191,22 @@ final class CellEvaluator {
 
     private static String interruptedMessage() {
         return "The cell was interrupted.";
+    }
+
+    private static final java.util.regex.Pattern VOLATILE = java.util.regex.Pattern.compile(
+            "^\\s*(@\\w+\\s+|\\w+\\s+)*?volatile\\s");
+
+    /**
+     * A variable declared at the top of a cell is a static field of JShell's, and JShell drops its
+     * {@code volatile} without a word (the jshell tool warns, the API does not). A concurrency lesson must
+     * not lose it silently.
+     */
+    private static void warnings(Snippet snippet, List<String> notes) {
+        if (snippet.kind() == Snippet.Kind.VAR && VOLATILE.matcher(withoutComments(snippet.source())).find()) {
+            notes.add("warning: 'volatile' is ignored on a variable declared at the top of a cell (JShell keeps it as a"
+                    + " plain static field).\n  For a flag or counter shared by threads, use an AtomicBoolean or AtomicInteger,"
+                    + " or a volatile field of a class.");
+        }
     }
 
     private String unresolvedNote(DeclarationSnippet snippet) {
@@ -294,6 +311,50 @@ final class CellEvaluator {
             return method.isEmpty() || "do_it$".equals(method) ? where : method + "(" + where + ")";
         }
         return frame.toString();
+    }
+
+    /** Whether code ends with ";", comments after it aside ({@code f(); // why} ends with ";"). */
+    static boolean endsWithSemicolon(String code) {
+        return withoutComments(code).strip().endsWith(";");
+    }
+
+    /**
+     * The code with its comments blanked out (strings and chars are kept: a "//" inside a string is not a
+     * comment). Lengths and line breaks stay as they were.
+     */
+    static String withoutComments(String code) {
+        StringBuilder out = new StringBuilder(code.length());
+        int i = 0;
+        while (i < code.length()) {
+            char c = code.charAt(i);
+            char next = i + 1 < code.length() ? code.charAt(i + 1) : 0;
+            if (c == '/' && next == '/') {
+                while (i < code.length() && code.charAt(i) != '\n') {
+                    out.append(' ');
+                    i++;
+                }
+            } else if (c == '/' && next == '*') {
+                int end = code.indexOf("*/", i + 2);
+                end = end < 0 ? code.length() : end + 2;
+                for (; i < end; i++) {
+                    out.append(code.charAt(i) == '\n' ? '\n' : ' ');
+                }
+            } else if (c == '"' || c == '\'') {
+                boolean textBlock = c == '"' && code.startsWith("\"\"\"", i);
+                String close = textBlock ? "\"\"\"" : String.valueOf(c);
+                int j = i + close.length();
+                while (j < code.length() && !code.startsWith(close, j)) {
+                    j += code.charAt(j) == '\\' ? 2 : 1;
+                }
+                j = Math.min(code.length(), j + close.length());
+                out.append(code, i, j);
+                i = j;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
     }
 
     /** The offset in {@code remaining} of the snippet's first character (source is trimmed by JShell). */

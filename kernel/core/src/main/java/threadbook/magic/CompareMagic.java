@@ -135,11 +135,13 @@ final class CompareMagic implements Magic {
     }
 
     private static String textTable(List<Measured> results, int repeats) {
-        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%-28s %10s %10s %12s %9s%n",
-                "variant", "wall", "CPU", "parallelism", "speedup"));
+        int width = Math.max(7, results.stream().mapToInt(m -> m.label().length()).max().orElse(7));
+        String header = "%-" + width + "s %10s %10s %12s %9s%n";
+        String row = "%-" + width + "s %10s %10s %12.2f %8.2fx%n";
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, header, "variant", "wall", "CPU", "parallelism", "speedup"));
         double first = results.get(0).timing().wallSeconds();
         for (Measured m : results) {
-            t.append(String.format(Locale.ROOT, "%-28s %10s %10s %12.2f %8.2fx%n", m.label(), Timing.seconds(m.timing().wallNanos()),
+            t.append(String.format(Locale.ROOT, row, m.label(), Timing.seconds(m.timing().wallNanos()),
                     Timing.seconds(m.timing().jvmCpuNanos() + m.timing().workerCpuNanos()), m.timing().parallelism(),
                     first / Math.max(1e-9, m.timing().wallSeconds())));
         }

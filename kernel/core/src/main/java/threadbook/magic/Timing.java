@@ -49,7 +49,7 @@ record Timing(long wallNanos, long jvmCpuNanos, long workerCpuNanos) {
         if (parallelism < 1.4) {
             return "about one core busy";
         }
-        return String.format(Locale.ROOT, "about %.0f cores busy at once", parallelism);
+        return String.format(Locale.ROOT, "about %.1f cores busy at once", parallelism);
     }
 
     String report() {

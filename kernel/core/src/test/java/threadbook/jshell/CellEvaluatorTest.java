@@ -14,7 +14,8 @@ class CellEvaluatorTest {
         "t1.start();", "System.out.println(\"x\");", "new Thread(r).start();", "list.add(3);",
         "x = 5;", "counter += 2;", "arr[0] = 1;", "i++;", "++i;", "a.b.c(1, 2);",
         "for (int i = 0; i < 3; i++) { go(i); }", "if (x > 0) { y(); }", "while (busy) { }", "try { f(); } catch (Exception e) { }",
-        "synchronized (lock) { n++; }", "throw new IllegalStateException();", "{ int local = 1; use(local); }"})
+        "synchronized (lock) { n++; }", "throw new IllegalStateException();", "{ int local = 1; use(local); }",
+        "// start the threads\nt1.start();", "t2.start(); // and the second", "/* note */ System.out.printf(\"%d%n\", 1);"})
     void plainStatementsMayBeMerged(String source) {
         assertTrue(CellEvaluator.isStatement(source), source);
     }
@@ -26,5 +27,14 @@ class CellEvaluatorTest {
         "t1.start()", "String s", "final int y = 2;", "@Deprecated void g() { }", "enum E { A }"})
     void declarationsAndExpressionsThatAreNotStatementsAreNot(String source) {
         assertFalse(CellEvaluator.isStatement(source), source);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aCommentAfterTheLastSemicolonStillHidesTheValue() {
+        assertTrue(CellEvaluator.endsWithSemicolon("count(1); // warm-up"));
+        assertTrue(CellEvaluator.endsWithSemicolon("count(1); /* warm-up */\n"));
+        assertFalse(CellEvaluator.endsWithSemicolon("count(1) // no semicolon"));
+        assertFalse(CellEvaluator.endsWithSemicolon("\"a;\" + \"// not a comment\""));
+        assertFalse(CellEvaluator.endsWithSemicolon("s.endsWith(\";\")"));
     }
 }

@@ -53,6 +53,14 @@ class KernelIT extends SharedKernel {
     }
 
     @Test
+    void aVolatileTopLevelVariableGetsAWarningAndCommentsDoNotShowValues() {
+        KernelClient.Execution e = client.execute("volatile boolean running = true;");
+        assertEquals("ok", e.status());
+        assertTrue(e.stderr().contains("'volatile' is ignored") && e.stderr().contains("AtomicBoolean"), e.stderr());
+        assertEquals(null, client.execute("Math.max(1, 2); // the comment does not make it shown").result());
+    }
+
+    @Test
     void redefiningAMethodWorksAsInJShell() {
         client.execute("String greet() { return \"hi\"; }");
         client.execute("String greet() { return \"hello\"; }");
