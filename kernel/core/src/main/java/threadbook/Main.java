@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import threadbook.agent.ThreadbookAgent;
@@ -111,12 +110,7 @@ public final class Main {
             root.removeHandler(h);
         }
         ConsoleHandler handler = new ConsoleHandler();
-        handler.setFormatter(new SimpleFormatter() {
-            @Override
-            public String format(LogRecord record) {
-                return super.format(record);
-            }
-        });
+        handler.setFormatter(new SimpleFormatter());
         String level = System.getenv().getOrDefault("THREADBOOK_LOG", "INFO");
         Level l;
         try {

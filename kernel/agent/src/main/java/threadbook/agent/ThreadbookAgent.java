@@ -95,18 +95,14 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     @Override
     public void load(ClassBytecodes[] cbcs)
             throws ClassInstallException, NotImplementedException, EngineTerminationException {
-        for (ClassBytecodes c : cbcs) {
-            SnippetClasses.record(c.name(), c.bytecodes());
-        }
+        SnippetClasses.record(cbcs);
         super.load(cbcs);
     }
 
     @Override
     public void redefine(ClassBytecodes[] cbcs)
             throws ClassInstallException, NotImplementedException, EngineTerminationException {
-        for (ClassBytecodes c : cbcs) {
-            SnippetClasses.record(c.name(), c.bytecodes());
-        }
+        SnippetClasses.record(cbcs);
         super.redefine(cbcs);
     }
 

@@ -17,8 +17,10 @@ public final class SnippetClasses {
 
     private SnippetClasses() {}
 
-    public static synchronized void record(String name, byte[] bytes) {
-        CLASSES.put(name, bytes);
+    public static synchronized void record(jdk.jshell.spi.ExecutionControl.ClassBytecodes[] classes) {
+        for (jdk.jshell.spi.ExecutionControl.ClassBytecodes c : classes) {
+            CLASSES.put(c.name(), c.bytecodes());
+        }
         version++;
     }
 

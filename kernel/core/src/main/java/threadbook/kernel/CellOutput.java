@@ -18,7 +18,7 @@ final class CellOutput {
 
     private final IOPub iopub;
     private final Map<Long, List<String>> pages = new ConcurrentHashMap<>();
-    private final Map<Long, com.google.gson.JsonObject> parents = new LinkedHashMap<>() {
+    private final Map<Long, JsonObject> parents = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, JsonObject> eldest) {
             return size() > REMEMBERED_CELLS;

@@ -1,6 +1,5 @@
 package threadbook.kernel;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.UUID;
@@ -227,9 +226,5 @@ public final class Kernel {
     /** Closes the sockets (after {@link #run} returned). */
     public void close() {
         sockets.close();
-    }
-
-    static JsonArray emptyArray() {
-        return new JsonArray();
     }
 }

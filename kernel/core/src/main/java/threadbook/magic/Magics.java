@@ -21,7 +21,7 @@ public final class Magics {
     /** Every magic Threadbook has. */
     public static Magics standard() {
         return new Magics(List.of(
-                new LsMagicMagic(), new HelpMagic(),
+                new LsMagic(), new HelpMagic(),
                 new TimeMagic(), new TimeitMagic(), new CompareMagic(), new TimelineMagic(),
                 new ThreadsMagic(), new WorkersMagic(), new ProcessesMagic(),
                 new MavenMagic(), new ClasspathMagic(false), new ClasspathMagic(true)));

@@ -1,7 +1,6 @@
 package threadbook.client;
 
 import com.google.gson.JsonObject;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -104,9 +103,5 @@ public final class KernelProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         children.forEach(ProcessHandle::destroyForcibly);
-    }
-
-    static File tmp() {
-        return new File(System.getProperty("java.io.tmpdir"));
     }
 }

@@ -3,7 +3,7 @@ package threadbook.magic;
 import threadbook.jshell.CellResult;
 
 /** %lsmagic: lists every magic with its one-line summary. */
-final class LsMagicMagic implements Magic {
+final class LsMagic implements Magic {
     @Override public String name() { return "lsmagic"; }
     @Override public Form form() { return Form.LINE; }
     @Override public String summary() { return "list the magics"; }
