@@ -38,8 +38,8 @@ public final class Main {
         Path agent = agentClasspath();
         List<String> agentOptions = splitOptions(System.getenv("THREADBOOK_AGENT_OPTS"));
         List<String> compilerOptions = splitOptions(System.getenv("THREADBOOK_COMPILER_OPTS"));
-        Kernel kernel = new Kernel(info, (stdin, events) -> JShellSession.start(
-                new JShellSession.Options(agent, agentOptions, compilerOptions, stdin, events)));
+        Kernel kernel = new Kernel(info, (stdin, events, replay) -> JShellSession.start(
+                new JShellSession.Options(agent, agentOptions, compilerOptions, stdin, events, replay)));
         Runtime.getRuntime().addShutdownHook(new Thread(kernel::stop, "threadbook-shutdown"));
         watchParent(kernel);
         kernel.run();

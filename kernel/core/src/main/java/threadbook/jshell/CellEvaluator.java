@@ -34,6 +34,8 @@ final class CellEvaluator {
 
     private final JShell jshell;
     private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+    /** The notebook's live methods, types and imports, in order, to define again in a new session. */
+    private final Map<String, Definition> definitions = new java.util.LinkedHashMap<>();
 
     CellEvaluator(JShell jshell) {
         this.jshell = jshell;
@@ -55,6 +57,7 @@ final class CellEvaluator {
 
             List<SnippetEvent> events = jshell.eval(source);
             value = null;
+            track(events, cellLabel, firstLine);
             for (SnippetEvent event : events) {
                 if (event.causeSnippet() != null) {
                     continue; // a dependent snippet updated because of this one
@@ -94,6 +97,31 @@ final class CellEvaluator {
         }
         CellResult ok = CellResult.ok(value);
         return notes.isEmpty() ? ok : new CellResult(ok.status(), value, null, String.join("\n", notes), List.of());
+    }
+
+    /** Keeps {@link #definitions} up to date: a declaration in, a replaced or dropped one out. */
+    private void track(List<SnippetEvent> events, String cellLabel, int firstLine) {
+        synchronized (definitions) {
+            for (SnippetEvent event : events) {
+                Snippet s = event.snippet();
+                boolean declaration = s.kind() == Snippet.Kind.METHOD || s.kind() == Snippet.Kind.TYPE_DECL
+                        || s.kind() == Snippet.Kind.IMPORT;
+                if (!declaration) {
+                    continue;
+                }
+                if (event.status().isActive()) {
+                    definitions.putIfAbsent(s.id(), new Definition(s.source(), cellLabel, firstLine));
+                } else {
+                    definitions.remove(s.id());
+                }
+            }
+        }
+    }
+
+    List<Definition> definitions() {
+        synchronized (definitions) {
+            return List.copyOf(definitions.values());
+        }
     }
 
     /** The snippets of the cell, in order ({@code JShell.eval} takes only the first snippet of its input). */

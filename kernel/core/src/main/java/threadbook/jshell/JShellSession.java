@@ -29,7 +29,7 @@ public final class JShellSession implements AutoCloseable {
      * {@code input} answers user code that reads System.in.
      */
     public record Options(Path agentClasspath, List<String> agentVmOptions, List<String> compilerOptions,
-                          InputProvider input, Consumer<Event> events) {}
+                          InputProvider input, Consumer<Event> events, List<Definition> replay) {}
 
     /** Where a line of input for user code comes from (the frontend, through the stdin channel). */
     public interface InputProvider {
@@ -109,6 +109,11 @@ public final class JShellSession implements AutoCloseable {
         session.jshell.eval("import threadbook.api.*;");
         session.jshell.eval("import static threadbook.api.Notebook.*;");
         session.provider.control().noteSystemThreads();
+        // After the Java process ended, what the notebook defined comes back: methods, types, imports
+        // (values do not: they would need the code that computed them to run again).
+        for (Definition d : options.replay()) {
+            session.evaluator.evaluate(d.cellLabel(), "\n".repeat(Math.max(0, d.firstLine() - 1)) + d.source(), () -> false);
+        }
         return session;
     }
 
@@ -263,6 +268,11 @@ public final class JShellSession implements AutoCloseable {
         return control().extensionCommand(command, argument);
     }
 
+    /** The methods, types and imports the notebook defined and that are live, in order. */
+    public List<Definition> definitions() {
+        return evaluator.definitions();
+    }
+
     /** Whether the value of the last cell run has a rich form (HTML, an image, a future...). */
     public boolean lastValueIsRich() {
         return lastValueRich;
@@ -315,7 +325,10 @@ public final class JShellSession implements AutoCloseable {
         } else {
             cause = "The Java process ended.";
         }
-        return cause + " Its variables, methods and classes are gone; the next cell runs in a fresh Java session.";
+        int kept = evaluator.definitions().size();
+        return cause + " Its variables are gone: run the cells that set them again. The next cell runs in a fresh Java"
+                + " session" + (kept == 0 ? "." : ", where your " + kept + " method, class and import definition"
+                + (kept == 1 ? " is" : "s are") + " defined again.");
     }
 
     @Override

@@ -40,15 +40,15 @@ public final class Kernel {
         this.iopub = new IOPub(sockets.iopub, codec, session);
         this.output = new CellOutput(iopub);
         this.stdin = new StdinBridge(sockets.stdin, codec, session);
-        this.sessions = new Sessions(() -> factory.start(stdin, output::accept));
+        this.sessions = new Sessions(replay -> factory.start(stdin, output::accept, replay));
         this.execution = new Execution(sessions, output, stdin, iopub, this::reply, this::abortQueuedExecutions);
         this.assistance = new Assistance(sessions);
     }
 
     /** Starts a JShell session that reads stdin from {@code stdin} and sends agent events to {@code events}. */
     public interface SessionFactory {
-        JShellSession start(JShellSession.InputProvider stdin, java.util.function.Consumer<threadbook.agent.Event> events)
-                throws Exception;
+        JShellSession start(JShellSession.InputProvider stdin, java.util.function.Consumer<threadbook.agent.Event> events,
+                            java.util.List<threadbook.jshell.Definition> replay) throws Exception;
     }
 
     /** Serves until a shutdown request; returns then. */

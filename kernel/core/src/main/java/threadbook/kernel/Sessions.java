@@ -4,6 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.List;
+import threadbook.jshell.Definition;
 import threadbook.jshell.JShellSession;
 
 /**
@@ -20,8 +22,9 @@ final class Sessions implements AutoCloseable {
         }
     }
 
+    /** Starts a session, defining again what a session before it had defined. */
     interface Starter {
-        JShellSession start() throws Exception;
+        JShellSession start(List<Definition> replay) throws Exception;
     }
 
     private final Starter starter;
@@ -30,15 +33,19 @@ final class Sessions implements AutoCloseable {
 
     Sessions(Starter starter) {
         this.starter = starter;
-        this.current = startInBackground();
+        this.current = startInBackground(List.of());
     }
 
     private CompletableFuture<JShellSession> startInBackground() {
+        return startInBackground(List.of());
+    }
+
+    private CompletableFuture<JShellSession> startInBackground(List<Definition> replay) {
         CompletableFuture<JShellSession> future = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             long t0 = System.nanoTime();
             try {
-                JShellSession session = starter.start();
+                JShellSession session = starter.start(replay);
                 LOG.info(() -> String.format("Java session ready in %.0f ms", (System.nanoTime() - t0) / 1e6));
                 future.complete(session);
             } catch (Throwable e) {
@@ -56,7 +63,7 @@ final class Sessions implements AutoCloseable {
         CompletableFuture<JShellSession> future;
         synchronized (this) {
             if (current.isDone() && !current.isCompletedExceptionally() && !current.join().isAlive()) {
-                current = startInBackground();
+                current = startInBackground(current.join().definitions());
             }
             future = current;
         }
@@ -85,7 +92,7 @@ final class Sessions implements AutoCloseable {
         JShellSession s = ifStarted();
         if (s != null && !s.isAlive() && !closed) {
             s.close();
-            current = startInBackground();
+            current = startInBackground(s.definitions());
         }
     }
 

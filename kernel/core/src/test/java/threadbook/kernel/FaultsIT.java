@@ -19,14 +19,19 @@ class FaultsIT {
         try (KernelProcess kernel = KernelProcess.start(); KernelClient client = kernel.client()) {
             client.awaitReady(Duration.ofSeconds(30));
             client.execute("int lost = 5;");
+            client.execute("import java.util.function.IntUnaryOperator;\nrecord Pair(int a, int b) { int sum() { return a + b; } }\n"
+                    + "int twice(int x) { return 2 * x; }");
             KernelClient.Execution exit = client.execute("System.out.println(\"bye\"); System.exit(3);");
             assertEquals("error", exit.status());
             String evalue = exit.error().contentString("evalue", "");
             assertTrue(evalue.contains("System.exit(3)"), evalue);
-            assertTrue(evalue.contains("gone"), evalue);
+            assertTrue(evalue.contains("variables are gone") && evalue.contains("3 method, class and import definitions are"
+                    + " defined again"), evalue);
             assertEquals("bye\n", exit.stdout());
             assertEquals("2", client.execute("1 + 1").result(), "the next cell runs in a fresh session");
             assertEquals("error", client.execute("lost").status(), "the old variables are gone, as the message said");
+            assertEquals("14", client.execute("IntUnaryOperator f = x -> twice(x); f.applyAsInt(new Pair(3, 4).sum())").result(),
+                    "methods, records and imports were defined again");
             assertTrue(kernel.process.isAlive());
         }
     }
