@@ -11,8 +11,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -99,8 +97,7 @@ public final class WorkerMain {
             value = task.call();
         } catch (Throwable t) {
             Throwable shown = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
-            StringWriter trace = new StringWriter();
-            shown.printStackTrace(new PrintWriter(trace));
+            String trace = userTrace(shown);
             System.out.flush();
             System.err.flush();
             long cpu = cpuNanos();
@@ -110,7 +107,7 @@ public final class WorkerMain {
                 o.writeLong(cpu);
                 Frames.writeString(o, shown.getClass().getName());
                 Frames.writeString(o, String.valueOf(shown.getMessage()));
-                Frames.writeString(o, trace.toString());
+                Frames.writeString(o, trace);
             });
             return;
         }
@@ -138,6 +135,25 @@ public final class WorkerMain {
             o.writeLong(cpu);
             Frames.writeBytes(o, result);
         });
+    }
+
+    /** The stack trace down to the user's code: the worker's own machinery below it says nothing. */
+    static String userTrace(Throwable t) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable current = t; current != null; current = current.getCause()) {
+            out.append(current == t ? "" : "Caused by: ").append(current).append('\n');
+            for (StackTraceElement frame : current.getStackTrace()) {
+                String cls = frame.getClassName();
+                if (cls.startsWith("threadbook.workers.") || cls.startsWith("jdk.internal.reflect.")) {
+                    break;
+                }
+                out.append("\tat ").append(frame.toString().replace("threadbook-snippets//", "")).append('\n');
+            }
+            if (current.getCause() == current) {
+                break;
+            }
+        }
+        return out.toString();
     }
 
     static long cpuNanos() {
