@@ -47,6 +47,14 @@ public final class Javadoc {
     }
 
     private static String renderBlock(String part) {
+        String rendered = renderBlockLines(part);
+        int heading = rendered.indexOf('\n');
+        // Continuation lines of an entry are indented under it, as javadoc's HTML shows them.
+        return heading < 0 ? rendered : rendered.substring(0, heading + 1)
+                + rendered.substring(heading + 1).replace("\n", "\n    ");
+    }
+
+    private static String renderBlockLines(String part) {
         String[] words = part.split("\\s+", 3);
         String tag = words[0].substring(1);
         switch (tag) {
