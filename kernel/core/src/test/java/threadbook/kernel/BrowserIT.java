@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import threadbook.client.Command;
+import threadbook.client.Command.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,15 +59,15 @@ class BrowserIT {
         if (!Files.isExecutable(Path.of(PYTHON))) {
             missing.add(PYTHON + " is missing (Debian: apt-get install python3)");
         } else {
-            Result selenium = run(List.of(PYTHON, "-c", "import selenium.webdriver"), Map.of(), 60, repo);
-            if (selenium.code != 0) {
+            Result selenium = Command.run(List.of(PYTHON, "-c", "import selenium.webdriver"), Map.of(), 60, repo);
+            if (selenium.code() != 0) {
                 missing.add("Selenium for " + PYTHON + " is missing (Debian: apt-get install python3-selenium):\n"
-                        + selenium.output);
+                        + selenium.output());
             }
-            Result notebook = run(List.of(PYTHON, "-c", "import notebook.notebookapp"), Map.of(), 60, repo);
-            if (notebook.code != 0) {
+            Result notebook = Command.run(List.of(PYTHON, "-c", "import notebook.notebookapp"), Map.of(), 60, repo);
+            if (notebook.code() != 0) {
                 missing.add("Jupyter Notebook for " + PYTHON + " is missing (Debian: apt-get install jupyter-notebook):\n"
-                        + notebook.output);
+                        + notebook.output());
             }
         }
         if (!missing.isEmpty()) {
@@ -73,10 +75,10 @@ class BrowserIT {
         }
 
         prefix = Files.createTempDirectory("threadbook-browser-prefix");
-        Result r = run(List.of("bash", repo.resolve("install/install.sh").toString(), "--no-build",
+        Result r = Command.run(List.of("bash", repo.resolve("install/install.sh").toString(), "--no-build",
                 "--prefix", prefix.toString(), "--name", KERNEL, "--java", System.getProperty("java.home")), Map.of(), 120, repo);
-        assertEquals(0, r.code, r.output);
-        assertTrue(Files.exists(prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json")), r.output);
+        assertEquals(0, r.code(), r.output());
+        assertTrue(Files.exists(prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json")), r.output());
     }
 
     @AfterAll
@@ -99,14 +101,14 @@ class BrowserIT {
         Path dir = repo.resolve("kernel/core/src/test/python");
         Path script = dir.resolve("browser_run_all.py");
         assertTrue(Files.exists(script), script.toString());
-        Result r = run(List.of(PYTHON, script.toString()), Map.of(
+        Result r = Command.run(List.of(PYTHON, script.toString()), Map.of(
                 "JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
                 "THREADBOOK_KERNEL", KERNEL,
                 "THREADBOOK_SCREENSHOT", screenshot.toString()), 300, dir);
-        System.out.println(r.output);
-        assertEquals(0, r.code, r.output);
-        assertTrue(r.output.contains(" passed, 0 failed"), "every check in the page passed:\n" + r.output);
-        assertTrue(Files.isRegularFile(screenshot), "the screenshot " + screenshot + " was saved:\n" + r.output);
+        System.out.println(r.output());
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains(" passed, 0 failed"), "every check in the page passed:\n" + r.output());
+        assertTrue(Files.isRegularFile(screenshot), "the screenshot " + screenshot + " was saved:\n" + r.output());
         for (Path file : screenshots()) {
             byte[] png = Files.readAllBytes(file);
             assertTrue(png.length > PNG_SIGNATURE.length, file + " is not empty: " + png.length + " bytes");
@@ -125,25 +127,5 @@ class BrowserIT {
         }
     }
 
-    record Result(int code, String output) {}
 
-    private static Result run(List<String> command, Map<String, String> env, int timeoutSeconds, Path dir)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile("threadbook-browser", ".log");
-        pb.redirectOutput(out.toFile());
-        try {
-            Process p = pb.start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                // The script stops what it started itself; this is for a script that hangs.
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                return new Result(-1, "timed out after " + timeoutSeconds + " s:\n" + Files.readString(out, StandardCharsets.UTF_8));
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-        }
-    }
 }

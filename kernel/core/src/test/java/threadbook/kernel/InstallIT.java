@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import threadbook.client.Command;
+import threadbook.client.Command.Result;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,8 +31,8 @@ class InstallIT {
         Path prefix = Files.createTempDirectory("tb-prefix");
         Result r = run(List.of("bash", "install/install.sh", "--no-build", "--prefix", prefix.toString(), "--name", "tb-prefix",
                 "--java", java), Map.of());
-        assertEquals(0, r.code, r.output);
-        assertTrue(r.output.contains("Java: ") && r.output.contains("given with --java"), "says which JDK and why: " + r.output);
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("Java: ") && r.output().contains("given with --java"), "says which JDK and why: " + r.output());
         Path dir = prefix.resolve("share/jupyter/kernels/tb-prefix");
         JsonObject spec = JsonParser.parseString(Files.readString(dir.resolve("kernel.json"))).getAsJsonObject();
         assertEquals("java", spec.get("language").getAsString());
@@ -42,9 +44,9 @@ class InstallIT {
         assertTrue(Files.size(dir.resolve("logo-32x32.png")) > 0 && Files.size(dir.resolve("logo-64x64.png")) > 0);
         Result list = run(List.of("/usr/bin/python3", "-m", "jupyter", "kernelspec", "list"),
                 Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString()));
-        assertTrue(list.output.contains("tb-prefix"), list.output);
+        assertTrue(list.output().contains("tb-prefix"), list.output());
         Result removed = run(List.of("bash", "install/uninstall.sh", "--prefix", prefix.toString(), "--name", "tb-prefix"), Map.of());
-        assertEquals(0, removed.code, removed.output);
+        assertEquals(0, removed.code(), removed.output());
         assertFalse(Files.exists(dir));
     }
 
@@ -54,28 +56,28 @@ class InstallIT {
         Map<String, String> env = Map.of("HOME", home.toString(), "JAVA_HOME", "", "JUPYTER_DATA_DIR", "", "XDG_DATA_HOME", "");
         Result r = run(List.of("bash", "-c", "unset JAVA_HOME JUPYTER_DATA_DIR XDG_DATA_HOME; bash install/install.sh --no-build --name tb-user"),
                 env);
-        assertEquals(0, r.code, r.output);
-        assertTrue(r.output.contains("the newest JDK found"), r.output);
-        assertTrue(Files.exists(home.resolve(".local/share/jupyter/kernels/tb-user/kernel.json")), r.output);
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("the newest JDK found"), r.output());
+        assertTrue(Files.exists(home.resolve(".local/share/jupyter/kernels/tb-user/kernel.json")), r.output());
     }
 
     @Test
     void sysPrefixInstallGoesIntoThePythonThatRunsJupyter() throws Exception {
         // A virtual environment that sees Debian's Jupyter stands for the conda environment of the image.
         Path venv = Files.createTempDirectory("tb-venv");
-        assertEquals(0, run(List.of("/usr/bin/python3", "-m", "venv", "--system-site-packages", venv.toString()), Map.of()).code);
+        assertEquals(0, run(List.of("/usr/bin/python3", "-m", "venv", "--system-site-packages", venv.toString()), Map.of()).code());
         Result r = run(List.of("bash", "-c", "PATH=" + venv.resolve("bin") + ":$PATH bash install/install.sh --no-build --sys-prefix"
                 + " --name tb-sys --java " + java), Map.of());
-        assertEquals(0, r.code, r.output);
-        assertTrue(Files.exists(venv.resolve("share/jupyter/kernels/tb-sys/kernel.json")), r.output);
+        assertEquals(0, r.code(), r.output());
+        assertTrue(Files.exists(venv.resolve("share/jupyter/kernels/tb-sys/kernel.json")), r.output());
     }
 
     @Test
     void badOptionsAndAJreAreRefusedWithAClearMessage() throws Exception {
         Result unknown = run(List.of("bash", "install/install.sh", "--frobnicate"), Map.of());
-        assertTrue(unknown.code != 0 && unknown.output.contains("unknown option '--frobnicate'"), unknown.output);
+        assertTrue(unknown.code() != 0 && unknown.output().contains("unknown option '--frobnicate'"), unknown.output());
         Result badName = run(List.of("bash", "install/install.sh", "--no-build", "--name", "a b"), Map.of());
-        assertTrue(badName.code != 0 && badName.output.contains("may hold only"), badName.output);
+        assertTrue(badName.code() != 0 && badName.output().contains("may hold only"), badName.output());
         Path fakeJre = Files.createTempDirectory("tb-jre");
         Files.createDirectories(fakeJre.resolve("bin"));
         // A java without JShell beside it, as in a JRE.
@@ -83,21 +85,10 @@ class InstallIT {
         Files.writeString(fakeJava, "#!/bin/sh\nexec " + Path.of(java, "bin", "java") + " \"$@\"\n");
         fakeJava.toFile().setExecutable(true);
         Result jre = run(List.of("bash", "install/install.sh", "--no-build", "--java", fakeJre.toString()), Map.of());
-        assertTrue(jre.code != 0 && jre.output.contains("JShell"), jre.output);
+        assertTrue(jre.code() != 0 && jre.output().contains("JShell"), jre.output());
     }
 
-    record Result(int code, String output) {}
-
     private Result run(List<String> command, Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).directory(repo.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile("tb-install", ".log");
-        pb.redirectOutput(out.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return new Result(-1, "timed out");
-        }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        return Command.run(command, env, 300, repo);
     }
 }

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import threadbook.client.Command;
+import threadbook.client.Command.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,19 +41,19 @@ class NotebooksIT {
         repo = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
         prefix = Files.createTempDirectory("threadbook-notebooks");
         // No --java, and no JAVA_HOME (Maven may run on an older JDK): install.sh picks the newest JDK it finds.
-        Result r = run(List.of("env", "-u", "JAVA_HOME", "bash", repo.resolve("install/install.sh").toString(), "--no-build",
+        Result r = Command.run(List.of("env", "-u", "JAVA_HOME", "bash", repo.resolve("install/install.sh").toString(), "--no-build",
                 "--prefix", prefix.toString(), "--name", KERNEL), Map.of(), 120, repo);
-        assertEquals(0, r.code, r.output);
+        assertEquals(0, r.code(), r.output());
         Path kernelJson = prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json");
-        assertTrue(Files.exists(kernelJson), r.output);
+        assertTrue(Files.exists(kernelJson), r.output());
         Matcher version = Pattern.compile("\"java_version\"\\s*:\\s*(\\d+)").matcher(Files.readString(kernelJson));
         if (version.find()) {
             assertTrue(Integer.parseInt(version.group(1)) >= 21, "the notebooks need Java 21+ (virtual threads); install.sh"
-                    + " picked:\n" + Files.readString(kernelJson) + "\n" + r.output);
+                    + " picked:\n" + Files.readString(kernelJson) + "\n" + r.output());
         }
-        Result check = run(List.of(PYTHON, "-c", "import jupyter_client, nbclient, nbformat"), Map.of(), 60, repo);
-        assertEquals(0, check.code, "Jupyter's Python packages are missing (Debian: apt-get install jupyter-client"
-                + " python3-nbclient python3-nbformat):\n" + check.output);
+        Result check = Command.run(List.of(PYTHON, "-c", "import jupyter_client, nbclient, nbformat"), Map.of(), 60, repo);
+        assertEquals(0, check.code(), "Jupyter's Python packages are missing (Debian: apt-get install jupyter-client"
+                + " python3-nbclient python3-nbformat):\n" + check.output());
     }
 
     @AfterAll
@@ -69,33 +71,14 @@ class NotebooksIT {
     void everyNotebookRunsAndEveryExampleShowsWhatItMust() throws Exception {
         Path dir = repo.resolve("kernel/core/src/test/python");
         assertTrue(Files.exists(dir.resolve("check_notebooks.py")));
-        Result r = run(List.of(PYTHON, "check_notebooks.py"), Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
+        Result r = Command.run(List.of(PYTHON, "check_notebooks.py"), Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
                 "THREADBOOK_KERNEL", KERNEL, "PYTHONUNBUFFERED", "1"), 600, dir);
-        System.out.println(r.output);
-        assertEquals(0, r.code, r.output);
-        assertTrue(r.output.contains(" 0 failed"), "no check failed:\n" + r.output);
-        assertTrue(Pattern.compile("(?m)^[1-9]\\d* passed, 0 failed$").matcher(r.output).find(),
-                "the checks ran and all passed:\n" + r.output);
+        System.out.println(r.output());
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains(" 0 failed"), "no check failed:\n" + r.output());
+        assertTrue(Pattern.compile("(?m)^[1-9]\\d* passed, 0 failed$").matcher(r.output()).find(),
+                "the checks ran and all passed:\n" + r.output());
     }
 
-    record Result(int code, String output) {}
 
-    private static Result run(List<String> command, Map<String, String> env, int timeoutSeconds, Path dir)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile("threadbook-notebooks", ".log");
-        pb.redirectOutput(out.toFile());
-        Process p = pb.start();
-        try {
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                return new Result(-1, "timed out after " + timeoutSeconds + " s:\n" + Files.readString(out, StandardCharsets.UTF_8));
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-        }
-    }
 }

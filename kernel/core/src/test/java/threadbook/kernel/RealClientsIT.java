@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import threadbook.client.Command;
+import threadbook.client.Command.Result;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -33,30 +35,30 @@ class RealClientsIT {
         prefix = Files.createTempDirectory("threadbook-prefix");
         Result r = run(List.of("bash", repo.resolve("install/install.sh").toString(), "--no-build",
                 "--prefix", prefix.toString(), "--name", KERNEL, "--java", System.getProperty("java.home")), Map.of(), 120);
-        assertEquals(0, r.code, r.output);
-        assertTrue(Files.exists(prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json")), r.output);
+        assertEquals(0, r.code(), r.output());
+        assertTrue(Files.exists(prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json")), r.output());
         Result check = run(List.of(PYTHON, "-c", "import jupyter_client, nbclient, jupyter_kernel_test"), Map.of(), 60);
-        assertEquals(0, check.code, "Jupyter's Python packages are missing (Debian: apt-get install jupyter-client"
-                + " python3-nbclient python3-jupyter-kernel-test):\n" + check.output);
+        assertEquals(0, check.code(), "Jupyter's Python packages are missing (Debian: apt-get install jupyter-client"
+                + " python3-nbclient python3-jupyter-kernel-test):\n" + check.output());
     }
 
     @Test
     void jupyterKernelTestSuitePasses() throws Exception {
         Result r = python("test_jupyter_kernel_test.py", List.of("-m", "unittest", "-v", "test_jupyter_kernel_test"));
-        System.out.println(r.output);
-        assertEquals(0, r.code, r.output);
-        assertTrue(r.output.contains("Ran 12 tests"), "all twelve of jupyter_kernel_test's tests ran:\n" + r.output);
-        assertTrue(!r.output.contains("skipped"), "none skipped:\n" + r.output);
+        System.out.println(r.output());
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("Ran 12 tests"), "all twelve of jupyter_kernel_test's tests ran:\n" + r.output());
+        assertTrue(!r.output().contains("skipped"), "none skipped:\n" + r.output());
     }
 
     @Test
     void nbclientExecutesANotebookAndJupyterRunDrivesACell() throws Exception {
         Result r = python("run_notebook_checks.py", List.of("run_notebook_checks.py"));
-        System.out.println(r.output);
-        assertEquals(0, r.code, r.output);
-        assertTrue(r.output.contains("nbclient: notebook executed"), r.output);
-        assertTrue(r.output.contains("jupyter run: one cell driven"), r.output);
-        assertTrue(r.output.contains("nbconvert --to html --execute: output in the HTML"), r.output);
+        System.out.println(r.output());
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("nbclient: notebook executed"), r.output());
+        assertTrue(r.output().contains("jupyter run: one cell driven"), r.output());
+        assertTrue(r.output().contains("nbconvert --to html --execute: output in the HTML"), r.output());
     }
 
     private Result python(String file, List<String> args) throws Exception {
@@ -65,28 +67,13 @@ class RealClientsIT {
         List<String> command = new java.util.ArrayList<>();
         command.add(PYTHON);
         command.addAll(args);
-        return run(command, Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
+        return Command.run(command, Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
                 "THREADBOOK_KERNEL", KERNEL, "PYTHONPATH", dir.toString()), 600, dir);
     }
 
-    record Result(int code, String output) {}
 
     private Result run(List<String> command, Map<String, String> env, int timeoutSeconds) throws Exception {
-        return run(command, env, timeoutSeconds, repo);
+        return Command.run(command, env, timeoutSeconds, repo);
     }
 
-    private static Result run(List<String> command, Map<String, String> env, int timeoutSeconds, Path dir)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile("threadbook-client", ".log");
-        pb.redirectOutput(out.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            return new Result(-1, "timed out after " + timeoutSeconds + " s:\n" + Files.readString(out, StandardCharsets.UTF_8));
-        }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-    }
 }
