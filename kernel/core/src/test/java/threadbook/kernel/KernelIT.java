@@ -145,6 +145,9 @@ class KernelIT extends SharedKernel {
         assertTrue(log.contains("invalid signature"), log);
         assertTrue(log.contains("unsigned message"), log);
         assertTrue(log.contains("delimiter"), log);
+        client.send(client.shell, "no_such_request", new JsonObject());
+        assertEquals("ok", client.execute("1").status(), "an unknown request type does no harm");
+        assertTrue(kernel.log().contains("ignored a request of unknown type 'no_such_request'"), kernel.log());
     }
 
     @Test
