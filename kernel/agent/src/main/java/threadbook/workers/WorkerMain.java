@@ -97,44 +97,42 @@ public final class WorkerMain {
             value = task.call();
         } catch (Throwable t) {
             Throwable shown = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
-            String trace = userTrace(shown);
-            System.out.flush();
-            System.err.flush();
-            long cpu = cpuNanos();
-            send(o -> {
-                o.writeByte(Frames.FAILURE);
-                o.writeLong(id);
-                o.writeLong(cpu);
-                Frames.writeString(o, shown.getClass().getName());
-                Frames.writeString(o, String.valueOf(shown.getMessage()));
-                Frames.writeString(o, trace);
-            });
+            sendFailure(id, shown.getClass().getName(), String.valueOf(shown.getMessage()), userTrace(shown));
             return;
         }
         byte[] result;
         try {
             result = Frames.serialize(value, "the result");
         } catch (IllegalArgumentException e) {
-            long cpu = cpuNanos();
-            send(o -> {
-                o.writeByte(Frames.FAILURE);
-                o.writeLong(id);
-                o.writeLong(cpu);
-                Frames.writeString(o, "java.io.NotSerializableException");
-                Frames.writeString(o, e.getMessage());
-                Frames.writeString(o, "");
-            });
+            sendFailure(id, "java.io.NotSerializableException", e.getMessage(), "");
             return;
         }
-        System.out.flush();
-        System.err.flush();
-        long cpu = cpuNanos();
+        long cpu = flushAndReadCpu();
         send(o -> {
             o.writeByte(Frames.RESULT);
             o.writeLong(id);
             o.writeLong(cpu);
             Frames.writeBytes(o, result);
         });
+    }
+
+    private static void sendFailure(long id, String exceptionClass, String message, String trace) throws IOException {
+        long cpu = flushAndReadCpu();
+        send(o -> {
+            o.writeByte(Frames.FAILURE);
+            o.writeLong(id);
+            o.writeLong(cpu);
+            Frames.writeString(o, exceptionClass);
+            Frames.writeString(o, message);
+            Frames.writeString(o, trace);
+        });
+    }
+
+    /** What the task printed goes out before its result; then the CPU time it used so far. */
+    private static long flushAndReadCpu() {
+        System.out.flush();
+        System.err.flush();
+        return cpuNanos();
     }
 
     /** The stack trace down to the user's code: the worker's own machinery below it says nothing. */
