@@ -1,5 +1,6 @@
 package threadbook.jshell;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -113,17 +114,21 @@ final class LoopbackGate {
         String peer = String.format(":%04X", accepted.getPort());
         String local = String.format(":%04X", accepted.getLocalPort());
         boolean anyTable = false;
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+        // tcp6 first: a JVM's sockets (our agent's) are IPv6 ones even on 127.0.0.1. Reading a table costs
+        // the kernel some milliseconds, so the search stops at the first match.
+        for (String table : List.of("/proc/net/tcp6", "/proc/net/tcp")) {
             Path file = Path.of(table);
             if (!Files.isReadable(file)) {
                 continue;
             }
             anyTable = true;
-            for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
-                // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
-                String[] f = line.trim().split("\\s+");
-                if (f.length > 7 && f[1].endsWith(peer) && f[2].endsWith(local)) {
-                    return OptionalInt.of(Integer.parseInt(f[7]));
+            try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 7 && f[1].endsWith(peer) && f[2].endsWith(local)) {
+                        return OptionalInt.of(Integer.parseInt(f[7]));
+                    }
                 }
             }
         }
