@@ -28,6 +28,7 @@ final class WorkerOptions {
         }
         // A crashing worker writes its hs_err log there too, not next to the user's notebooks.
         options.add("-XX:ErrorFile=" + PrivateFolder.get().resolve("hs_err_pid%p.log"));
+        options.add("-XX:ReplayDataFile=" + PrivateFolder.get().resolve("replay_pid%p.log"));
         options.add("-D" + PrivateFolder.PROPERTY + "=" + PrivateFolder.get());
         options.add("-Dfile.encoding=UTF-8");
         options.add("-Dstdout.encoding=UTF-8");

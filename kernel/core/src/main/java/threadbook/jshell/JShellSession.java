@@ -85,6 +85,7 @@ public final class JShellSession implements AutoCloseable {
         Path cache = PrivateFolder.get();
         vm.add("-D" + PrivateFolder.PROPERTY + "=" + cache);
         vm.add("-XX:ErrorFile=" + cache.resolve("hs_err_pid%p.log"));
+        vm.add("-XX:ReplayDataFile=" + cache.resolve("replay_pid%p.log"));
         vm.add("-Dfile.encoding=UTF-8");
         vm.add("-Dstdout.encoding=UTF-8");
         vm.add("-Dstderr.encoding=UTF-8");
