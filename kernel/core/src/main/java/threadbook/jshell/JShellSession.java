@@ -100,7 +100,10 @@ public final class JShellSession implements AutoCloseable {
                 .compilerOptions(options.compilerOptions().toArray(new String[0]))
                 .build();
         jshell.onShutdown(j -> closed = true);
-        this.evaluator = new CellEvaluator(jshell);
+        // Adding a path JShell's compiler and the agent already have changes nothing for them, but makes
+        // JShell start a new compiler (JShell.addToClasspath renews its pool of javac contexts).
+        String known = options.agentClasspath().toString();
+        this.evaluator = new CellEvaluator(jshell, () -> jshell.addToClasspath(known));
     }
 
     /** Starts the agent JVM and JShell (about half a second) and runs the startup imports. */
