@@ -42,7 +42,7 @@ public final class Kernel {
         this.stdin = new StdinBridge(sockets.stdin, codec, session);
         this.sessions = new Sessions(replay -> factory.start(stdin, output::accept, replay));
         this.execution = new Execution(sessions, output, stdin, iopub, this::reply, this::abortQueuedExecutions);
-        this.assistance = new Assistance(sessions);
+        this.assistance = new Assistance(sessions, threadbook.jshell.QuickAssist.forNotebook());
     }
 
     /** Starts a JShell session that reads stdin from {@code stdin} and sends agent events to {@code events}. */

@@ -43,6 +43,11 @@ public final class KernelProcess implements AutoCloseable {
     }
 
     public static KernelProcess start(String key, java.util.Map<String, String> env) throws IOException {
+        return start(Path.of(System.getProperty("java.home")), key, env);
+    }
+
+    /** A kernel running on the JDK at {@code javaHome} (the tests' own JDK otherwise). */
+    public static KernelProcess start(Path javaHome, String key, java.util.Map<String, String> env) throws IOException {
         Path dir = Files.createTempDirectory("threadbook-it");
         JsonObject c = new JsonObject();
         c.addProperty("transport", "tcp");
@@ -57,7 +62,7 @@ public final class KernelProcess implements AutoCloseable {
         Files.writeString(file, c.toString(), StandardCharsets.UTF_8);
         Path log = dir.resolve("kernel.log");
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaHome.resolve("bin").resolve("java").toString());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("threadbook.Main");
