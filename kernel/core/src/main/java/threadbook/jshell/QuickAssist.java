@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,11 +66,12 @@ public final class QuickAssist {
         Thread t = new Thread(() -> {
             long t0 = System.nanoTime();
             try {
+                addStaticImports(staticImports, index);
                 // The first request then runs warm code: a cold one takes several times as long.
                 complete("Str", 3, List.of());
                 inspect("Thread.sleep", 8);
                 isComplete("{");
-                build(packages, staticImports, index);
+                addPackages(packages, index);
                 LOG.info(() -> String.format("class index for completion built in %.0f ms: %d classes",
                         (System.nanoTime() - t0) / 1e6, index.classes().size()));
             } catch (RuntimeException | LinkageError e) {
@@ -109,7 +109,7 @@ public final class QuickAssist {
         built.join();
     }
 
-    private static void build(List<String> packages, List<String> staticImports, Index into) {
+    private static void addStaticImports(List<String> staticImports, Index into) {
         for (String className : staticImports) {
             load(className).ifPresent(c -> {
                 for (Method m : c.getMethods()) {
@@ -119,6 +119,9 @@ public final class QuickAssist {
                 }
             });
         }
+    }
+
+    private static void addPackages(List<String> packages, Index into) {
         for (String pkg : packages) {
             for (String simple : classesIn(pkg)) {
                 // java.lang (listed first) wins over a star import of the same simple name, as in Java.
@@ -129,9 +132,14 @@ public final class QuickAssist {
 
     /** The public top-level classes of a package, from the JDK's module image or from the kernel's own jars. */
     static List<String> classesIn(String pkg) {
+        return classesIn(pkg, "");
+    }
+
+    /** Those whose name starts with {@code prefix}: only their class files are read. */
+    static List<String> classesIn(String pkg, String prefix) {
         List<String> names = new ArrayList<>();
         for (Path dir : packageFolders(pkg)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.class")) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*.class")) {
                 for (Path f : files) {
                     String simple = f.getFileName().toString().replaceFirst("\\.class$", "");
                     if (!simple.contains("$") && !simple.contains("-") && isPublicClassFile(f)) {
@@ -145,7 +153,14 @@ public final class QuickAssist {
         return names;
     }
 
+    /** Where each package's class files are: looked up once (the module layer's sets are copied on each look). */
+    private static final Map<String, List<Path>> FOLDERS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static List<Path> packageFolders(String pkg) {
+        return FOLDERS.computeIfAbsent(pkg, QuickAssist::findPackageFolders);
+    }
+
+    private static List<Path> findPackageFolders(String pkg) {
         List<Path> folders = new ArrayList<>();
         Optional<Module> module = ModuleLayer.boot().modules().stream().filter(m -> m.getPackages().contains(pkg)).findFirst();
         if (module.isPresent()) {
@@ -244,7 +259,7 @@ public final class QuickAssist {
             if (type.isPresent()) {
                 staticMembers(type.get()).filter(m -> m.startsWith(prefix)).forEach(found::add);
             } else if (qualifier.matches("[a-z][\\w.]*")) {
-                classesIn(qualifier).stream().filter(c -> c.startsWith(prefix)).forEach(found::add);
+                found.addAll(classesIn(qualifier, prefix));
             }
             return new CodeAssist.Completion(new ArrayList<>(found), start, cursor);
         }
@@ -253,6 +268,13 @@ public final class QuickAssist {
         }
         Stream.of(KEYWORDS, idx.classes().keySet(), idx.staticImports(), notebookNames)
                 .flatMap(Collection::stream).filter(s -> s.startsWith(prefix)).forEach(found::add);
+        if (!built.isDone()) {
+            // Not listed yet (it takes seconds beside a starting session on a busy machine): only the
+            // classes with this prefix, which is a few class files to read.
+            for (String pkg : packages) {
+                found.addAll(classesIn(pkg, prefix));
+            }
+        }
         Matcher words = IDENTIFIER.matcher(code);
         while (words.find()) {
             // The word being typed is not a suggestion for itself.
