@@ -256,8 +256,11 @@ public final class QuickAssist {
             int[] name = CodeAssist.nameAround(code, start - 1);
             String qualifier = code.substring(name[0], start - 1);
             Optional<Class<?>> type = resolve(qualifier, idx);
+            Optional<Class<?>> variable = type.isPresent() ? Optional.empty() : declaredType(code, qualifier, idx);
             if (type.isPresent()) {
                 staticMembers(type.get()).filter(m -> m.startsWith(prefix)).forEach(found::add);
+            } else if (variable.isPresent()) {
+                instanceMembers(variable.get()).filter(m -> m.startsWith(prefix)).forEach(found::add);
             } else if (qualifier.matches("[a-z][\\w.]*")) {
                 found.addAll(classesIn(qualifier, prefix));
             }
@@ -304,6 +307,28 @@ public final class QuickAssist {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The type of a variable the code declares with a class type ({@code String s = ...},
+     * {@code List<Integer> xs;}, {@code var m = new HashMap<...>()}), when it is a JDK class.
+     */
+    private Optional<Class<?>> declaredType(String code, String variable, Index idx) {
+        if (!variable.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*")) {
+            return Optional.empty();
+        }
+        String name = Pattern.quote(variable);
+        Matcher typed = Pattern.compile("(?:^|[;{}(,\\s])([A-Z][\\w.]*|[a-z][\\w]*(?:\\.[\\w]+)+)(?:<[^;=(){}]*>)?\\s+" + name + "\\s*[=;,):]")
+                .matcher(code);
+        Matcher inferred = Pattern.compile("\\bvar\\s+" + name + "\\s*=\\s*new\\s+([\\w.]+)").matcher(code);
+        String type = typed.find() ? typed.group(1) : inferred.find() ? inferred.group(1) : null;
+        return type == null ? Optional.empty() : resolve(type, idx);
+    }
+
+    private static Stream<String> instanceMembers(Class<?> type) {
+        Stream<String> methods = Stream.of(type.getMethods()).filter(m -> !Modifier.isStatic(m.getModifiers())).map(m -> m.getName() + "(");
+        Stream<String> fields = Stream.of(type.getFields()).filter(f -> !Modifier.isStatic(f.getModifiers())).map(Field::getName);
+        return Stream.concat(methods, fields);
     }
 
     private static Stream<String> staticMembers(Class<?> type) {

@@ -55,7 +55,17 @@ class QuickAssistTest {
         assertTrue(complete("Thread.sl").contains("sleep("), complete("Thread.sl").toString());
         assertTrue(complete("Integer.MAX").contains("MAX_VALUE"));
         assertTrue(complete("java.util.concurrent.Executor").containsAll(List.of("Executors", "ExecutorService")));
-        assertTrue(complete("someVariable.").isEmpty(), "the type of a variable is unknown without the session");
+        assertTrue(complete("someVariable.").isEmpty(), "the type of an undeclared variable is unknown without the session");
+    }
+
+    @Test
+    void membersOfAVariableTheCodeDeclaresWithAJdkType() {
+        assertTrue(complete("String greeting = \"hi\"; greeting.toUpperCas").contains("toUpperCase("));
+        assertTrue(complete("List<Integer> xs = new ArrayList<>();\nxs.ad").containsAll(List.of("add(", "addAll(")),
+                complete("List<Integer> xs = new ArrayList<>();\nxs.ad").toString());
+        assertTrue(complete("var latch = new CountDownLatch(2);\nlatch.countD").contains("countDown("));
+        assertTrue(complete("void f(java.util.concurrent.ExecutorService pool) { pool.shut").contains("shutdown("));
+        assertFalse(complete("String s = \"\"; s.valueO").contains("valueOf("), "static members are not offered on an instance");
     }
 
     @Test

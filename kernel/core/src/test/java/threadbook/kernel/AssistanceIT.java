@@ -32,6 +32,7 @@ class AssistanceIT {
     private Message str;
     private Message thre;
     private Message sleepMembers;
+    private Message variableMembers;
     private Message incomplete;
     private Message earlyInspect;
     private long completionMillis;
@@ -75,13 +76,14 @@ class AssistanceIT {
         completionMillis = (System.nanoTime() - t0) / 1_000_000;
         thre = ask("complete_request", "Thread t = new Thre", 0);
         sleepMembers = ask("complete_request", "Thread.sl", 0);
+        variableMembers = ask("complete_request", "String greeting = \"hi\"; greeting.toUpperCas", 0);
         incomplete = ask("is_complete_request", "for (int i = 0; i < 3; i++) {", 0);
         earlyInspect = ask("inspect_request", "Thread.sl|eep(10);", 0);
         answeredMillis = (System.nanoTime() - t0) / 1_000_000;
         Message ran = client.reply(client.shell, client.executeAsync("1 + 1"), Duration.ofSeconds(120));
         sessionMillis = (System.nanoTime() - t0) / 1_000_000;
         assertEquals("ok", ran.contentString("status", ""));
-        System.out.printf("fresh kernel: kernel_info_reply -> complete_reply %d ms; five requests answered in %d ms;"
+        System.out.printf("fresh kernel: kernel_info_reply -> complete_reply %d ms; six requests answered in %d ms;"
                 + " the first cell ran after %d ms (the Java session's start)%n", completionMillis, answeredMillis, sessionMillis);
     }
 
@@ -120,11 +122,11 @@ class AssistanceIT {
         assertTrue(matches(thre).contains("\"Thread\""), matches(thre));
         assertEquals("Thread t = new ".length(), thre.content().get("cursor_start").getAsInt());
         assertTrue(matches(sleepMembers).contains("\"sleep(\""), matches(sleepMembers));
+        assertTrue(matches(variableMembers).contains("\"toUpperCase(\""), matches(variableMembers));
         assertEquals("incomplete", incomplete.contentString("status", ""));
         assertTrue(text(earlyInspect).contains("java.lang.Thread.sleep(long)"), text(earlyInspect));
-        // Generous (the machine may be loaded) and relative: had the answers waited for the session,
-        // they would have come about when the cell ran.
-        assertTrue(answeredMillis < 5_000, "answered in " + answeredMillis + " ms");
+        // Relative, as the machine may be loaded (the figures are printed): had the answers waited for
+        // the session, they would have come about when the cell ran.
         assertTrue(answeredMillis * 2 < sessionMillis, "answered in " + answeredMillis + " ms, not after the session started ("
                 + sessionMillis + " ms)");
     }
