@@ -297,7 +297,7 @@ public final class JShellSession implements AutoCloseable {
 
     /** Completion, documentation and completeness checks against this session's definitions. */
     public CodeAssist assist() {
-        return new CodeAssist(jshell.sourceCodeAnalysis());
+        return new CodeAssist(jshell.sourceCodeAnalysis(), jshell);
     }
 
     private ExecutionControl control() throws ExecutionControl.EngineTerminationException {

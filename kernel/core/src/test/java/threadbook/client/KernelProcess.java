@@ -46,6 +46,11 @@ public final class KernelProcess implements AutoCloseable {
         return start(key, env, null, null);
     }
 
+    /** A kernel running on the JDK at {@code javaHome} (the tests' own JDK otherwise). */
+    public static KernelProcess start(Path javaHome, String key, java.util.Map<String, String> env) throws IOException {
+        return start(key, env, null, javaHome);
+    }
+
     /**
      * A kernel run by the JDK at {@code javaHome} (null: the tests' own) in the working folder
      * {@code workDir} (null: the tests' own).
