@@ -44,13 +44,8 @@ public final class Kernel {
         this.output = new CellOutput(iopub);
         this.stdin = new StdinBridge(sockets.stdin, codec, session);
         this.sessions = new Sessions(replay -> factory.start(stdin, output::accept, replay));
-<<<<<<< HEAD
         this.execution = new Execution(sessions, output, stdin, iopub, this::reply, this::takeQueued, this::answerQueued);
-        this.assistance = new Assistance(sessions);
-=======
-        this.execution = new Execution(sessions, output, stdin, iopub, this::reply, this::abortQueuedExecutions);
         this.assistance = new Assistance(sessions, threadbook.jshell.QuickAssist.forNotebook());
->>>>>>> kside
     }
 
     /** Starts a JShell session that reads stdin from {@code stdin} and sends agent events to {@code events}. */
