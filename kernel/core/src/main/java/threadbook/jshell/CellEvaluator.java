@@ -68,6 +68,10 @@ final class CellEvaluator {
                 }
                 return errorAt(List.of(new Problem(STRING_LIMIT, oversized)), code, start, cellLabel, List.of());
             }
+            CellResult beforehand = checkVariableReplacement(source, code, start, cellLabel);
+            if (beforehand != null) {
+                return beforehand;
+            }
             List<SnippetEvent> events = jshell.eval(source);
             value = null;
             Failure failure = failure(events);
@@ -127,6 +131,42 @@ final class CellEvaluator {
         }
         CellResult ok = CellResult.ok(value);
         return notes.isEmpty() ? ok : new CellResult(ok.status(), value, null, String.join("\n", notes), List.of());
+    }
+
+    /** Below this size, a snippet cannot break a class-file limit (64 KB of code or constants). */
+    private static final int LIMIT_CHECK_CHARS = 16_000;
+
+    private static final String CHECK_PREFIX = "void $threadbookCheck() {\n";
+
+    /**
+     * A large declaration of a variable that already exists is first compiled as a local variable of a
+     * method that never runs: JShell replaces the old variable before it finds out that the new one
+     * breaks a class-file limit, and a replaced variable's value cannot be brought back. Null if the
+     * declaration may go ahead.
+     */
+    private CellResult checkVariableReplacement(String source, String code, int start, String cellLabel) {
+        if (source.length() < LIMIT_CHECK_CHARS) {
+            return null;
+        }
+        java.util.Set<String> existing = jshell.variables().map(v -> v.name()).collect(Collectors.toSet());
+        boolean replaces = jshell.sourceCodeAnalysis().sourceToSnippets(source).stream()
+                .anyMatch(s -> s instanceof jdk.jshell.VarSnippet v && existing.contains(v.name()));
+        if (!replaces) {
+            return null;
+        }
+        List<SnippetEvent> events = jshell.eval(CHECK_PREFIX + source + "\n}");
+        Failure failure = failure(events);
+        if (failure != null && !failure.limits().isEmpty()) {
+            undo(events, cellLabel, true);
+            int shift = start - CHECK_PREFIX.length();
+            return errorAt(failure.limits(), code, shift, cellLabel, List.of());
+        }
+        for (SnippetEvent event : events) {
+            if (event.causeSnippet() == null && jshell.status(event.snippet()).isActive()) {
+                jshell.drop(event.snippet());
+            }
+        }
+        return null;
     }
 
     /** A problem with a place in the snippet's source ({@code position} -1 if it has none). */
