@@ -397,7 +397,11 @@ final class CellEvaluator {
         if (origin == null) {
             return null;
         }
-        return "cell " + origin.cellLabel() + ", line " + (origin.firstLine() + lineOf(w.source(), inSource) - 1);
+        // The origin's first line is that of the snippet's first character that is not blank; JShell's
+        // source keeps the line breaks before it.
+        String source = w.source();
+        int leadingBreaks = lineOf(source, indexOfNonBlank(source)) - 1;
+        return "cell " + origin.cellLabel() + ", line " + (origin.firstLine() + lineOf(source, inSource) - 1 - leadingBreaks);
     }
 
     private String describe(StackTraceElement frame) {
