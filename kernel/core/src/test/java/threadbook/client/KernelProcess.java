@@ -43,6 +43,15 @@ public final class KernelProcess implements AutoCloseable {
     }
 
     public static KernelProcess start(String key, java.util.Map<String, String> env) throws IOException {
+        return start(key, env, Path.of(System.getProperty("java.home"), "bin", "java"));
+    }
+
+    /** A kernel run by another {@code java} than the tests' own (e.g. a JDK 21+ for virtual threads). */
+    public static KernelProcess start(java.util.Map<String, String> env, Path java) throws IOException {
+        return start(UUID.randomUUID().toString(), env, java);
+    }
+
+    private static KernelProcess start(String key, java.util.Map<String, String> env, Path java) throws IOException {
         Path dir = Files.createTempDirectory("threadbook-it");
         JsonObject c = new JsonObject();
         c.addProperty("transport", "tcp");
@@ -57,7 +66,7 @@ public final class KernelProcess implements AutoCloseable {
         Files.writeString(file, c.toString(), StandardCharsets.UTF_8);
         Path log = dir.resolve("kernel.log");
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java.toString());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("threadbook.Main");
