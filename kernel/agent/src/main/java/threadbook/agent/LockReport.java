@@ -40,22 +40,34 @@ public final class LockReport {
      */
     public static void watch(ClassFinder finder) {
         classes = finder;
-        Thread watcher = new Thread(() -> {
-            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-            while (true) {
-                try {
-                    Thread.sleep(500);
-                    // Finding no deadlock is cheap; describing one (reflection over the notebook's variables) is done only then.
-                    latest = mx.findDeadlockedThreads() == null ? "" : deadlocks();
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException | LinkageError e) {
-                    latest = "";
-                }
-            }
-        }, "threadbook-deadlock-watch");
+        Thread watcher = new Thread(LockReport::watchLoop, "threadbook-deadlock-watch");
         watcher.setDaemon(true);
         watcher.start();
+    }
+
+    private static void watchLoop() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long[] described = null;
+        while (true) {
+            try {
+                Thread.sleep(500);
+                // Finding no deadlock is cheap; describing one (reflection over the notebook's variables) is
+                // done once per new set of deadlocked threads: they stay deadlocked for the session's life.
+                long[] ids = mx.findDeadlockedThreads();
+                if (ids != null) {
+                    java.util.Arrays.sort(ids);
+                }
+                if (!java.util.Arrays.equals(ids, described)) {
+                    latest = ids == null ? "" : deadlocks();
+                    described = ids;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException | LinkageError e) {
+                latest = "";
+                described = null;
+            }
+        }
     }
 
     /** The threads in (or waiting on) a deadlock, encoded as above; "" when there is none. */
