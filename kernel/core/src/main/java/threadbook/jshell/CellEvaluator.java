@@ -90,6 +90,7 @@ final class CellEvaluator {
                         : errorAt(failure.limits(), code, start, cellLabel, lost);
             }
             track(events, cellLabel, firstLine);
+            remember(events);
             for (SnippetEvent event : events) {
                 if (event.causeSnippet() != null) {
                     continue; // a dependent snippet updated because of this one
@@ -563,6 +564,80 @@ final class CellEvaluator {
             frames.add(frame);
         }
         return frames.isEmpty() ? List.of(trace) : frames;
+    }
+
+    /**
+     * The wrapper class of each snippet, by its full name: a frame of a raw stack trace (not one JShell
+     * translated, e.g. a test's failure or a stuck thread's stack) names the wrapper's line, not the cell's.
+     */
+    private final Map<String, jdk.jshell.SourceCodeAnalysis.SnippetWrapper> wrappers = new ConcurrentHashMap<>();
+
+    private final Map<String, Snippet> snippetsByClass = new ConcurrentHashMap<>();
+
+    private void remember(List<SnippetEvent> events) {
+        for (SnippetEvent event : events) {
+            if (!event.status().isDefined()) {
+                continue;
+            }
+            try {
+                jdk.jshell.SourceCodeAnalysis.SnippetWrapper w = jshell.sourceCodeAnalysis().wrapper(event.snippet());
+                wrappers.put(w.fullClassName(), w);
+                snippetsByClass.put(w.fullClassName(), event.snippet());
+            } catch (RuntimeException e) {
+                // no wrapper to map frames with: those frames keep JShell's names
+            }
+        }
+    }
+
+    /** Where a frame of the notebook's code is ("cell [3], line 5"); null for a frame outside the notebook. */
+    String where(StackTraceElement frame) {
+        String file = frame.getFileName();
+        if (file == null || !file.startsWith("#")) {
+            return whereRaw(frame);
+        }
+        Origin origin = origins.get(file.substring(1));
+        return origin == null ? "an earlier cell"
+                : "cell " + origin.cellLabel() + ", line " + (origin.firstLine() + Math.max(frame.getLineNumber(), 1) - 1);
+    }
+
+    /** A raw frame ("REPL.$JShell$19E$Tests", "$JShell$19E.java" line 12) mapped through its snippet's wrapper. */
+    private String whereRaw(StackTraceElement frame) {
+        String cls = frame.getClassName();
+        int at = cls.indexOf("$JShell$");
+        if (at < 0 || frame.getLineNumber() < 1) {
+            return null;
+        }
+        int nested = cls.indexOf('$', at + 8);
+        jdk.jshell.SourceCodeAnalysis.SnippetWrapper w = wrappers.get(nested < 0 ? cls : cls.substring(0, nested));
+        if (w == null) {
+            return null;
+        }
+        String wrapped = w.wrapped();
+        int position = 0;
+        for (int line = 1; line < frame.getLineNumber() && position >= 0; line++) {
+            position = wrapped.indexOf('\n', position) + 1;
+            position = position == 0 ? -1 : position;
+        }
+        if (position < 0) {
+            return null;
+        }
+        while (position < wrapped.length() && (wrapped.charAt(position) == ' ' || wrapped.charAt(position) == '\t')) {
+            position++;
+        }
+        int inSource = w.wrappedToSourcePosition(position);
+        if (inSource < 0) {
+            return null;
+        }
+        Snippet snippet = snippetsByClass.get(w.fullClassName());
+        Origin origin = snippet == null ? null : origins.get(snippet.id());
+        if (origin == null) {
+            return null;
+        }
+        // The origin's first line is that of the snippet's first character that is not blank; JShell's
+        // source keeps the line breaks before it.
+        String source = w.source();
+        int leadingBreaks = lineOf(source, CellSplitter.indexOfNonBlank(source)) - 1;
+        return "cell " + origin.cellLabel() + ", line " + (origin.firstLine() + lineOf(source, inSource) - 1 - leadingBreaks);
     }
 
     private String describe(StackTraceElement frame) {
