@@ -60,6 +60,14 @@ final class Sessions implements AutoCloseable {
 
     /** The session, waiting for it to start if needed; a dead one is replaced first. */
     JShellSession get() throws StartFailure {
+        return get(() -> false);
+    }
+
+    /**
+     * As {@link #get()}, but gives up as soon as {@code giveUp} says so (an interrupt came while the
+     * session starts): returns null then.
+     */
+    JShellSession get(java.util.function.BooleanSupplier giveUp) throws StartFailure {
         CompletableFuture<JShellSession> future;
         synchronized (this) {
             if (current.isDone() && !current.isCompletedExceptionally() && !current.join().isAlive()) {
@@ -68,7 +76,15 @@ final class Sessions implements AutoCloseable {
             future = current;
         }
         try {
-            return future.get();
+            while (true) {
+                try {
+                    return future.get(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    if (giveUp.getAsBoolean()) {
+                        return null;
+                    }
+                }
+            }
         } catch (ExecutionException e) {
             synchronized (this) {
                 if (current == future) {
