@@ -180,7 +180,10 @@ final class AgentExecutionControl extends JdiExecutionControl {
      * thread, woken through JDI: the command socket may be running a cell meanwhile); the few that ignore
      * the interrupt get JDI's stop, which Java code cannot do since JDK 20.
      */
-    java.util.List<String> stopUserThreads() {
+    /** The names of the first threads stopped (as many as asked), and how many were stopped in all. */
+    record StoppedThreads(java.util.List<String> names, int total) {}
+
+    StoppedThreads stopUserThreads(int namesWanted) {
         try {
             ClassType type = agentType();
             long before = ((LongValue) type.getValue(type.fieldByName("stopRounds"))).value();
@@ -188,13 +191,18 @@ final class AgentExecutionControl extends JdiExecutionControl {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (((LongValue) type.getValue(type.fieldByName("stopRounds"))).value() == before) {
                 if (System.nanoTime() > deadline) {
-                    return java.util.List.of();
+                    return new StoppedThreads(java.util.List.of(), 0);
                 }
                 Thread.sleep(20);
             }
+            // Only the names shown: each costs a round trip to the agent, and there may be thousands.
+            ArrayReference all = (ArrayReference) type.getValue(type.fieldByName("stoppedNames"));
             java.util.List<String> names = new java.util.ArrayList<>();
-            for (Value name : ((ArrayReference) type.getValue(type.fieldByName("stoppedNames"))).getValues()) {
-                names.add(((StringReference) name).value());
+            int total = all.length();
+            if (total > 0) {
+                for (Value name : all.getValues(0, Math.min(total, namesWanted))) {
+                    names.add(((StringReference) name).value());
+                }
             }
             ObjectReference agent = (ObjectReference) type.getValue(type.fieldByName("instance"));
             ObjectReference stop = (ObjectReference) agent.getValue(type.fieldByName("stopException"));
@@ -205,13 +213,13 @@ final class AgentExecutionControl extends JdiExecutionControl {
                     // interrupted is the best we can do for this one
                 }
             }
-            return names;
+            return new StoppedThreads(names, total);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (EngineTerminationException | RuntimeException e) {
             // the agent is gone: nothing left running
         }
-        return java.util.List.of();
+        return new StoppedThreads(java.util.List.of(), 0);
     }
 
     @Override

@@ -275,8 +275,8 @@ public final class JShellSession implements AutoCloseable {
 
     /**
      * Between cells, or while one runs: stops every thread the cells started and ends every worker
-     * process. Returns the names of the threads and the pids of the processes. Works through JDI, not
-     * through the socket that runs cells, so it may run beside a cell.
+     * process. Returns the names of the threads (the first ten, then how many more) and the pids of the
+     * processes. Works through JDI, not through the socket that runs cells, so it may run beside a cell.
      */
     public List<String> stopBackgroundWork() {
         List<String> stopped = new ArrayList<>();
@@ -284,8 +284,12 @@ public final class JShellSession implements AutoCloseable {
         if (control == null || closed) {
             return stopped;
         }
-        for (String thread : control.stopUserThreads()) {
+        AgentExecutionControl.StoppedThreads threads = control.stopUserThreads(10);
+        for (String thread : threads.names()) {
             stopped.add("thread " + thread);
+        }
+        if (threads.total() > threads.names().size()) {
+            stopped.add((threads.total() - threads.names().size()) + " more threads");
         }
         control.process().descendants().forEach(p -> {
             stopped.add("process " + p.pid());
