@@ -27,7 +27,7 @@ public final class CellThreads {
         if (LABELS.isEmpty()) {
             // The threads alive before the first cell are the agent's own and the JDK's: never the user's.
             synchronized (STARTED_IN) {
-                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                for (Thread t : UserThreads.all()) {
                     STARTED_IN.put(t, SYSTEM);
                 }
             }
@@ -44,7 +44,7 @@ public final class CellThreads {
             running = Event.NO_CELL;
         }
         synchronized (STARTED_IN) {
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
+            for (Thread t : UserThreads.all()) {
                 STARTED_IN.putIfAbsent(t, LABELS.getOrDefault(cell, "?"));
             }
         }

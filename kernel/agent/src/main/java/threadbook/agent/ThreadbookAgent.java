@@ -25,6 +25,24 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     private static OutputRouter router;
     private static EventChannel events;
 
+    // Read by the kernel through JDI, so that it stops the cell's thread without suspending the JVM and
+    // walking every thread's stack (seconds with thousands of threads).
+    private static volatile ThreadbookAgent instance;
+    /** The thread that runs JShell's commands, and so all user code of cells. */
+    private static volatile Thread commandThread;
+
+    // The kernel stops the threads cells left running through these, not through the command socket,
+    // which a new cell may be using meanwhile: it interrupts the stopper thread, waits for stopRounds to
+    // move on, then reads what was stopped and stops, through JDI, the threads that ignored the interrupt.
+    private static volatile Thread stopper;
+    private static volatile long stopRounds;
+    private static volatile String[] stoppedNames = new String[0];
+    private static volatile Thread[] survivors = new Thread[0];
+
+    public ThreadbookAgent() {
+        instance = this;
+    }
+
     public static void main(String[] args) throws Exception {
         int controlPort = Integer.parseInt(args[0]);
         int eventPort = Integer.getInteger("threadbook.events.port");
@@ -49,7 +67,9 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
             events.send(new Event.Exiting(CellThreads.current(), Thread.currentThread().getName()));
         }, "threadbook-exit-notice"));
         watchKernel();
+        startStopper();
 
+        commandThread = Thread.currentThread();
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), controlPort);
         socket.setTcpNoDelay(true);
         socket.getOutputStream().write(secret);
@@ -191,7 +211,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
                 sync(CellThreads.current(), (Long) arg);
                 return null;
             case "threads":
-                return UserThreads.describe();
+                return arg instanceof Integer limit ? UserThreads.describe(limit) : UserThreads.describe();
             case "stop-threads":
                 return UserThreads.stopAll();
             case "timeline-start":
@@ -245,6 +265,25 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     public static void send(Event event) {
         router.flush(true);
         events.send(event);
+    }
+
+    /** Waits for the kernel's interrupt (through JDI) and then interrupts every user thread; see stopRounds. */
+    private static void startStopper() {
+        Thread t = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    UserThreads.Stopped round = UserThreads.interruptAll(300);
+                    stoppedNames = round.names();
+                    survivors = round.survivors();
+                    stopRounds++;
+                }
+            }
+        }, "threadbook-stopper");
+        t.setDaemon(true);
+        stopper = t;
+        t.start();
     }
 
     /** If the kernel dies (even by SIGKILL), this JVM and every process it started go too. */

@@ -7,12 +7,24 @@ import java.util.List;
 final class UserThreads {
     private UserThreads() {}
 
+    /** What one round of {@link #interruptAll} did: the names it interrupted, and who outlived the wait. */
+    record Stopped(String[] names, Thread[] survivors) {}
+
     /** One line per live user thread: name, state, and the cell during which it started. */
     static String[] describe() {
+        return describe(Integer.MAX_VALUE);
+    }
+
+    /** As {@link #describe()}, the first {@code limit} threads only, then a line saying how many more. */
+    static String[] describe(int limit) {
+        List<Thread> threads = userThreads();
         List<String> lines = new ArrayList<>();
-        for (Thread t : userThreads()) {
+        for (Thread t : threads.subList(0, Math.min(limit, threads.size()))) {
             lines.add(String.format("%-24s %-14s started in cell %s", t.getName(),
                     t.getState().name().toLowerCase(), CellThreads.startedIn(t)));
+        }
+        if (threads.size() > limit) {
+            lines.add("and " + (threads.size() - limit) + " more threads");
         }
         return lines.toArray(new String[0]);
     }
@@ -24,10 +36,52 @@ final class UserThreads {
         return threads.size();
     }
 
+    /**
+     * Interrupts every user thread, then waits up to {@code waitMillis} for them to end. Those still alive
+     * (they ignore interrupts) are left for the kernel to stop through JDI.
+     */
+    static Stopped interruptAll(long waitMillis) {
+        List<Thread> threads = userThreads();
+        threads.forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + waitMillis * 1_000_000;
+        List<Thread> alive = new ArrayList<>();
+        for (Thread t : threads) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            try {
+                if (left > 0) {
+                    t.join(left);
+                }
+            } catch (InterruptedException e) {
+                // the kernel asked again: this round ends now, the next one follows
+            }
+            if (t.isAlive()) {
+                alive.add(t);
+            }
+        }
+        return new Stopped(threads.stream().map(Thread::getName).toArray(String[]::new), alive.toArray(new Thread[0]));
+    }
+
+    /**
+     * Every live platform thread of this JVM. Thread.getAllStackTraces would also give them, but it walks
+     * every stack: with thousands of threads, each cell's end would wait for that.
+     */
+    static List<Thread> all() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 64];
+        int n;
+        while ((n = root.enumerate(threads, true)) == threads.length) {
+            threads = new Thread[threads.length * 2];
+        }
+        return java.util.Arrays.asList(threads).subList(0, n);
+    }
+
     private static List<Thread> userThreads() {
         Thread self = Thread.currentThread();
         List<Thread> result = new ArrayList<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
+        for (Thread t : all()) {
             if (t == self || !t.isAlive()) {
                 continue;
             }

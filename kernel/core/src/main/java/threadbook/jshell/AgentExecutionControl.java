@@ -1,10 +1,14 @@
 package threadbook.jshell;
 
+import com.sun.jdi.ArrayReference;
 import com.sun.jdi.BooleanValue;
+import com.sun.jdi.ClassType;
 import com.sun.jdi.Field;
+import com.sun.jdi.LongValue;
 import com.sun.jdi.ObjectReference;
-import com.sun.jdi.StackFrame;
+import com.sun.jdi.StringReference;
 import com.sun.jdi.ThreadReference;
+import com.sun.jdi.Value;
 import com.sun.jdi.VMDisconnectedException;
 import com.sun.jdi.VirtualMachine;
 import java.io.ObjectInput;
@@ -23,7 +27,13 @@ final class AgentExecutionControl extends JdiExecutionControl {
     private final Object stopLock = new Object();
     private final Process process;
     private VirtualMachine vm;
+    /** JShell is running user code (between invoke's start and end). Guarded by stopLock. */
     private boolean userCodeRunning;
+    /** The cell was interrupted: no more of its code may start. Guarded by stopLock. */
+    private boolean stopPending;
+    /** When the stop was thrown into the user code running now (System.nanoTime), 0 if not yet. */
+    private long stopThrownAt;
+    private ClassType agentType;
 
     AgentExecutionControl(ObjectOutput toAgent, ObjectInput fromAgent, VirtualMachine vm, Process process) {
         super(toAgent, fromAgent);
@@ -39,7 +49,13 @@ final class AgentExecutionControl extends JdiExecutionControl {
     public String invoke(String className, String methodName)
             throws RunException, EngineTerminationException, InternalException {
         synchronized (stopLock) {
+            if (stopPending) {
+                // Interrupted while JShell compiled: the code never starts. JShell takes this as a
+                // stopped snippet, and the session notices the interrupt.
+                throw new StoppedException();
+            }
             userCodeRunning = true;
+            stopThrownAt = 0;
         }
         try {
             return super.invoke(className, methodName);
@@ -50,105 +66,160 @@ final class AgentExecutionControl extends JdiExecutionControl {
         }
     }
 
+    boolean userCodeRunning() {
+        synchronized (stopLock) {
+            return userCodeRunning;
+        }
+    }
+
     /**
-     * Throws JShell's stop exception into the thread that runs the cell, through JDI. This reaches code
-     * that is computing, sleeping or waiting; it cannot reach a thread blocked entering a monitor or in
-     * native code, nor code that catches Throwable: the kernel escalates for those.
+     * Whether the agent runs user code right now, as the agent itself says (through JDI): the kernel's
+     * own flag stays set until the agent's answer has come back, which may take a while after the code
+     * stopped.
      */
+    boolean agentInUserCode() {
+        try {
+            ClassType type = agentType();
+            ObjectReference agent = (ObjectReference) type.getValue(type.fieldByName("instance"));
+            return agent != null && ((BooleanValue) agent.getValue(type.fieldByName("inClientCode"))).value();
+        } catch (EngineTerminationException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** A new cell starts: an interrupt meant for the one before must not stop it. */
+    void allowUserCode() {
+        synchronized (stopLock) {
+            stopPending = false;
+        }
+    }
+
+    /** As {@link #requestStop}; JShell's own entry point. */
     @Override
     public void stop() throws EngineTerminationException, InternalException {
-        synchronized (stopLock) {
-            if (!userCodeRunning) {
-                return;
-            }
-            VirtualMachine machine = vm();
-            machine.suspend();
-            try {
-                for (ThreadReference thread : machine.allThreads()) {
-                    for (StackFrame frame : thread.frames()) {
-                        String type = frame.location().declaringType().name();
-                        String method = frame.location().method().name();
-                        if (AGENT.equals(type) && ("invoke".equals(method) || "varValue".equals(method))) {
-                            ObjectReference agent = frame.thisObject();
-                            Field inClientCode = agent.referenceType().fieldByName("inClientCode");
-                            Field expectingStop = agent.referenceType().fieldByName("expectingStop");
-                            Field stopException = agent.referenceType().fieldByName("stopException");
-                            if (((BooleanValue) agent.getValue(inClientCode)).value()) {
-                                agent.setValue(expectingStop, machine.mirrorOf(true));
-                                ObjectReference stop = (ObjectReference) agent.getValue(stopException);
-                                machine.resume();
-                                thread.stop(stop);
-                                agent.setValue(expectingStop, machine.mirrorOf(false));
-                            }
-                            return;
-                        }
-                    }
-                }
-            } catch (VMDisconnectedException e) {
-                throw new EngineTerminationException("the Java process has ended");
-            } catch (Exception e) {
-                throw new InternalException("could not stop the cell: " + e);
-            } finally {
-                try {
-                    machine.resume();
-                } catch (VMDisconnectedException ignored) {
-                    // nothing left to resume
-                }
-            }
-        }
+        requestStop();
     }
 
-    /** The agent's own threads and the JDK's, noted before the first cell: never stopped as user threads. */
-    private final java.util.Set<Long> systemThreads = new java.util.HashSet<>();
-
-    void noteSystemThreads() {
-        synchronized (systemThreads) {
-            try {
-                for (ThreadReference t : vm().allThreads()) {
-                    systemThreads.add(t.uniqueID());
-                }
-            } catch (EngineTerminationException | RuntimeException ignored) {
-                // the agent is gone: nothing to note
+    /**
+     * Stops the cell: no more of its code starts, and the code running now gets JShell's stop exception,
+     * thrown through JDI into the thread that runs it. That reaches code that is computing, sleeping or
+     * waiting; not a thread blocked entering a monitor or in native code, nor code that catches
+     * Throwable: the session escalates for those. Returns when the stop was thrown into the code running
+     * now (System.nanoTime), or 0 if no user code runs (JShell still compiles) or its thread is not yet
+     * known: call again.
+     */
+    long requestStop() throws EngineTerminationException, InternalException {
+        synchronized (stopLock) {
+            stopPending = true;
+            if (!userCodeRunning) {
+                return 0;
             }
+            if (stopThrownAt == 0 && throwStop()) {
+                stopThrownAt = System.nanoTime();
+            }
+            return stopThrownAt;
         }
     }
 
     /**
-     * Interrupts, then stops (JDI's stop, which Java code cannot do since JDK 20) every thread user code
-     * started; returns their names. Used between cells, so it does not disturb the command socket.
+     * Throws the stop into the agent's thread that runs user code. Only that thread is suspended, while
+     * the agent's fields say whether it still runs user code: with thousands of threads, suspending the
+     * JVM and walking every stack (as JShell does) takes seconds.
      */
-    java.util.List<String> stopUserThreads() {
-        java.util.List<String> stopped = new java.util.ArrayList<>();
+    private boolean throwStop() throws EngineTerminationException, InternalException {
         try {
-            VirtualMachine machine = vm();
-            ObjectReference stop = null;
-            for (com.sun.jdi.ReferenceType type : machine.classesByName(AGENT)) {
-                for (ObjectReference agent : type.instances(1)) {
-                    stop = (ObjectReference) agent.getValue(agent.referenceType().fieldByName("stopException"));
+            ClassType type = agentType();
+            ObjectReference agent = (ObjectReference) type.getValue(type.fieldByName("instance"));
+            Field commandThread = type.fieldByName("commandThread");
+            if (!(type.getValue(commandThread) instanceof ThreadReference thread) || agent == null) {
+                return false;
+            }
+            Field inClientCode = type.fieldByName("inClientCode");
+            Field expectingStop = type.fieldByName("expectingStop");
+            Field stopException = type.fieldByName("stopException");
+            thread.suspend();
+            try {
+                if (!thread.equals(type.getValue(commandThread)) || !((BooleanValue) agent.getValue(inClientCode)).value()) {
+                    return false;
+                }
+                VirtualMachine machine = vm();
+                agent.setValue(expectingStop, machine.mirrorOf(true));
+                thread.stop((ObjectReference) agent.getValue(stopException));
+            } finally {
+                thread.resume();
+            }
+            agent.setValue(expectingStop, vm().mirrorOf(false));
+            return true;
+        } catch (VMDisconnectedException e) {
+            throw new EngineTerminationException("the Java process has ended");
+        } catch (Exception e) {
+            throw new InternalException("could not stop the cell: " + e);
+        }
+    }
+
+    /** The agent's class in the agent JVM, looked up once (the first lookup lists every loaded class). */
+    private synchronized ClassType agentType() throws EngineTerminationException {
+        if (agentType == null) {
+            agentType = (ClassType) vm().classesByName(AGENT).get(0);
+        }
+        return agentType;
+    }
+
+    /** Looks up what stopping needs before any cell runs, so that the first interrupt is quick. */
+    void prepareStop() {
+        try {
+            agentType();
+            vm().classesByName("java.lang.Throwable");
+        } catch (EngineTerminationException | RuntimeException ignored) {
+            // the agent is gone: nothing to stop
+        }
+    }
+
+    /**
+     * Ends every thread user code started; returns their names. The agent interrupts them (its stopper
+     * thread, woken through JDI: the command socket may be running a cell meanwhile); the few that ignore
+     * the interrupt get JDI's stop, which Java code cannot do since JDK 20.
+     */
+    /** The names of the first threads stopped (as many as asked), and how many were stopped in all. */
+    record StoppedThreads(java.util.List<String> names, int total) {}
+
+    StoppedThreads stopUserThreads(int namesWanted) {
+        try {
+            ClassType type = agentType();
+            long before = ((LongValue) type.getValue(type.fieldByName("stopRounds"))).value();
+            ((ThreadReference) type.getValue(type.fieldByName("stopper"))).interrupt();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (((LongValue) type.getValue(type.fieldByName("stopRounds"))).value() == before) {
+                if (System.nanoTime() > deadline) {
+                    return new StoppedThreads(java.util.List.of(), 0);
+                }
+                Thread.sleep(20);
+            }
+            // Only the names shown: each costs a round trip to the agent, and there may be thousands.
+            ArrayReference all = (ArrayReference) type.getValue(type.fieldByName("stoppedNames"));
+            java.util.List<String> names = new java.util.ArrayList<>();
+            int total = all.length();
+            if (total > 0) {
+                for (Value name : all.getValues(0, Math.min(total, namesWanted))) {
+                    names.add(((StringReference) name).value());
                 }
             }
-            for (ThreadReference t : machine.allThreads()) {
-                boolean system;
-                synchronized (systemThreads) {
-                    system = systemThreads.contains(t.uniqueID());
-                }
-                if (system || t.name().startsWith("threadbook-") || t.status() == ThreadReference.THREAD_STATUS_ZOMBIE) {
-                    continue;
-                }
-                stopped.add(t.name());
-                t.interrupt();
-                if (stop != null) {
-                    try {
-                        t.stop(stop);
-                    } catch (com.sun.jdi.InvalidTypeException | RuntimeException e) {
-                        // interrupted is the best we can do for this one
-                    }
+            ObjectReference agent = (ObjectReference) type.getValue(type.fieldByName("instance"));
+            ObjectReference stop = (ObjectReference) agent.getValue(type.fieldByName("stopException"));
+            for (Value survivor : ((ArrayReference) type.getValue(type.fieldByName("survivors"))).getValues()) {
+                try {
+                    ((ThreadReference) survivor).stop(stop);
+                } catch (com.sun.jdi.InvalidTypeException | RuntimeException e) {
+                    // interrupted is the best we can do for this one
                 }
             }
+            return new StoppedThreads(names, total);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (EngineTerminationException | RuntimeException e) {
             // the agent is gone: nothing left running
         }
-        return stopped;
+        return new StoppedThreads(java.util.List.of(), 0);
     }
 
     @Override

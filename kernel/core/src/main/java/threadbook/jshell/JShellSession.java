@@ -51,7 +51,12 @@ public final class JShellSession implements AutoCloseable {
     private final AgentEvents events;
     private final CellEvaluator evaluator;
     private final Map<Long, CountDownLatch> syncs = new ConcurrentHashMap<>();
-    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    /** The cell an interrupt stopped (or is stopping): none of its code runs any more. */
+    private volatile long stoppedCell = Long.MIN_VALUE;
+    /** The cell whose Java runs now, Long.MIN_VALUE between. Changes under stopLock, as stops are sent. */
+    private volatile long runningCell = Long.MIN_VALUE;
+    /** Orders starting a cell's Java against stopping it: a late interrupt must not stop the next cell. */
+    private final Object stopLock = new Object();
     private final AtomicBoolean killedByKernel = new AtomicBoolean();
     private volatile boolean exitHookRan;
     private volatile boolean lastValueRich;
@@ -120,7 +125,7 @@ public final class JShellSession implements AutoCloseable {
         }
         session.jshell.eval("import threadbook.api.*;");
         session.jshell.eval("import static threadbook.api.Notebook.*;");
-        session.provider.control().noteSystemThreads();
+        session.provider.control().prepareStop();
         // After the Java process ended, what the notebook defined comes back: methods, types, imports
         // (values do not: they would need the code that computed them to run again).
         for (Definition d : options.replay()) {
@@ -175,11 +180,21 @@ public final class JShellSession implements AutoCloseable {
         if (closed) {
             return CellResult.sessionLost(deathMessage());
         }
-        stopRequested.set(false);
-        running = new CountDownLatch(1);
+        synchronized (stopLock) {
+            if (stoppedCell == cell) {
+                // A magic running Java again after the interrupt, or an interrupt that came before this started.
+                return CellResult.interrupted("The cell was interrupted.");
+            }
+            runningCell = cell;
+            running = new CountDownLatch(1);
+            AgentExecutionControl agent = provider.control();
+            if (agent != null) {
+                agent.allowUserCode();
+            }
+        }
         try {
             control().extensionCommand("begin", new Object[] {cell, cellLabel});
-            CellResult result = evaluator.evaluate(cellLabel, code, stopRequested::get);
+            CellResult result = evaluator.evaluate(cellLabel, code, () -> stoppedCell == cell);
             if (!closed) {
                 endCell(cell);
             }
@@ -194,7 +209,10 @@ public final class JShellSession implements AutoCloseable {
             return CellResult.error("InternalError", "the kernel could not run the cell: " + e,
                     List.of("The kernel could not run the cell: " + e));
         } finally {
-            running.countDown();
+            synchronized (stopLock) {
+                runningCell = Long.MIN_VALUE;
+                running.countDown();
+            }
         }
     }
 
@@ -212,39 +230,65 @@ public final class JShellSession implements AutoCloseable {
     }
 
     /**
-     * Stops the running cell. If it has not ended after {@code graceMillis} (a loop that catches
-     * Throwable, a thread blocked entering a monitor or in native code), ends the agent JVM: the cell
-     * then returns {@link CellResult.Status#SESSION_LOST}. Returns true if the cell stopped by itself.
+     * Stops cell {@code cell}: what runs of it gets JShell's stop, and none of it starts any more. While
+     * JShell still compiles, nothing runs: the cell ends as soon as the compiler is done. If user code got
+     * the stop and has not ended {@code graceMillis} later (it catches Throwable, waits to enter a
+     * monitor, or blocks in native code), ends the agent JVM: the cell then returns
+     * {@link CellResult.Status#SESSION_LOST}. Returns false only then. Called from another thread than
+     * {@link #run}.
      */
-    public boolean interrupt(long graceMillis) {
-        stopRequested.set(true);
-        CountDownLatch cellRunning = running;
+    public boolean interrupt(long cell, long graceMillis) {
+        CountDownLatch cellRunning;
+        synchronized (stopLock) {
+            stoppedCell = cell;
+            cellRunning = running;
+        }
+        long unreachedSince = 0;
         try {
-            AgentExecutionControl control = provider.control();
-            if (control != null) {
-                Thread stopper = new Thread(() -> {
-                    try {
-                        control.stop();
-                    } catch (ExecutionControl.ExecutionControlException | RuntimeException ignored) {
-                        // the cell may have ended already; escalation below covers the rest
+            while (true) {
+                AgentExecutionControl control = provider.control();
+                if (control == null || closed) {
+                    return true;
+                }
+                long thrownAt;
+                try {
+                    synchronized (stopLock) {
+                        if (runningCell != cell) {
+                            return true; // ended, or not started yet: then it sees stoppedCell
+                        }
+                        thrownAt = control.requestStop();
                     }
-                }, "threadbook-stop");
-                stopper.setDaemon(true);
-                stopper.start();
-            }
-            if (cellRunning.await(graceMillis, TimeUnit.MILLISECONDS)) {
-                return true;
+                } catch (ExecutionControl.ExecutionControlException | RuntimeException e) {
+                    // the code ended meanwhile, or the agent died: the loop sees which
+                    java.util.logging.Logger.getLogger(JShellSession.class.getName()).fine(() -> "stop failed: " + e);
+                    thrownAt = 0;
+                }
+                long now = System.nanoTime();
+                if (thrownAt != 0 && now - thrownAt > TimeUnit.MILLISECONDS.toNanos(graceMillis)
+                        && control.agentInUserCode()) {
+                    break;
+                }
+                // User code runs, yet the stop could not be thrown into it: escalate after the grace too.
+                unreachedSince = thrownAt == 0 && control.userCodeRunning() ? (unreachedSince == 0 ? now : unreachedSince) : 0;
+                if (unreachedSince != 0 && now - unreachedSince > TimeUnit.MILLISECONDS.toNanos(graceMillis)) {
+                    break;
+                }
+                if (cellRunning.await(thrownAt == 0 ? 5 : 20, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return true;
         }
         kill();
         return false;
     }
 
     /**
-     * Between cells: stops every thread the cells started and ends every worker process. Returns the
-     * names of the threads and the pids of the processes.
+     * Between cells, or while one runs: stops every thread the cells started and ends every worker
+     * process. Returns the names of the threads (the first ten, then how many more) and the pids of the
+     * processes. Works through JDI, not through the socket that runs cells, so it may run beside a cell.
      */
     public List<String> stopBackgroundWork() {
         List<String> stopped = new ArrayList<>();
@@ -252,8 +296,12 @@ public final class JShellSession implements AutoCloseable {
         if (control == null || closed) {
             return stopped;
         }
-        for (String thread : control.stopUserThreads()) {
+        AgentExecutionControl.StoppedThreads threads = control.stopUserThreads(10);
+        for (String thread : threads.names()) {
             stopped.add("thread " + thread);
+        }
+        if (threads.total() > threads.names().size()) {
+            stopped.add((threads.total() - threads.names().size()) + " more threads");
         }
         control.process().descendants().forEach(p -> {
             stopped.add("process " + p.pid());
@@ -336,7 +384,7 @@ public final class JShellSession implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (killedByKernel.get() && stopRequested.get()) {
+        if (killedByKernel.get() && stoppedCell != Long.MIN_VALUE) {
             cause = "The cell did not stop when interrupted (it may catch Throwable, wait for a lock, or block"
                     + " in native code), so the kernel ended the Java process and started a new one.";
         } else if (killedByKernel.get()) {

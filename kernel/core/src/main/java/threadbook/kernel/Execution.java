@@ -2,6 +2,8 @@ package threadbook.kernel;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -33,7 +35,23 @@ final class Execution {
     private final CellRunner cells;
     private final AtomicLong cellIds = new AtomicLong();
     private volatile int executionCount;
-    private volatile boolean cellRunning;
+
+    // What an interrupt acts on. A cell is "current" from the moment its request is taken from the queue
+    // until its code has ended (its reply may still be on its way). Guarded by cellLock.
+    private final Object cellLock = new Object();
+    private long currentCell;
+    /** The session the current cell runs in, once it has one. */
+    private JShellSession currentSession;
+    /** The last cell an interrupt ended (or is ending). */
+    private long interruptedCell;
+    /**
+     * When an interrupt came that found no current cell (as the frontend's header dates it), null if none:
+     * the cells the frontend sent before it (still queued, or taken from the queue just after it) end as
+     * interrupted before they start; the first one sent after it clears this.
+     */
+    private OffsetDateTime pendingInterrupt;
+    private long pendingSince;
+    private final java.util.concurrent.atomic.AtomicBoolean stoppingBackground = new java.util.concurrent.atomic.AtomicBoolean();
 
     Execution(Sessions sessions, CellOutput output, StdinBridge stdin, IOPub iopub, Replier replier,
               java.util.function.Supplier<List<Message>> takeQueued,
@@ -100,7 +118,26 @@ final class Execution {
             history.add(count, code);
         }
 
-        CellResult result = run(request, cell, "[" + count + "]", code);
+        synchronized (cellLock) {
+            currentCell = cell;
+            OffsetDateTime sent = dateOf(request);
+            // The kernel's own clock bounds how long the interrupt waits: the frontend's may be off.
+            boolean fresh = System.nanoTime() - pendingSince < java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            if (pendingInterrupt != null && sent != null && !sent.isAfter(pendingInterrupt) && fresh) {
+                interruptedCell = cell;
+            } else {
+                pendingInterrupt = null;
+            }
+        }
+        CellResult result;
+        try {
+            result = run(request, cell, "[" + count + "]", code);
+        } finally {
+            synchronized (cellLock) {
+                currentCell = 0;
+                currentSession = null;
+            }
+        }
 
         JsonObject reply = new JsonObject();
         reply.addProperty("execution_count", count);
@@ -134,14 +171,16 @@ final class Execution {
             reply.addProperty("status", "ok");
             reply.add("user_expressions", userExpressions(request, cell));
         }
-        if (result.status() == CellResult.Status.INTERRUPTED) {
-            reportLeftovers(cell);
-        }
         reply.add("payload", CellOutput.pagePayload(output.takePages(cell)));
         // Taken before the reply: what is queued now was sent expecting this cell to succeed; what the
         // frontend sends after seeing the error must run. Answered after it: the error comes first.
         List<Message> aborted = result.isError() && stopOnError && fromShell ? takeQueued.get() : List.of();
         replier.reply(socket, request, "execute_reply", reply);
+        if (result.status() == CellResult.Status.INTERRUPTED) {
+            // After the reply, which an interrupt must not wait for; before idle, so that the frontend
+            // shows it under the cell.
+            reportLeftovers(cell);
+        }
         answerQueued.accept(aborted);
         if (result.status() == CellResult.Status.SESSION_LOST) {
             sessions.replaceIfDead();
@@ -178,17 +217,44 @@ final class Execution {
     private CellResult run(Message request, long cell, String label, String code) {
         JShellSession session;
         try {
-            session = sessions.get();
+            session = sessions.get(() -> interrupted(cell));
         } catch (Sessions.StartFailure e) {
             return CellResult.error("JavaNotStarted", e.getMessage(), List.of(e.getMessage()));
         }
+        synchronized (cellLock) {
+            if (session == null || interruptedCell == cell) {
+                return CellResult.interrupted("The cell was interrupted before it started.");
+            }
+            currentSession = session;
+        }
         stdin.begin(request, cell);
-        cellRunning = true;
         try {
             return cells.run(session, cell, label, code);
         } finally {
-            cellRunning = false;
             stdin.end();
+        }
+    }
+
+    private boolean interrupted(long cell) {
+        synchronized (cellLock) {
+            return interruptedCell == cell;
+        }
+    }
+
+    /** When the frontend sent the message (its header's date), or null if it does not say. */
+    private static OffsetDateTime dateOf(Message message) {
+        if (!message.header().has("date") || !message.header().get("date").isJsonPrimitive()) {
+            return null;
+        }
+        String date = message.header().get("date").getAsString();
+        try {
+            return OffsetDateTime.parse(date);
+        } catch (DateTimeParseException e) {
+            try {
+                return java.time.LocalDateTime.parse(date).atOffset(java.time.ZoneOffset.UTC); // no zone: UTC, as jupyter_client
+            } catch (DateTimeParseException unreadable) {
+                return null;
+            }
         }
     }
 
@@ -200,8 +266,8 @@ final class Execution {
         }
         List<String> lines = new java.util.ArrayList<>();
         try {
-            for (String t : (String[]) session.agentCommand("threads", null)) {
-                lines.add("  thread " + t.strip());
+            for (String t : (String[]) session.agentCommand("threads", 10)) {
+                lines.add(t.startsWith("and ") ? "  " + t : "  thread " + t.strip());
             }
             for (String w : (String[]) session.agentCommand("workers", null)) {
                 if (w.startsWith("worker")) {
@@ -258,33 +324,74 @@ final class Execution {
     }
 
     /**
-     * From the control thread: stops the running cell, escalating to a restart if it will not stop.
-     * With no cell running (a second interrupt), stops the threads and worker processes cells left.
+     * From the control thread, returning at once: stops the current cell, escalating to a restart if it
+     * will not stop. With no cell current (a second interrupt), stops the threads and worker processes
+     * cells left, in the background, and notes it under the last cell; cells sent before this interrupt
+     * and not yet taken from the queue will end without running.
      */
-    void interrupt() {
-        JShellSession session = sessions.ifStarted();
-        if (session == null) {
+    void interrupt(Message request) {
+        long cell;
+        JShellSession session;
+        synchronized (cellLock) {
+            cell = currentCell;
+            if (cell == 0) {
+                pendingInterrupt = dateOf(request);
+                pendingSince = System.nanoTime();
+            } else {
+                interruptedCell = cell;
+            }
+            session = currentSession;
+        }
+        if (cell == 0) {
+            stopBackgroundWork(cellIds.get());
             return;
         }
-        if (!cellRunning) {
-            List<String> stopped = session.stopBackgroundWork();
-            if (!stopped.isEmpty()) {
-                output.stream(cellIds.get(), "stderr", "Interrupt: stopped " + String.join(", ", stopped) + ".\n");
-            }
-            return;
+        if (session == null) {
+            return; // the cell is waiting for its session: it sees interruptedCell and ends
         }
         Thread t = new Thread(() -> {
             String deadlock = session.deadlockReport();
             if (deadlock != null) {
-                output.stream(cellIds.get(), "stderr", deadlock);
+                output.stream(cell, "stderr", deadlock);
             }
-            boolean stopped = session.interrupt(INTERRUPT_GRACE_MILLIS);
+            boolean stopped = session.interrupt(cell, INTERRUPT_GRACE_MILLIS);
             if (!stopped) {
                 LOG.warning("the cell did not stop within " + INTERRUPT_GRACE_MILLIS + " ms; restarted the Java process");
             }
         }, "threadbook-interrupt");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Stops what cells left running, on a thread of its own (with thousands of threads it takes seconds,
+     * and the control channel must go on answering); says so under {@code lastCell}, the cell that ran
+     * before the interrupt.
+     */
+    private void stopBackgroundWork(long lastCell) {
+        JShellSession session = sessions.ifStarted();
+        if (session == null || !stoppingBackground.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                List<String> stopped = session.stopBackgroundWork();
+                if (!stopped.isEmpty()) {
+                    output.stream(lastCell, "stderr", "Interrupt: stopped " + summary(stopped) + ".\n");
+                }
+            } finally {
+                stoppingBackground.set(false);
+            }
+        }, "threadbook-stop-background");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The first few names, and how many more: thousands of thread names help nobody. */
+    static String summary(List<String> names) {
+        int shown = Math.min(names.size(), 10);
+        String first = String.join(", ", names.subList(0, shown));
+        return shown == names.size() ? first : first + " and " + (names.size() - shown) + " more";
     }
 
     JsonObject history(Message request) {

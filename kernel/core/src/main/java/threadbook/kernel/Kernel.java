@@ -253,7 +253,7 @@ public final class Kernel {
 
     private void interrupt(ZMQ.Socket socket, Message request) {
         stdin.cancel();
-        execution.interrupt();
+        execution.interrupt(request);
         JsonObject content = new JsonObject();
         content.addProperty("status", "ok");
         reply(socket, request, "interrupt_reply", content);

@@ -63,15 +63,20 @@ final class Sessions implements AutoCloseable {
 
     /** The session, waiting for it to start if needed; a dead one is replaced first. */
     JShellSession get() throws StartFailure {
-        return get(Long.MAX_VALUE);
+        return get(() -> false);
     }
 
     /** The session if it is ready within {@code millis}; null if it is still starting then. */
     JShellSession within(long millis) throws StartFailure {
-        return get(millis);
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        return get(() -> System.nanoTime() - deadline > 0);
     }
 
-    private JShellSession get(long millis) throws StartFailure {
+    /**
+     * As {@link #get()}, but gives up as soon as {@code giveUp} says so (an interrupt came while the
+     * session starts): returns null then.
+     */
+    JShellSession get(java.util.function.BooleanSupplier giveUp) throws StartFailure {
         CompletableFuture<JShellSession> future;
         synchronized (this) {
             if (current.isDone() && !current.isCompletedExceptionally() && !current.join().isAlive()) {
@@ -80,9 +85,15 @@ final class Sessions implements AutoCloseable {
             future = current;
         }
         try {
-            return millis == Long.MAX_VALUE ? future.get() : future.get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            return null;
+            while (true) {
+                try {
+                    return future.get(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    if (giveUp.getAsBoolean()) {
+                        return null;
+                    }
+                }
+            }
         } catch (ExecutionException e) {
             synchronized (this) {
                 if (current == future) {

@@ -58,11 +58,11 @@ class ExecutionSemanticsIT extends SharedKernel {
     @Test
     void endlessPrintingIsCappedWithANoteAndStaysInterruptible() {
         String id = client.executeAsync("long n = 0; while (true) { System.out.println(\"spam line \" + n++); }");
-        KernelIT.sleep(2500);
+        // Until the cap is reached, however slow the machine prints.
+        StringBuilder out = streamUntil(client, id, "[output truncated");
         client.send(client.control, "interrupt_request", new JsonObject());
         Message reply = client.reply(client.shell, id, Duration.ofSeconds(10));
         assertEquals("Interrupted", reply.contentString("ename", ""));
-        StringBuilder out = new StringBuilder();
         for (Message m : client.iopubUntilIdle(id, Duration.ofSeconds(10))) {
             if (m.type().equals("stream")) {
                 out.append(m.contentString("text", ""));
@@ -95,8 +95,9 @@ class ExecutionSemanticsIT extends SharedKernel {
         try (KernelProcess own = KernelProcess.start(); KernelClient c = own.client()) {
             c.awaitReady(Duration.ofSeconds(30));
             c.execute("int lost = 1;");
-            String id = c.executeAsync("while (true) { try { while (true) { } } catch (Throwable t) { } }");
-            KernelIT.sleep(800);
+            String id = c.executeAsync("while (true) { System.out.println(\"looping\"); try { while (true) { } } catch (Throwable t) { } }");
+            // Once it runs: an interrupt while it still compiles would cancel it without a restart.
+            streamUntil(c, id, "looping");
             long t0 = System.nanoTime();
             c.send(c.control, "interrupt_request", new JsonObject());
             Message reply = c.reply(c.shell, id, Duration.ofSeconds(10));
@@ -151,6 +152,21 @@ class ExecutionSemanticsIT extends SharedKernel {
             }
             assertTrue(below.stream().noneMatch(ProcessHandle::isAlive), "the agent and its thread are gone");
         }
+    }
+
+    /** The stream output of cell {@code id} from now until {@code text} appears in it (a minute at most). */
+    private static StringBuilder streamUntil(KernelClient c, String id, String text) {
+        StringBuilder out = new StringBuilder();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (out.indexOf(text) < 0 && System.nanoTime() < deadline) {
+            for (Message m : c.iopubFor(Duration.ofMillis(100))) {
+                if (m.type().equals("stream") && KernelClient.parentId(m).equals(id)) {
+                    out.append(m.contentString("text", ""));
+                }
+            }
+        }
+        assertTrue(out.indexOf(text) >= 0, "the cell printed " + text);
+        return out;
     }
 
     private void interruptAndCheck(String code) {
