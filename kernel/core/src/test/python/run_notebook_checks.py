@@ -7,7 +7,12 @@ import sys
 import nbformat
 from nbclient import NotebookClient
 
+import jupyter_client
+import nbclient
+
 kernel = os.environ.get("THREADBOOK_KERNEL", "threadbook")
+print("clients: Python %s, jupyter_client %s, nbclient %s"
+      % (sys.version.split()[0], jupyter_client.__version__, nbclient.__version__), flush=True)
 
 nb = nbformat.v4.new_notebook()
 nb.cells = [
