@@ -120,11 +120,14 @@ fi
 if ((with_jupyter)); then
   bash "$repo/install/venv.sh" "$venv" || die "the Jupyter environment could not be set up (see above)"
 fi
-# The Python that runs Jupyter: the project's environment if it is there, else the first python3 that can
-# import jupyter_client (Debian's Notebook 6 under /usr/bin/python3 still works).
+# The Python that runs Jupyter: with --with-jupyter the project's environment; else the first python3 on PATH that
+# can import jupyter_client (an environment the user activated), then the project's environment, then Debian's
+# (whose Notebook 6 still works).
 find_python() {
   local p
-  for p in "$venv/bin/python" "$(command -v python3 || true)" /usr/bin/python3; do
+  local candidates=("$(command -v python3 || true)" "$venv/bin/python" /usr/bin/python3)
+  ((with_jupyter)) && candidates=("$venv/bin/python")
+  for p in "${candidates[@]}"; do
     [[ -n $p && -x $p ]] && "$p" -c 'import jupyter_client' 2>/dev/null && { echo "$p"; return 0; }
   done
   return 1
@@ -203,18 +206,18 @@ if ((execute)); then
 fi
 
 # --- how to open the notebooks --------------------------------------------------------------
+# With the Jupyter of the Python that found the kernelspec: its own `jupyter` command if it has one.
 jupyter=""
-if [[ -x $venv/bin/jupyter-lab ]]; then
-  jupyter=$venv/bin/jupyter
-elif [[ -n $python ]] && "$python" -c 'import jupyterlab' 2>/dev/null; then
+if [[ -n $python ]]; then
   jupyter="$python -m jupyter"
+  [[ -x $(dirname "$python")/jupyter ]] && jupyter=$(dirname "$python")/jupyter
 fi
-if [[ -n $jupyter ]]; then
+if [[ -n $python ]] && "$python" -c 'import jupyterlab' 2>/dev/null; then
   echo
   echo "Open the notebooks in JupyterLab (and pick the kernel \"$display\"):"
   echo "  $jupyter lab $(printf '%q' "$repo/notebooks")"
 elif [[ -n $python ]]; then
   echo
-  echo "Open the notebooks with: $python -m jupyter notebook $(printf '%q' "$repo/notebooks")"
+  echo "Open the notebooks with: $jupyter notebook $(printf '%q' "$repo/notebooks")"
   echo "  (for JupyterLab 4, run this script again with --with-jupyter)"
 fi
