@@ -44,7 +44,8 @@ final class Recorder {
         }
         Instant end = Instant.now();
         recording.stop();
-        Path file = Files.createTempFile("threadbook-timeline", ".jfr");
+        // In the private folder: the recording shows what the notebook did (thread names, stacks).
+        Path file = Files.createTempFile(PrivateFolder.get(), "timeline-", ".jfr");
         recording.dump(file);
         recording.close();
         recording = null;

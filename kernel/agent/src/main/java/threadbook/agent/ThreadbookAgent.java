@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -19,7 +18,7 @@ import threadbook.workers.WorkerRegistry;
  * the kernel.
  *
  * <p>Started by the kernel as {@code java -cp threadbook-agent.jar threadbook.agent.ThreadbookAgent PORT}
- * with the event channel's port and token as system properties. Both sockets use TCP_NODELAY: without it
+ * with the event channel's port as a system property and the session's secret on stdin. Both sockets use TCP_NODELAY: without it
  * Nagle's algorithm and delayed ACKs add ~170 ms to every cell.
  */
 public final class ThreadbookAgent extends RemoteExecutionControl {
@@ -29,12 +28,14 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     public static void main(String[] args) throws Exception {
         int controlPort = Integer.parseInt(args[0]);
         int eventPort = Integer.getInteger("threadbook.events.port");
-        String token = System.getProperty("threadbook.events.token", "");
+        // The secret comes on stdin, which only the kernel holds: a command line is readable by every user.
+        byte[] secret = readSecret(new java.io.FileInputStream(java.io.FileDescriptor.in));
 
         Socket eventSocket = new Socket(InetAddress.getLoopbackAddress(), eventPort);
         eventSocket.setTcpNoDelay(true);
         OutputStream eventOut = eventSocket.getOutputStream();
-        eventOut.write((token + "\n").getBytes(StandardCharsets.UTF_8));
+        eventOut.write(secret);
+        eventOut.flush();
         events = new EventChannel(eventOut);
         router = new OutputRouter(events,
                 Long.getLong("threadbook.output.interval", 20),
@@ -51,6 +52,8 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
 
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), controlPort);
         socket.setTcpNoDelay(true);
+        socket.getOutputStream().write(secret);
+        socket.getOutputStream().flush();
         // JShell's own out, err and in channels stay unused: System.out, System.err and System.in go
         // through the event channel, where each piece knows its cell.
         Map<String, Consumer<OutputStream>> outputs = new HashMap<>();
@@ -62,6 +65,23 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
                     socket.getOutputStream(), outputs, inputs);
         } finally {
             endEverything();
+        }
+    }
+
+    /**
+     * The session's secret as the kernel wrote it on stdin: one line, sent back as is (line break
+     * included) as the first bytes on each socket, so the kernel knows the connection is ours.
+     */
+    private static byte[] readSecret(InputStream in) throws java.io.IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        for (int c = in.read(); ; c = in.read()) {
+            if (c < 0 || line.size() > 256) {
+                throw new java.io.IOException("the kernel did not send the session's secret on stdin");
+            }
+            line.write(c);
+            if (c == '\n') {
+                return line.toByteArray();
+            }
         }
     }
 

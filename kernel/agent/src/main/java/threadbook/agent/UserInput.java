@@ -3,6 +3,7 @@ package threadbook.agent;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -65,6 +66,11 @@ final class UserInput extends InputStream {
         return buffer.length - position;
     }
 
+    private static boolean readForScanner() {
+        return StackWalker.getInstance().walk(frames -> frames.limit(64)
+                .anyMatch(f -> f.getClassName().equals("java.util.Scanner")));
+    }
+
     private boolean fill() throws IOException {
         if (position < buffer.length) {
             return true;
@@ -79,7 +85,12 @@ final class UserInput extends InputStream {
             throw new java.io.InterruptedIOException("interrupted while waiting for input");
         }
         if (!reply[0].equals("ok")) {
-            throw new IOException(reply[1]);
+            IOException why = new IOException(reply[1]);
+            if (readForScanner()) {
+                // Scanner takes an IOException for the end of input and says only "No line found".
+                throw new UncheckedIOException(reply[1], why);
+            }
+            throw why;
         }
         buffer = (reply[1] + "\n").getBytes(StandardCharsets.UTF_8);
         position = 0;

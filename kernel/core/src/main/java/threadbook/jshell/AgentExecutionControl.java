@@ -153,6 +153,9 @@ final class AgentExecutionControl extends JdiExecutionControl {
 
     @Override
     public void close() {
+        // The debug connection goes first: a JVM that halts while a debugger is attached sometimes
+        // crashes in its debug agent (libjdwp).
+        disposeDebugger();
         super.close();
         try {
             process.waitFor(500, TimeUnit.MILLISECONDS);
@@ -164,18 +167,20 @@ final class AgentExecutionControl extends JdiExecutionControl {
 
     /** Ends the agent JVM and every process it started, at once. */
     void kill() {
-        synchronized (this) {
-            try {
-                if (vm != null) {
-                    vm.dispose();
-                }
-            } catch (RuntimeException ignored) {
-                // already gone
-            }
-            vm = null;
-        }
+        disposeDebugger();
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
+    }
+
+    private synchronized void disposeDebugger() {
+        try {
+            if (vm != null) {
+                vm.dispose();
+            }
+        } catch (RuntimeException ignored) {
+            // already gone
+        }
+        vm = null;
     }
 
     @Override

@@ -1,16 +1,19 @@
 package threadbook.jshell;
 
+import com.sun.jdi.Bootstrap;
 import com.sun.jdi.VirtualMachine;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import jdk.jshell.execution.JdiInitiator;
 import jdk.jshell.execution.Util;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
@@ -18,18 +21,22 @@ import jdk.jshell.spi.ExecutionEnv;
 import threadbook.agent.ThreadbookAgent;
 
 /**
- * Starts the agent JVM for JShell. It does what JShell's default JDI provider does, plus TCP_NODELAY
- * on the kernel's end of the socket (with the agent's end, that takes a trivial cell from ~196 ms to
- * ~25 ms), and keeps a handle on the agent for the kernel.
+ * Starts the agent JVM for JShell, as JShell's default JDI provider does, with three differences: every
+ * loopback connection (the debug connection, JShell's command socket) is checked before it is trusted (see
+ * LoopbackGate), the session's secret reaches the agent on its stdin, and TCP_NODELAY is on (with the
+ * agent's end, that takes a trivial cell from ~196 ms to ~25 ms). Keeps a handle on the agent for the kernel.
  */
 final class AgentExecutionControlProvider implements ExecutionControlProvider {
     private static final int LAUNCH_TIMEOUT_MILLIS = 60_000;
+    private static final int OUTPUT_KEPT = 8192;
 
     private final List<String> agentVmOptions;
+    private final byte[] secret;
     private volatile AgentExecutionControl control;
 
-    AgentExecutionControlProvider(List<String> agentVmOptions) {
+    AgentExecutionControlProvider(List<String> agentVmOptions, byte[] secret) {
         this.agentVmOptions = List.copyOf(agentVmOptions);
+        this.secret = secret.clone();
     }
 
     @Override
@@ -43,27 +50,90 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
 
     @Override
     public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) throws Throwable {
-        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            listener.setSoTimeout(LAUNCH_TIMEOUT_MILLIS);
-            List<String> options = new ArrayList<>(env.extraRemoteVMOptions());
-            options.addAll(agentVmOptions);
-            JdiInitiator jdi = new JdiInitiator(listener.getLocalPort(), options,
-                    ThreadbookAgent.class.getName(), false, null, LAUNCH_TIMEOUT_MILLIS, Map.of());
-            VirtualMachine vm = jdi.vm();
-            Process process = jdi.process();
-            // JShell closes itself when the agent dies; the session notices through JShell.onShutdown.
-            Util.detectJdiExitEvent(vm, reason -> env.closeDown());
-            Socket socket = listener.accept();
-            socket.setTcpNoDelay(true);
-            Map<String, OutputStream> outputs = new HashMap<>();
-            outputs.put("out", env.userOut());
-            outputs.put("err", env.userErr());
-            Map<String, InputStream> inputs = new HashMap<>();
-            inputs.put("in", env.userIn());
-            ExecutionControl ec = Util.remoteInputOutput(socket.getInputStream(), socket.getOutputStream(),
-                    outputs, inputs, (in, out) -> new AgentExecutionControl(out, in, vm, process));
-            control = (AgentExecutionControl) ec;
-            return ec;
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (ServerSocket debug = new ServerSocket(0, 50, loopback);
+             ServerSocket commands = new ServerSocket(0, 50, loopback)) {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            // The agent connects to the kernel's debug port (suspended until JDI lets it run): a JVM that
+            // listened instead could be attached to by any local user.
+            command.add("-agentlib:jdwp=transport=dt_socket,address=" + loopback.getHostAddress() + ":" + debug.getLocalPort());
+            command.addAll(env.extraRemoteVMOptions());
+            command.addAll(agentVmOptions);
+            command.add(ThreadbookAgent.class.getName());
+            command.add(Integer.toString(commands.getLocalPort()));
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            Process process = pb.start();
+            OutputTail output = new OutputTail(process.getInputStream());
+            try {
+                Socket debugSocket = LoopbackGate.accept(debug, JdwpConnection.handshake(), LAUNCH_TIMEOUT_MILLIS,
+                        process::isAlive, "debug port");
+                VirtualMachine vm = Bootstrap.virtualMachineManager()
+                        .createVirtualMachine(new JdwpConnection(debugSocket), process);
+                // JShell closes itself when the agent dies; the session notices through JShell.onShutdown.
+                // This also lets the agent run: it waits, suspended, for JDI.
+                Util.detectJdiExitEvent(vm, reason -> env.closeDown());
+                try (OutputStream stdin = process.getOutputStream()) {
+                    stdin.write(secret);
+                }
+                Socket socket = LoopbackGate.accept(commands, LoopbackGate.sendsSecret(secret), LAUNCH_TIMEOUT_MILLIS,
+                        process::isAlive, "command port");
+                Map<String, OutputStream> outputs = new HashMap<>();
+                outputs.put("out", env.userOut());
+                outputs.put("err", env.userErr());
+                Map<String, InputStream> inputs = new HashMap<>();
+                inputs.put("in", env.userIn());
+                ExecutionControl ec = Util.remoteInputOutput(socket.getInputStream(), socket.getOutputStream(),
+                        outputs, inputs, (in, out) -> new AgentExecutionControl(out, in, vm, process));
+                control = (AgentExecutionControl) ec;
+                return ec;
+            } catch (IOException | RuntimeException e) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor();
+                String said = output.text();
+                throw new IOException("the Java process for the notebook did not start: " + e.getMessage()
+                        + (said.isBlank() ? "" : "\nIt printed:\n" + said), e);
+            }
+        }
+    }
+
+    /**
+     * Reads what the agent JVM prints outside of cells (JVM warnings, a launch failure) so that it never
+     * blocks on a full pipe, and keeps the end of it to explain a failed launch.
+     */
+    private static final class OutputTail {
+        private final StringBuilder kept = new StringBuilder();
+
+        OutputTail(InputStream in) {
+            Thread t = new Thread(() -> {
+                byte[] buffer = new byte[4096];
+                try (in) {
+                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                        synchronized (kept) {
+                            kept.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                            if (kept.length() > OUTPUT_KEPT) {
+                                kept.delete(0, kept.length() - OUTPUT_KEPT);
+                            }
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the process is gone
+                }
+            }, "threadbook-agent-output");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        String text() {
+            try {
+                Thread.sleep(100); // the last lines of a JVM that just died may still be in the pipe
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (kept) {
+                return kept.toString();
+            }
         }
     }
 }

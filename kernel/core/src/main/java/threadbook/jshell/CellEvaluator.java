@@ -14,7 +14,6 @@ import jdk.jshell.JShell;
 import jdk.jshell.JShellException;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
-import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
 import jdk.jshell.SourceCodeAnalysis.Completeness;
 import jdk.jshell.UnresolvedReferenceException;
 
@@ -37,8 +36,12 @@ final class CellEvaluator {
     /** The notebook's live methods, types and imports, in order, to define again in a new session. */
     private final Map<String, Definition> definitions = new java.util.LinkedHashMap<>();
 
-    CellEvaluator(JShell jshell) {
+    /** Gives JShell a fresh compiler (see {@link #undo}). */
+    private final Runnable freshCompiler;
+
+    CellEvaluator(JShell jshell, Runnable freshCompiler) {
         this.jshell = jshell;
+        this.freshCompiler = freshCompiler;
     }
 
     /** A piece of the cell that JShell evaluates at once; {@code start} is where source's first char stands. */
@@ -55,8 +58,33 @@ final class CellEvaluator {
             boolean last = i == segments.size() - 1;
             int firstLine = segment.firstLine();
 
+            int oversized = CellSplitter.oversizedLiteral(source);
+            if (oversized >= 0) {
+                if (segment.parts().size() > 1) {
+                    segments.remove(i);
+                    segments.addAll(i, halves(code, segment));
+                    i--;
+                    continue;
+                }
+                return errorAt(List.of(new Problem(STRING_LIMIT, oversized)), code, start, cellLabel, List.of());
+            }
             List<SnippetEvent> events = jshell.eval(source);
             value = null;
+            Failure failure = failure(events);
+            if (failure != null) {
+                // Nothing of this snippet may stay: JShell keeps a snippet it could not turn into a class,
+                // retries it with every later snippet, and fails each of them with the same error.
+                List<String> lost = undo(events, cellLabel, !failure.limits().isEmpty());
+                if (segment.parts().size() > 1) {
+                    segments.remove(i);
+                    segments.addAll(i, halves(code, segment));
+                    i--;
+                    continue;
+                }
+                return failure.limits().isEmpty()
+                        ? compileError(failure.snippet(), failure.diags(), code, start, cellLabel, lost)
+                        : errorAt(failure.limits(), code, start, cellLabel, lost);
+            }
             track(events, cellLabel, firstLine);
             for (SnippetEvent event : events) {
                 if (event.causeSnippet() != null) {
@@ -65,15 +93,16 @@ final class CellEvaluator {
                 Snippet snippet = event.snippet();
                 origins.put(snippet.id(), new Origin(cellLabel, firstLine));
                 if (event.status() == Snippet.Status.REJECTED) {
-                    if (!segment.parts().isEmpty()) {
-                        // The merged block did not compile (nothing ran): take its statements one by one,
-                        // so the error, if any, is JShell's own for the statement at fault.
+                    if (segment.parts().size() > 1) {
+                        // The merged block did not compile (nothing ran): take it in halves, down to single
+                        // statements, so the error, if any, is JShell's own for the statement at fault.
                         segments.remove(i);
-                        segments.addAll(i, segment.parts());
+                        segments.addAll(i, halves(code, segment));
                         i--;
                         break;
                     }
-                    return compileError(snippet, source, code, start, cellLabel);
+                    List<Diag> diags = jshell.diagnostics(snippet).filter(Diag::isError).collect(Collectors.toList());
+                    return compileError(snippet, diags, code, start, cellLabel, List.of());
                 }
                 if (event.exception() != null) {
                     if (stopRequested.getAsBoolean()) {
@@ -86,9 +115,10 @@ final class CellEvaluator {
                     return CellResult.interrupted(interruptedMessage());
                 }
                 warnings(snippet, notes);
-                if (event.status() == Snippet.Status.RECOVERABLE_DEFINED
-                        || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
-                    notes.add(unresolvedNote((DeclarationSnippet) snippet));
+                if ((event.status() == Snippet.Status.RECOVERABLE_DEFINED
+                        || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED)
+                        && snippet instanceof DeclarationSnippet declaration) {
+                    notes.add(unresolvedNote(declaration));
                 }
                 if (last && shows(snippet) && !endsWithSemicolon(code.substring(Math.max(0, start)))) {
                     value = event.value();
@@ -99,23 +129,119 @@ final class CellEvaluator {
         return notes.isEmpty() ? ok : new CellResult(ok.status(), value, null, String.join("\n", notes), List.of());
     }
 
-    /** Keeps {@link #definitions} up to date: a declaration in, a replaced or dropped one out. */
-    private void track(List<SnippetEvent> events, String cellLabel, int firstLine) {
-        synchronized (definitions) {
-            for (SnippetEvent event : events) {
-                Snippet s = event.snippet();
-                boolean declaration = s.kind() == Snippet.Kind.METHOD || s.kind() == Snippet.Kind.TYPE_DECL
-                        || s.kind() == Snippet.Kind.IMPORT;
-                if (!declaration) {
-                    continue;
+    /** A problem with a place in the snippet's source ({@code position} -1 if it has none). */
+    private record Problem(String message, long position) {}
+
+    /** Why a snippet that JShell did not reject still failed. */
+    private record Failure(Snippet snippet, List<Diag> diags, List<Problem> limits) {}
+
+    /**
+     * A snippet that JShell accepted but could not define for good: it broke a limit of the class-file
+     * format (javac reports those only when it writes the class), or it has errors that no later
+     * declaration can fix (nothing it uses is missing). JShell keeps such a snippet as "recoverable";
+     * only one that waits for a missing name is.
+     */
+    private Failure failure(List<SnippetEvent> events) {
+        for (SnippetEvent event : events) {
+            if (event.causeSnippet() != null) {
+                continue;
+            }
+            Snippet snippet = event.snippet();
+            List<Diag> errors = jshell.diagnostics(snippet).filter(Diag::isError).collect(Collectors.toList());
+            List<Problem> limits = new ArrayList<>();
+            for (Diag d : errors) {
+                String limit = limitMessage(d);
+                if (limit != null) {
+                    limits.add(new Problem(limit, d.getPosition() >= 0 ? d.getPosition() : d.getStartPosition()));
                 }
-                if (event.status().isActive()) {
-                    definitions.putIfAbsent(s.id(), new Definition(s.source(), cellLabel, firstLine));
-                } else {
-                    definitions.remove(s.id());
+            }
+            if (!limits.isEmpty()) {
+                return new Failure(snippet, errors, limits);
+            }
+            boolean recoverable = event.status() == Snippet.Status.RECOVERABLE_DEFINED
+                    || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED;
+            if (recoverable && !errors.isEmpty() && (!(snippet instanceof DeclarationSnippet declaration)
+                    || jshell.unresolvedDependencies(declaration).findAny().isEmpty())) {
+                return new Failure(snippet, errors, List.of());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Takes back what a failed snippet did to the session: drops it, and defines again the methods and
+     * types it replaced (their dependents become valid again with them). A replaced variable cannot come
+     * back with its value: its name is returned, to be told.
+     *
+     * <p>After a class-file limit, JShell's compiler also needs replacing: javac adds a class's constants
+     * to its pool while generating code and clears the pool only when the class is written, and JShell
+     * reuses that compiler. A string over 64 KB or 65,536 constants left there make every later snippet
+     * fail the same way.
+     */
+    private List<String> undo(List<SnippetEvent> events, String cellLabel, boolean limit) {
+        List<Snippet> failed = new ArrayList<>();
+        for (SnippetEvent event : events) {
+            if (event.causeSnippet() == null) {
+                failed.add(event.snippet());
+            }
+        }
+        List<String> lost = new ArrayList<>();
+        for (Snippet snippet : failed) {
+            if (jshell.status(snippet).isActive()) {
+                jshell.drop(snippet);
+            }
+        }
+        if (limit) {
+            freshCompiler.run();
+        }
+        for (SnippetEvent event : events) {
+            if (event.causeSnippet() == null || event.status() != Snippet.Status.OVERWRITTEN
+                    || !failed.contains(event.causeSnippet())) {
+                continue;
+            }
+            Snippet old = event.snippet();
+            Definition before;
+            synchronized (definitions) {
+                before = definitions.get(old.id());
+            }
+            if (old.kind() == Snippet.Kind.VAR) {
+                lost.add(((DeclarationSnippet) old).name());
+                continue;
+            }
+            List<SnippetEvent> restored = jshell.eval(old.source());
+            Definition where = before != null ? before : new Definition(old.source(), cellLabel, 1);
+            for (SnippetEvent r : restored) {
+                if (r.causeSnippet() == null && r.status().isActive()) {
+                    synchronized (definitions) {
+                        definitions.put(r.snippet().id(), where);
+                    }
                 }
             }
         }
+        return lost;
+    }
+
+    /** Keeps {@link #definitions} up to date: a declaration in, a replaced or dropped one out. */
+    private void track(List<SnippetEvent> events, String cellLabel, int firstLine) {
+        synchronized (definitions) {
+            // Removals first: JShell gives a redefinition (same name and signature) the id of the snippet
+            // it replaces, and reports the replacement after the new snippet.
+            for (SnippetEvent event : events) {
+                if (isDeclaration(event.snippet()) && !event.status().isActive()) {
+                    definitions.remove(event.snippet().id());
+                }
+            }
+            for (SnippetEvent event : events) {
+                Snippet s = event.snippet();
+                if (isDeclaration(s) && event.status().isActive()) {
+                    definitions.putIfAbsent(s.id(), new Definition(s.source(), cellLabel, firstLine));
+                }
+            }
+        }
+    }
+
+    private static boolean isDeclaration(Snippet s) {
+        return s.kind() == Snippet.Kind.METHOD || s.kind() == Snippet.Kind.TYPE_DECL || s.kind() == Snippet.Kind.IMPORT;
     }
 
     List<Definition> definitions() {
@@ -127,32 +253,23 @@ final class CellEvaluator {
     /** The snippets of the cell, in order ({@code JShell.eval} takes only the first snippet of its input). */
     private List<Segment> split(String code) {
         List<Segment> segments = new ArrayList<>();
-        String remaining = code;
-        int consumed = 0;
-        while (!remaining.isBlank()) {
-            CompletionInfo info = jshell.sourceCodeAnalysis().analyzeCompletion(remaining);
-            Completeness completeness = info.completeness();
-            if (completeness == Completeness.EMPTY) {
-                break;
-            }
-            String source;
-            String rest;
-            if (completeness.isComplete()) {
-                source = info.source();
-                rest = info.remaining();
-            } else {
-                // Unfinished or not Java: let the compiler say what is wrong with it.
-                source = remaining;
-                rest = "";
-            }
-            int start = consumed + startOf(source, remaining);
-            consumed += remaining.length() - rest.length();
-            remaining = rest;
-            boolean statement = completeness == Completeness.COMPLETE && isStatement(source);
-            segments.add(new Segment(source, start, consumed, lineOf(code, start), statement, List.of()));
+        int line = 1;
+        int counted = 0;
+        for (CellSplitter.Piece piece : CellSplitter.split(code, jshell.sourceCodeAnalysis()::analyzeCompletion)) {
+            int at = Math.min(Math.max(0, piece.start()), code.length());
+            line += count(code, '\n', counted, at);
+            counted = at;
+            boolean statement = piece.completeness() == Completeness.COMPLETE && isStatement(piece.source());
+            segments.add(new Segment(piece.source(), piece.start(), piece.end(), line, statement, List.of()));
         }
         return segments;
     }
+
+    /**
+     * How much source one merged block may hold. The statements of a block become one method, whose
+     * bytecode may not pass 64 KB; a block that passes it anyway is taken in halves.
+     */
+    private static final int MAX_BLOCK_CHARS = 16_000;
 
     /**
      * Runs of plain statements (calls, loops, ifs: no declarations) become one block, compiled once.
@@ -166,15 +283,12 @@ final class CellEvaluator {
         while (i < segments.size()) {
             int j = i;
             while (j < segments.size() && segments.get(j).statement()
+                    && (j == i || segments.get(j).end() - segments.get(i).start() <= MAX_BLOCK_CHARS)
                     && !(j == segments.size() - 1 && !endsWithSemicolon(code.substring(segments.get(j).start())))) {
                 j++;
             }
             if (j - i >= 2) {
-                Segment first = segments.get(i);
-                Segment lastOfRun = segments.get(j - 1);
-                String block = "{" + code.substring(first.start(), lastOfRun.end()) + "\n}";
-                merged.add(new Segment(block, first.start() - 1, lastOfRun.end(), first.firstLine(), true,
-                        List.copyOf(segments.subList(i, j))));
+                merged.add(block(code, segments.subList(i, j)));
                 i = j;
             } else {
                 merged.add(segments.get(i));
@@ -182,6 +296,24 @@ final class CellEvaluator {
             }
         }
         return merged;
+    }
+
+    private static Segment block(String code, List<Segment> parts) {
+        Segment first = parts.get(0);
+        Segment last = parts.get(parts.size() - 1);
+        String block = "{" + code.substring(first.start(), last.end()) + "\n}";
+        return new Segment(block, first.start() - 1, last.end(), first.firstLine(), true, List.copyOf(parts));
+    }
+
+    /** A merged block in two: compiling each half finds a faulty statement in a few steps. */
+    private static List<Segment> halves(String code, Segment merged) {
+        List<Segment> parts = merged.parts();
+        int middle = parts.size() / 2;
+        List<Segment> out = new ArrayList<>();
+        for (List<Segment> half : List.of(parts.subList(0, middle), parts.subList(middle, parts.size()))) {
+            out.add(half.size() == 1 ? half.get(0) : block(code, half));
+        }
+        return out;
     }
 
     private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile(
@@ -256,32 +388,96 @@ final class CellEvaluator {
         }
     }
 
-    private CellResult compileError(Snippet snippet, String source, String code, int start, String cellLabel) {
-        List<Diag> diags = jshell.diagnostics(snippet).filter(Diag::isError).collect(Collectors.toList());
+    private CellResult compileError(Snippet snippet, List<Diag> diags, String code, int start, String cellLabel,
+                                    List<String> lost) {
         if (diags.isEmpty()) {
             String text = "this code was rejected by the compiler";
             return CellResult.error("CompileError", text, List.of(BOLD_RED + "CompileError" + RESET + ": " + text));
         }
+        List<Problem> problems = new ArrayList<>();
+        for (Diag diag : diags) {
+            problems.add(new Problem(diag.getMessage(Locale.ROOT), diag.getPosition() >= 0 ? diag.getPosition()
+                    : diag.getStartPosition()));
+        }
+        return errorAt(problems, code, start, cellLabel, lost);
+    }
+
+    private static final String STRING_LIMIT = "a string constant may hold at most 65,535 bytes of UTF-8: split it,"
+            + " or read the text from a file";
+
+    /**
+     * What a student reads for a limit of the class-file format; null if the diagnostic is not one.
+     * javac names these "compiler.err.limit.*".
+     */
+    static String limitMessage(Diag diag) {
+        String code = diag.getCode();
+        if (code == null || !code.startsWith("compiler.err.limit.")) {
+            return null;
+        }
+        switch (code.substring("compiler.err.limit.".length())) {
+            case "string":
+            case "string.overflow":
+                return STRING_LIMIT;
+            case "code":
+            case "code.too.large.for.try.stmt":
+                return "code too large: a method's bytecode may be at most 64 KB (the statements at the top of a"
+                        + " cell count as one method): split it into smaller methods or cells";
+            case "pool":
+                return "too many constants: a class may hold at most 65,535 (names, numbers and strings):"
+                        + " split the code into smaller classes or cells";
+            case "parameters":
+                return "too many parameters: a method may take at most 255 (a long or double counts as two):"
+                        + " pass an array, a list or a record instead";
+            case "locals":
+                return "too many local variables: a method may have at most 65,535 slots: split it into smaller"
+                        + " methods";
+            case "dimensions":
+                return "an array may have at most 255 dimensions";
+            case "stack":
+                return "this code needs more than 65,535 values on the operand stack: split the expression";
+            default:
+                return diag.getMessage(Locale.ROOT).lines().findFirst().orElse("")
+                        + " (a limit of the Java class-file format)";
+        }
+    }
+
+    /** Errors, each with the line of the cell it is on and a marker under its place. */
+    private static CellResult errorAt(List<Problem> problems, String code, int start, String cellLabel,
+                                      List<String> lost) {
         List<String> lines = new ArrayList<>();
         String summary = null;
-        String[] codeLines = code.split("\n", -1);
-        for (Diag diag : diags) {
-            String[] message = diag.getMessage(Locale.ROOT).split("\n");
+        String[] codeLines = null;
+        for (Problem problem : problems) {
+            String[] message = problem.message().split("\n");
             if (summary == null) {
                 summary = message[0];
             }
-            long position = diag.getPosition() >= 0 ? diag.getPosition() : diag.getStartPosition();
-            int offset = (int) Math.min(Math.max(0, start + position), code.length());
-            int line = lineOf(code, offset);
-            int column = offset - (code.lastIndexOf('\n', offset - 1) + 1);
             lines.add(BOLD_RED + "error" + RESET + ": " + message[0]);
             for (int i = 1; i < message.length; i++) {
                 lines.add("  " + message[i].strip());
             }
+            if (problem.position() < 0) {
+                continue;
+            }
+            if (codeLines == null) {
+                codeLines = code.split("\n", -1);
+            }
+            int offset = (int) Math.min(Math.max(0, start + problem.position()), code.length());
+            int line = lineOf(code, offset);
+            int column = offset - (code.lastIndexOf('\n', offset - 1) + 1);
             String text = codeLines[Math.min(line, codeLines.length) - 1];
+            if (text.length() > 200) {
+                int from = Math.max(0, Math.min(column - 40, text.length() - 200));
+                text = (from > 0 ? "..." : "") + text.substring(from, from + 200) + "...";
+                column = column - from + (from > 0 ? 3 : 0);
+            }
             lines.add(GREEN + "cell " + cellLabel + ", line " + line + RESET + ":");
             lines.add("    " + text);
-            lines.add("    " + " ".repeat(Math.min(column, text.length())) + RED + "^" + RESET);
+            lines.add("    " + " ".repeat(Math.max(0, Math.min(column, text.length()))) + RED + "^" + RESET);
+        }
+        for (String name : lost) {
+            lines.add("note: the variable " + name + " was replaced before this error was found, and its earlier"
+                    + " value is gone: run the cell that set it again.");
         }
         return CellResult.error("CompileError", summary, lines);
     }
@@ -385,32 +581,13 @@ final class CellEvaluator {
         return out.toString();
     }
 
-    /** The offset in {@code remaining} of the snippet's first character (source is trimmed by JShell). */
-    private static int startOf(String source, String remaining) {
-        String head = source.lines().findFirst().orElse("").strip();
-        if (head.endsWith(";")) {
-            head = head.substring(0, head.length() - 1);
-        }
-        int at = head.isEmpty() ? -1 : remaining.indexOf(head);
-        return at >= 0 ? Math.max(0, at - indexOfNonBlank(source)) : indexOfNonBlank(remaining);
-    }
-
-    private static int indexOfNonBlank(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (!Character.isWhitespace(s.charAt(i))) {
-                return i;
-            }
-        }
-        return 0;
-    }
-
     static int lineOf(String code, int offset) {
-        return count(code, '\n', Math.min(offset, code.length())) + 1;
+        return count(code, '\n', 0, Math.min(offset, code.length())) + 1;
     }
 
-    private static int count(String s, char c, int end) {
+    private static int count(String s, char c, int from, int end) {
         int n = 0;
-        for (int i = 0; i < end && i < s.length(); i++) {
+        for (int i = from; i < end && i < s.length(); i++) {
             if (s.charAt(i) == c) {
                 n++;
             }

@@ -17,6 +17,7 @@ import jdk.jshell.JShell;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.spi.ExecutionControl;
 import threadbook.agent.Event;
+import threadbook.agent.PrivateFolder;
 
 /**
  * One JShell, with its agent JVM: runs cells, completes, documents. Used by one thread at a time, except
@@ -59,6 +60,9 @@ public final class JShellSession implements AutoCloseable {
 
     private JShellSession(Options options) throws IOException {
         Consumer<Event> sink = options.events();
+        // One secret per session proves the agent's connections are the agent's; it goes to the agent on
+        // its stdin, never on a command line (every local user can read those).
+        byte[] secret = LoopbackGate.newSecret();
         this.events = new AgentEvents(event -> {
             if (event instanceof Event.Exiting) {
                 exitHookRan = true;
@@ -71,17 +75,22 @@ public final class JShellSession implements AutoCloseable {
             if (event instanceof Event.Sync sync) {
                 syncs.computeIfAbsent(sync.token(), t -> new CountDownLatch(1)).countDown();
             }
-        });
+        }, secret);
         List<String> vm = new ArrayList<>();
         vm.add("-cp");
         vm.add(options.agentClasspath().toString());
         vm.add("-Dthreadbook.events.port=" + events.port());
-        vm.add("-Dthreadbook.events.token=" + events.token());
+        // Files the JVMs write for themselves go to the user's private folder: a crash log would otherwise
+        // land in the working folder, next to the notebooks.
+        Path cache = PrivateFolder.get();
+        vm.add("-D" + PrivateFolder.PROPERTY + "=" + cache);
+        vm.add("-XX:ErrorFile=" + cache.resolve("hs_err_pid%p.log"));
+        vm.add("-XX:ReplayDataFile=" + cache.resolve("replay_pid%p.log"));
         vm.add("-Dfile.encoding=UTF-8");
         vm.add("-Dstdout.encoding=UTF-8");
         vm.add("-Dstderr.encoding=UTF-8");
         vm.addAll(options.agentVmOptions());
-        this.provider = new AgentExecutionControlProvider(vm);
+        this.provider = new AgentExecutionControlProvider(vm, secret);
         PrintStream log = new PrintStream(OutputStream.nullOutputStream());
         this.jshell = JShell.builder()
                 .executionEngine(provider, Map.of())
@@ -91,7 +100,10 @@ public final class JShellSession implements AutoCloseable {
                 .compilerOptions(options.compilerOptions().toArray(new String[0]))
                 .build();
         jshell.onShutdown(j -> closed = true);
-        this.evaluator = new CellEvaluator(jshell);
+        // Adding a path JShell's compiler and the agent already have changes nothing for them, but makes
+        // JShell start a new compiler (JShell.addToClasspath renews its pool of javac contexts).
+        String known = options.agentClasspath().toString();
+        this.evaluator = new CellEvaluator(jshell, () -> jshell.addToClasspath(known));
     }
 
     /** Starts the agent JVM and JShell (about half a second) and runs the startup imports. */
@@ -285,7 +297,7 @@ public final class JShellSession implements AutoCloseable {
 
     /** Completion, documentation and completeness checks against this session's definitions. */
     public CodeAssist assist() {
-        return new CodeAssist(jshell.sourceCodeAnalysis());
+        return new CodeAssist(jshell.sourceCodeAnalysis(), jshell);
     }
 
     private ExecutionControl control() throws ExecutionControl.EngineTerminationException {

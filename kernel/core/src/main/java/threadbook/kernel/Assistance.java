@@ -2,18 +2,45 @@ package threadbook.kernel;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import threadbook.jshell.CodeAssist;
+import threadbook.jshell.Definition;
+import threadbook.jshell.JShellSession;
+import threadbook.jshell.QuickAssist;
 import threadbook.protocol.Message;
 
 /**
  * complete, inspect and is_complete requests. Cursor positions in the protocol count Unicode code
  * points; Java strings count UTF-16 units: they are converted at this boundary.
+ *
+ * <p>They never wait for the Java session to start (seconds, on a busy machine): JupyterLab drops a
+ * completion reply that comes after about a second, silently. Until the session is ready they are
+ * answered from what the kernel knows without it (see QuickAssist); then by JShell's analysis.
  */
 final class Assistance {
-    private final Sessions sessions;
+    /** How long a request may wait for a session that is about to be ready. */
+    private static final long SESSION_WAIT_MILLIS = 20;
+    private static final Pattern DECLARED = Pattern.compile(
+            "\\b(?:class|interface|enum|record)\\s+(\\w+)|(\\w+)\\s*\\([^()]*\\)\\s*(?:throws[\\w\\s,.]+)?\\{");
 
-    Assistance(Sessions sessions) {
+    private final Sessions sessions;
+    private final QuickAssist quick;
+
+    Assistance(Sessions sessions, QuickAssist quick) {
         this.sessions = sessions;
+        this.quick = quick;
+    }
+
+    /** The ready session, or null while it starts (or if it cannot start: then the quick answers still help). */
+    private JShellSession ready() {
+        try {
+            return sessions.within(SESSION_WAIT_MILLIS);
+        } catch (Sessions.StartFailure e) {
+            return null;
+        }
     }
 
     JsonObject complete(Message request) {
@@ -23,10 +50,12 @@ final class Assistance {
         JsonArray matches = new JsonArray();
         int start = cursor;
         try {
-            CodeAssist.Completion completion = sessions.get().assist().complete(code, cursor);
+            JShellSession session = ready();
+            CodeAssist.Completion completion = session != null ? session.assist().complete(code, cursor)
+                    : quick.complete(code, cursor, names(sessions.startingDefinitions()));
             completion.matches().forEach(matches::add);
             start = completion.start();
-        } catch (Sessions.StartFailure | RuntimeException e) {
+        } catch (RuntimeException e) {
             // no suggestions
         }
         content.addProperty("status", "ok");
@@ -40,18 +69,22 @@ final class Assistance {
     JsonObject inspect(Message request) {
         String code = request.contentString("code", "");
         int cursor = toIndex(code, request.contentInt("cursor_pos", code.codePointCount(0, code.length())));
-        String text = "";
+        int detail = request.contentInt("detail_level", 0);
+        CodeAssist.Inspection found = CodeAssist.Inspection.NONE;
         try {
-            text = sessions.get().assist().inspect(code, cursor);
-        } catch (Sessions.StartFailure | RuntimeException e) {
+            JShellSession session = ready();
+            found = session != null ? session.assist().inspect(code, cursor, detail) : quick.inspect(code, cursor);
+        } catch (RuntimeException e) {
             // nothing found
         }
         JsonObject content = new JsonObject();
         content.addProperty("status", "ok");
-        content.addProperty("found", !text.isEmpty());
+        content.addProperty("found", found.found());
         JsonObject data = new JsonObject();
-        if (!text.isEmpty()) {
-            data.addProperty("text/plain", text);
+        if (found.found()) {
+            // Frontends that render Markdown (JupyterLab's help panel and tooltip) prefer it; consoles show the text.
+            data.addProperty("text/plain", found.text());
+            data.addProperty("text/markdown", found.markdown());
         }
         content.add("data", data);
         content.add("metadata", new JsonObject());
@@ -62,15 +95,28 @@ final class Assistance {
         String code = request.contentString("code", "");
         JsonObject content = new JsonObject();
         try {
-            CodeAssist.Completeness c = sessions.get().assist().isComplete(code);
+            JShellSession session = ready();
+            CodeAssist.Completeness c = session != null ? session.assist().isComplete(code) : quick.isComplete(code);
             content.addProperty("status", c.status());
             if (c.status().equals("incomplete")) {
                 content.addProperty("indent", c.indent());
             }
-        } catch (Sessions.StartFailure | RuntimeException e) {
+        } catch (RuntimeException e) {
             content.addProperty("status", "unknown");
         }
         return content;
+    }
+
+    /** The names of the methods and types among definitions. */
+    static List<String> names(List<Definition> definitions) {
+        List<String> names = new ArrayList<>();
+        for (Definition d : definitions) {
+            Matcher m = DECLARED.matcher(d.source());
+            if (m.find()) {
+                names.add(m.group(1) != null ? m.group(1) : m.group(2));
+            }
+        }
+        return names;
     }
 
     static int toIndex(String code, int codePoints) {

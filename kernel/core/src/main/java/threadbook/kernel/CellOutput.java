@@ -76,6 +76,23 @@ final class CellOutput {
         }
     }
 
+    /** Publishes a display_data under a cell: a bundle and its metadata (per MIME type, numbers only). */
+    void display(long cell, Map<String, String> bundle, Map<String, Map<String, Integer>> metadata) {
+        JsonObject content = new JsonObject();
+        JsonObject data = new JsonObject();
+        bundle.forEach(data::addProperty);
+        content.add("data", data);
+        JsonObject meta = new JsonObject();
+        metadata.forEach((type, values) -> {
+            JsonObject v = new JsonObject();
+            values.forEach(v::addProperty);
+            meta.add(type, v);
+        });
+        content.add("metadata", meta);
+        content.add("transient", new JsonObject());
+        iopub.publish("display_data", parentOf(cell), content);
+    }
+
     /** Publishes text on a cell's stdout or stderr, as if the cell had printed it. */
     void stream(long cell, String name, String text) {
         JsonObject content = new JsonObject();

@@ -73,6 +73,11 @@ final class CellRunner {
         }
 
         @Override
+        public void display(Map<String, String> bundle, Map<String, Map<String, Integer>> metadata) {
+            output.display(cell, bundle, metadata);
+        }
+
+        @Override
         public Object agent(String command, Object argument) throws MagicException {
             try {
                 return session.agentCommand(command, argument);

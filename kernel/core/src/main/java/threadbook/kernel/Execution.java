@@ -25,7 +25,10 @@ final class Execution {
     private final StdinBridge stdin;
     private final IOPub iopub;
     private final Replier replier;
-    private final Runnable abortQueued;
+    private final java.util.function.Supplier<List<Message>> takeQueued;
+    private final java.util.function.Consumer<List<Message>> answerQueued;
+    /** One cell at a time, whichever channel asked: the JShell session and the stdin bridge are one. */
+    private final java.util.concurrent.locks.ReentrantLock oneCellAtATime = new java.util.concurrent.locks.ReentrantLock();
     private final History history = new History();
     private final CellRunner cells;
     private final AtomicLong cellIds = new AtomicLong();
@@ -33,8 +36,10 @@ final class Execution {
     private volatile boolean cellRunning;
 
     Execution(Sessions sessions, CellOutput output, StdinBridge stdin, IOPub iopub, Replier replier,
-              Runnable abortQueued) {
-        this.abortQueued = abortQueued;
+              java.util.function.Supplier<List<Message>> takeQueued,
+              java.util.function.Consumer<List<Message>> answerQueued) {
+        this.takeQueued = takeQueued;
+        this.answerQueued = answerQueued;
         this.sessions = sessions;
         this.output = output;
         this.stdin = stdin;
@@ -47,11 +52,38 @@ final class Execution {
         return executionCount;
     }
 
-    /** Runs the request's cell and replies. */
-    void execute(ZMQ.Socket socket, Message request) {
+    /**
+     * Runs the request's cell and replies. The spec allows an execute_request on the control channel; it
+     * runs when no cell does, and is refused with an error reply while one runs (waiting would hold up
+     * interrupts, and running two cells at once in one session would mix them up).
+     */
+    void execute(ZMQ.Socket socket, Message request, boolean fromShell) {
         String code = request.contentString("code", "");
         boolean silent = request.contentBoolean("silent", false);
         boolean storeHistory = !silent && request.contentBoolean("store_history", true);
+        boolean stopOnError = request.contentBoolean("stop_on_error", true);
+        if (fromShell) {
+            oneCellAtATime.lock();
+        } else if (!oneCellAtATime.tryLock()) {
+            JsonObject busy = new JsonObject();
+            busy.addProperty("status", "error");
+            busy.addProperty("execution_count", executionCount);
+            busy.addProperty("ename", "KernelBusy");
+            busy.addProperty("evalue", "A cell is running: an execute_request on the control channel runs only"
+                    + " when no cell does. Send it on the shell channel to queue it.");
+            busy.add("traceback", new JsonArray());
+            replier.reply(socket, request, "execute_reply", busy);
+            return;
+        }
+        try {
+            execute(socket, request, fromShell, code, silent, storeHistory, stopOnError);
+        } finally {
+            oneCellAtATime.unlock();
+        }
+    }
+
+    private void execute(ZMQ.Socket socket, Message request, boolean fromShell, String code, boolean silent,
+                         boolean storeHistory, boolean stopOnError) {
         if (storeHistory) {
             executionCount++;
         }
@@ -106,12 +138,11 @@ final class Execution {
             reportLeftovers(cell);
         }
         reply.add("payload", CellOutput.pagePayload(output.takePages(cell)));
-        if (result.isError() && request.contentBoolean("stop_on_error", true)) {
-            // Before the reply: what is queued now was sent expecting this cell to succeed; what the
-            // frontend sends after seeing the error must run.
-            abortQueued.run();
-        }
+        // Taken before the reply: what is queued now was sent expecting this cell to succeed; what the
+        // frontend sends after seeing the error must run. Answered after it: the error comes first.
+        List<Message> aborted = result.isError() && stopOnError && fromShell ? takeQueued.get() : List.of();
         replier.reply(socket, request, "execute_reply", reply);
+        answerQueued.accept(aborted);
         if (result.status() == CellResult.Status.SESSION_LOST) {
             sessions.replaceIfDead();
         }
@@ -194,12 +225,17 @@ final class Execution {
         }
         JsonObject expressions = request.content().getAsJsonObject("user_expressions");
         for (String name : expressions.keySet()) {
-            String expression = expressions.get(name).getAsString();
+            var value = expressions.get(name);
             CellResult r;
-            try {
-                r = sessions.get().run(cell, "[user expression]", expression);
-            } catch (Sessions.StartFailure e) {
-                r = CellResult.error("JavaNotStarted", e.getMessage(), List.of());
+            if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+                String why = "the user expression '" + name + "' must be a string of Java code, not " + value;
+                r = CellResult.error("BadRequest", why, List.of(why));
+            } else {
+                try {
+                    r = sessions.get().run(cell, "[user expression]", value.getAsString());
+                } catch (Sessions.StartFailure e) {
+                    r = CellResult.error("JavaNotStarted", e.getMessage(), List.of());
+                }
             }
             JsonObject one = new JsonObject();
             if (r.isError()) {

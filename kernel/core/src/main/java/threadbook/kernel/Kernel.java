@@ -33,6 +33,9 @@ public final class Kernel {
     private final Assistance assistance;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    private volatile Thread shellThread;
+    private volatile Thread heartbeatThread;
+    private volatile Thread controlThread;
 
     public Kernel(ConnectionInfo info, SessionFactory factory) {
         this.sockets = new KernelSockets(info);
@@ -41,8 +44,8 @@ public final class Kernel {
         this.output = new CellOutput(iopub);
         this.stdin = new StdinBridge(sockets.stdin, codec, session);
         this.sessions = new Sessions(replay -> factory.start(stdin, output::accept, replay));
-        this.execution = new Execution(sessions, output, stdin, iopub, this::reply, this::abortQueuedExecutions);
-        this.assistance = new Assistance(sessions);
+        this.execution = new Execution(sessions, output, stdin, iopub, this::reply, this::takeQueued, this::answerQueued);
+        this.assistance = new Assistance(sessions, threadbook.jshell.QuickAssist.forNotebook());
     }
 
     /** Starts a JShell session that reads stdin from {@code stdin} and sends agent events to {@code events}. */
@@ -53,9 +56,9 @@ public final class Kernel {
 
     /** Serves until a shutdown request; returns then. */
     public void run() {
-        start("threadbook-heartbeat", this::heartbeat);
-        start("threadbook-control", this::controlLoop);
-        start("threadbook-shell", this::shellLoop);
+        heartbeatThread = start("threadbook-heartbeat", this::heartbeat);
+        controlThread = start("threadbook-control", () -> serve(sockets.control));
+        shellThread = start("threadbook-shell", () -> serve(sockets.shell));
         iopub.status("starting", null);
         try {
             stopped.await();
@@ -64,36 +67,56 @@ public final class Kernel {
         }
     }
 
-    private static void start(String name, Runnable body) {
+    private static Thread start(String name, Runnable body) {
         Thread t = new Thread(body, name);
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
+    /**
+     * Echoes pings while the kernel can serve requests. A kernel that can no longer serve must not look
+     * alive to its clients: it stops, and the Jupyter server (which watches the process) restarts it.
+     */
     private void heartbeat() {
         while (running) {
-            List<byte[]> frames = KernelSockets.receive(sockets.heartbeat, 200);
-            if (frames != null) {
-                KernelSockets.send(sockets.heartbeat, frames);
+            if (!canServe()) {
+                LOG.severe("the kernel can no longer answer requests; it exits so that Jupyter restarts it");
+                stop();
+                return;
+            }
+            try {
+                List<byte[]> frames = KernelSockets.receive(sockets.heartbeat, 200);
+                if (frames != null) {
+                    KernelSockets.send(sockets.heartbeat, frames);
+                }
+            } catch (org.zeromq.ZMQException e) {
+                if (running) {
+                    LOG.warning("heartbeat: " + e.getMessage());
+                }
             }
         }
     }
 
-    private void shellLoop() {
-        while (running) {
-            Message request = receive(sockets.shell, 200);
-            if (request == null) {
-                continue;
-            }
-            handle(sockets.shell, request);
-        }
+    private boolean canServe() {
+        return sockets.serving() && (shellThread == null || shellThread.isAlive())
+                && (controlThread == null || controlThread.isAlive());
     }
 
-    private void controlLoop() {
+    /** One channel's requests, one at a time; nothing a request does ends the loop. */
+    private void serve(ZMQ.Socket socket) {
         while (running) {
-            Message request = receive(sockets.control, 200);
-            if (request != null) {
-                handle(sockets.control, request);
+            try {
+                Message request = receive(socket, 200);
+                if (request != null) {
+                    handle(socket, request);
+                }
+            } catch (org.zeromq.ZMQException e) {
+                if (running) {
+                    LOG.warning("receiving failed: " + e.getMessage());
+                }
+            } catch (Throwable e) {
+                LOG.log(Level.SEVERE, "a request failed unexpectedly; the channel goes on", e);
             }
         }
     }
@@ -114,14 +137,15 @@ public final class Kernel {
 
     /** Answers one request, between busy and idle. */
     private void handle(ZMQ.Socket socket, Message request) {
+        String type = request.type();
         iopub.status("busy", request.header());
         try {
-            switch (request.type()) {
+            switch (type) {
                 case "kernel_info_request":
                     reply(socket, request, "kernel_info_reply", KernelInfo.content());
                     return;
                 case "execute_request":
-                    execution.execute(socket, request);
+                    execution.execute(socket, request, socket == sockets.shell);
                     return;
                 case "complete_request":
                     reply(socket, request, "complete_reply", assistance.complete(request));
@@ -158,33 +182,71 @@ public final class Kernel {
                     shutdown(socket, request);
                     return;
                 default:
-                    LOG.warning("ignored a request of unknown type '" + request.type() + "'");
+                    LOG.warning(type.isEmpty() ? "ignored a message whose msg_type is not a string"
+                            : "ignored a request of unknown type '" + type + "'");
                     return;
             }
+        } catch (Message.BadRequestException e) {
+            LOG.warning("refused a " + type + ": " + e.getMessage());
+            replyError(socket, request, "BadRequest", "The " + type + " was refused: " + e.getMessage() + ".");
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "failed to answer " + request.type(), e);
-            return;
+            LOG.log(Level.SEVERE, "failed to answer " + type, e);
+            replyError(socket, request, e.getClass().getSimpleName(),
+                    "The kernel failed to answer the " + type + ": " + e.getMessage());
         } finally {
             iopub.status("idle", request.header());
         }
     }
 
+    /** Every request gets a reply, also one the kernel could not handle: an error naming why. */
+    private void replyError(ZMQ.Socket socket, Message request, String ename, String evalue) {
+        String type = request.type();
+        if (!type.endsWith("_request")) {
+            return;
+        }
+        JsonObject content = new JsonObject();
+        content.addProperty("status", "error");
+        content.addProperty("ename", ename);
+        content.addProperty("evalue", evalue);
+        content.add("traceback", new com.google.gson.JsonArray());
+        if (type.equals("execute_request")) {
+            content.addProperty("execution_count", execution.count());
+        }
+        try {
+            reply(socket, request, type.substring(0, type.length() - "_request".length()) + "_reply", content);
+        } catch (RuntimeException e) {
+            LOG.warning("could not send the error reply: " + e);
+        }
+    }
+
     /**
-     * After a failed cell, the cells the frontend already queued are not run (their reply says
-     * "aborted"), like ipykernel does: they were written expecting the failed one to succeed.
+     * After a failed cell, the cells the frontend had already queued when it failed are not run (their
+     * reply says "aborted"), like ipykernel does: they were written expecting the failed one to succeed.
+     * They are taken off the socket before the failed cell's reply goes out (what the frontend sends after
+     * seeing the error must run), and answered after it (clients expect the error reply first).
      */
-    private void abortQueuedExecutions() {
-        Message queued;
-        while ((queued = receive(sockets.shell, 0)) != null) {
-            if (queued.type().equals("execute_request")) {
-                iopub.status("busy", queued.header());
+    private List<Message> takeQueued() {
+        List<Message> queued = new java.util.ArrayList<>();
+        Message m;
+        while ((m = receive(sockets.shell, 0)) != null) {
+            queued.add(m);
+        }
+        return queued;
+    }
+
+    private void answerQueued(List<Message> queued) {
+        for (Message m : queued) {
+            if (m.type().equals("execute_request")) {
+                iopub.status("busy", m.header());
                 JsonObject content = new JsonObject();
-                // No execution_count, as ipykernel: Notebook then shows the skipped cell as not run ("In [ ]").
                 content.addProperty("status", "aborted");
-                reply(sockets.shell, queued, "execute_reply", content);
-                iopub.status("idle", queued.header());
+                // Present, as the spec's execute_reply always has it, and null: the cell did not run, so
+                // Notebook and JupyterLab show it as not run ("[ ]"), as they do for ipykernel's aborts.
+                content.add("execution_count", com.google.gson.JsonNull.INSTANCE);
+                reply(sockets.shell, m, "execute_reply", content);
+                iopub.status("idle", m.header());
             } else {
-                handle(sockets.shell, queued);
+                handle(sockets.shell, m);
             }
         }
     }
@@ -223,8 +285,17 @@ public final class Kernel {
         }
     }
 
-    /** Closes the sockets (after {@link #run} returned). */
+    /** Closes the sockets (after {@link #run} returned), once the channel threads have seen the stop. */
     public void close() {
+        for (Thread t : new Thread[] {shellThread, controlThread, heartbeatThread}) {
+            if (t != null && t != Thread.currentThread()) {
+                try {
+                    t.join(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
         sockets.close();
     }
 }

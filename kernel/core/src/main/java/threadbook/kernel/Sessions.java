@@ -30,6 +30,8 @@ final class Sessions implements AutoCloseable {
     private final Starter starter;
     private CompletableFuture<JShellSession> current;
     private boolean closed;
+    /** What the session being started defines again (after a restart): names completion knows meanwhile. */
+    private volatile List<Definition> starting = List.of();
 
     Sessions(Starter starter) {
         this.starter = starter;
@@ -41,6 +43,7 @@ final class Sessions implements AutoCloseable {
     }
 
     private CompletableFuture<JShellSession> startInBackground(List<Definition> replay) {
+        starting = replay;
         CompletableFuture<JShellSession> future = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             long t0 = System.nanoTime();
@@ -60,6 +63,15 @@ final class Sessions implements AutoCloseable {
 
     /** The session, waiting for it to start if needed; a dead one is replaced first. */
     JShellSession get() throws StartFailure {
+        return get(Long.MAX_VALUE);
+    }
+
+    /** The session if it is ready within {@code millis}; null if it is still starting then. */
+    JShellSession within(long millis) throws StartFailure {
+        return get(millis);
+    }
+
+    private JShellSession get(long millis) throws StartFailure {
         CompletableFuture<JShellSession> future;
         synchronized (this) {
             if (current.isDone() && !current.isCompletedExceptionally() && !current.join().isAlive()) {
@@ -68,7 +80,9 @@ final class Sessions implements AutoCloseable {
             future = current;
         }
         try {
-            return future.get();
+            return millis == Long.MAX_VALUE ? future.get() : future.get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return null;
         } catch (ExecutionException e) {
             synchronized (this) {
                 if (current == future) {
@@ -80,6 +94,11 @@ final class Sessions implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StartFailure("interrupted while waiting for the Java session", e);
         }
+    }
+
+    /** The definitions the starting session will have (those of the session before it). */
+    List<Definition> startingDefinitions() {
+        return starting;
     }
 
     /** The session if it has started, without waiting; null otherwise. */

@@ -82,7 +82,7 @@ final class StdinBridge implements JShellSession.InputProvider {
                         return reply.contentString("value", "");
                     }
                     LOG.warning("ignored a " + reply.type() + " on the stdin channel");
-                } catch (WireCodec.BadMessageException e) {
+                } catch (WireCodec.BadMessageException | Message.BadRequestException e) {
                     LOG.warning("dropped a message on the stdin channel: " + e.getMessage());
                 }
             }

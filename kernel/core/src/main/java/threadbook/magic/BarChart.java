@@ -3,7 +3,7 @@ package threadbook.magic;
 import java.util.List;
 import java.util.Locale;
 
-/** A horizontal bar chart as SVG text, for the frontend to draw. */
+/** A horizontal bar chart, one bar per label, its value written at the bar's end. */
 final class BarChart {
     record Bar(String label, double value) {}
 
@@ -11,7 +11,7 @@ final class BarChart {
 
     private BarChart() {}
 
-    static String svg(List<Bar> bars, String unit) {
+    static Drawing draw(List<Bar> bars, String unit) {
         int labelWidth = 200;
         int barArea = 380;
         int rowHeight = 28;
@@ -20,24 +20,32 @@ final class BarChart {
         if (max <= 0) {
             max = 1;
         }
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"13\">",
-                labelWidth + barArea + 80, height));
+        Drawing d = new Drawing(labelWidth + barArea + 80, height, 13);
         for (int i = 0; i < bars.size(); i++) {
             Bar b = bars.get(i);
             int y = 8 + i * rowHeight;
             double w = Math.max(1, b.value() / max * barArea);
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", labelWidth - 8, y + 15,
-                    escape(b.label())));
-            s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"%s\"/>", labelWidth, y,
-                    w, COLORS[i % COLORS.length]));
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%.2f</text>", labelWidth + w + 6, y + 15, b.value()));
+            d.text(labelWidth - 8, y + 15, b.label(), Drawing.Anchor.END, "#000");
+            d.rect(labelWidth, y, w, 20, COLORS[i % COLORS.length]);
+            d.text(labelWidth + w + 6, y + 15, String.format(Locale.ROOT, "%.2f", b.value()));
         }
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#666\">%s</text>", labelWidth, height - 6, escape(unit)));
-        return s.append("</svg>").toString();
+        d.text(labelWidth, height - 6, unit, Drawing.Anchor.START, "#666");
+        return d;
+    }
+
+    /** The chart in words, for frontends that show only text: one line per bar, a bar of # to scale. */
+    static String text(List<Bar> bars, String unit) {
+        int width = bars.stream().mapToInt(b -> b.label().length()).max().orElse(0);
+        double max = Math.max(1e-12, bars.stream().mapToDouble(Bar::value).max().orElse(1));
+        StringBuilder t = new StringBuilder("Bar chart, " + unit + ":\n");
+        for (Bar b : bars) {
+            int n = (int) Math.round(Math.max(0, b.value()) / max * 40);
+            t.append(String.format(Locale.ROOT, "  %-" + Math.max(1, width) + "s |%s %.2f%n", b.label(), "#".repeat(n), b.value()));
+        }
+        return t.toString();
     }
 
     static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return Drawing.escape(text);
     }
 }

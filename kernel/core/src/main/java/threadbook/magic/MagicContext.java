@@ -18,6 +18,12 @@ public interface MagicContext {
     /** Shows a MIME bundle under the cell (text/plain should be among the types). */
     void display(Map<String, String> bundle);
 
+    /**
+     * Shows a MIME bundle with its metadata, keyed by MIME type as in nbformat (e.g. the size an
+     * "image/png" is shown at: {"image/png": {"width": 600, "height": 90}}).
+     */
+    void display(Map<String, String> bundle, Map<String, Map<String, Integer>> metadata);
+
     /** Asks the agent JVM (between cells): see ThreadbookAgent.extensionCommand for the commands. */
     Object agent(String command, Object argument) throws MagicException;
 

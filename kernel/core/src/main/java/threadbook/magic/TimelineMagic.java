@@ -61,10 +61,8 @@ final class TimelineMagic implements Magic {
         long to = (Long) recording[2];
         try {
             List<Row> rows = rows(file, from, to, (String[]) recording[3]);
-            Map<String, String> bundle = new LinkedHashMap<>();
-            bundle.put("text/plain", text(rows, from, to));
-            bundle.put("image/svg+xml", GanttChart.svg(rows, from, to));
-            context.display(bundle);
+            Drawing chart = GanttChart.draw(rows, from, to);
+            context.display(chart.bundle(text(rows, from, to)), chart.metadata());
         } catch (IOException e) {
             context.print("(the timeline could not be read: " + e.getMessage() + ")\n");
         } finally {

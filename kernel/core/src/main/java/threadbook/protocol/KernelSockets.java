@@ -2,6 +2,8 @@ package threadbook.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -12,7 +14,19 @@ import org.zeromq.ZMQ;
  * each have their own; stdin is guarded by its user.
  */
 public final class KernelSockets implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(KernelSockets.class.getName());
+    /**
+     * The largest frame a peer may send; a larger one disconnects it. A Jupyter request is a few kB (a
+     * pasted cell of megabytes is the most); ipykernel sets no limit, but a limit is what stops three
+     * connections announcing 2 GiB frames from exhausting memory.
+     */
+    public static final long MAX_FRAME_BYTES = 64L << 20;
+    /** How many bytes of large frames (see {@link FrameAllocator}) may be in the kernel at once. */
+    static final long LARGE_FRAME_BUDGET = 256L << 20;
+
     private final ZContext context = new ZContext(1);
+    private final FrameAllocator allocator = new FrameAllocator(LARGE_FRAME_BUDGET);
+    private volatile Throwable ioFailure;
     public final ZMQ.Socket shell;
     public final ZMQ.Socket control;
     public final ZMQ.Socket stdin;
@@ -20,6 +34,14 @@ public final class KernelSockets implements AutoCloseable {
     public final ZMQ.Socket heartbeat;
 
     public KernelSockets(ConnectionInfo info) {
+        // An exception inside ZeroMQ's I/O thread concerns one connection: one line, not a stack trace.
+        context.setNotificationExceptionHandler((thread, e) ->
+                LOG.warning("a connection failed in ZeroMQ's I/O thread: " + e));
+        // The I/O thread itself ended: no channel can be served any more (see #serving).
+        context.setUncaughtExceptionHandler((thread, e) -> {
+            ioFailure = e;
+            LOG.log(Level.SEVERE, "ZeroMQ's I/O thread ended; the kernel cannot serve any more", e);
+        });
         shell = bind(SocketType.ROUTER, info, info.shellPort());
         control = bind(SocketType.ROUTER, info, info.controlPort());
         stdin = bind(SocketType.ROUTER, info, info.stdinPort());
@@ -30,6 +52,8 @@ public final class KernelSockets implements AutoCloseable {
     private ZMQ.Socket bind(SocketType type, ConnectionInfo info, int port) {
         ZMQ.Socket socket = context.createSocket(type);
         socket.setLinger(1000);
+        socket.setMaxMsgSize(MAX_FRAME_BYTES);
+        socket.setMsgAllocator(allocator);
         if (type == SocketType.ROUTER) {
             // A reply to a client that went away is dropped instead of blocking.
             socket.setRouterMandatory(false);
@@ -63,6 +87,11 @@ public final class KernelSockets implements AutoCloseable {
     public static int port(ZMQ.Socket socket) {
         String endpoint = socket.getLastEndpoint();
         return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    }
+
+    /** False once the sockets can no longer carry messages (ZeroMQ's I/O thread ended). */
+    public boolean serving() {
+        return ioFailure == null;
     }
 
     @Override

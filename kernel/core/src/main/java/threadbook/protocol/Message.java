@@ -1,5 +1,6 @@
 package threadbook.protocol;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -17,12 +18,18 @@ public record Message(List<byte[]> identities, JsonObject header, JsonObject par
     public static final String PROTOCOL_VERSION = "5.3";
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX");
 
+    /** The header's msg_type; "" when it is missing or not a string (such a message gets no reply type). */
     public String type() {
-        return header.has("msg_type") ? header.get("msg_type").getAsString() : "";
+        return stringOrEmpty(header, "msg_type");
     }
 
     public String id() {
-        return header.has("msg_id") ? header.get("msg_id").getAsString() : "";
+        return stringOrEmpty(header, "msg_id");
+    }
+
+    private static String stringOrEmpty(JsonObject object, String name) {
+        JsonElement e = object.get(name);
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString() : "";
     }
 
     /** A new message of the kernel's, child of {@code parent} (an empty header if there is none). */
@@ -44,15 +51,66 @@ public record Message(List<byte[]> identities, JsonObject header, JsonObject par
         return create(session, type, header, content, identities);
     }
 
+    /** A string field of the content; {@code fallback} if it is absent or null. */
     public String contentString(String name, String fallback) {
-        return content.has(name) && content.get(name).isJsonPrimitive() ? content.get(name).getAsString() : fallback;
+        JsonElement e = field(name);
+        if (e == null) {
+            return fallback;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw new BadRequestException(name, "a string", e);
+        }
+        return e.getAsString();
     }
 
+    /** A true/false field of the content; {@code fallback} if it is absent or null. */
     public boolean contentBoolean(String name, boolean fallback) {
-        return content.has(name) && content.get(name).isJsonPrimitive() ? content.get(name).getAsBoolean() : fallback;
+        JsonElement e = field(name);
+        if (e == null) {
+            return fallback;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+            throw new BadRequestException(name, "true or false", e);
+        }
+        return e.getAsBoolean();
     }
 
+    /** A whole-number field of the content; {@code fallback} if it is absent or null. */
     public int contentInt(String name, int fallback) {
-        return content.has(name) && content.get(name).isJsonPrimitive() ? content.get(name).getAsInt() : fallback;
+        JsonElement e = field(name);
+        if (e == null) {
+            return fallback;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw new BadRequestException(name, "a whole number", e);
+        }
+        double d = e.getAsDouble();
+        if (d != Math.rint(d) || d < Integer.MIN_VALUE || d > Integer.MAX_VALUE) {
+            throw new BadRequestException(name, "a whole number", e);
+        }
+        return (int) d;
+    }
+
+    private JsonElement field(String name) {
+        JsonElement e = content.get(name);
+        return e == null || e.isJsonNull() ? null : e;
+    }
+
+    /** A request whose content has a field of the wrong type; the kernel answers it with an error reply. */
+    public static final class BadRequestException extends RuntimeException {
+        private final String field;
+
+        public BadRequestException(String field, String expected, JsonElement got) {
+            super("the field '" + field + "' must be " + expected + ", not " + shorten(String.valueOf(got)));
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        private static String shorten(String s) {
+            return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+        }
     }
 }

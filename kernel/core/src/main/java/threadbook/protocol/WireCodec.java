@@ -8,17 +8,38 @@ import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Messages to and from ZeroMQ frames: identities, delimiter, signature, four JSON parts, buffers. */
 public final class WireCodec {
     public static final byte[] DELIMITER = "<IDS|MSG>".getBytes(StandardCharsets.US_ASCII);
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
+    /**
+     * How many signatures are remembered to refuse replays: as jupyter_client's Session does, bounded,
+     * so a kernel that runs for weeks does not grow; the oldest are forgotten first.
+     */
+    static final int REPLAY_MEMORY = 1 << 16;
+
     private final Signer signer;
+    private final Set<String> seenSignatures;
 
     public WireCodec(Signer signer) {
+        this(signer, REPLAY_MEMORY);
+    }
+
+    WireCodec(Signer signer, int replayMemory) {
         this.signer = signer;
+        this.seenSignatures = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > replayMemory;
+            }
+        });
     }
 
     /** Thrown for a message the kernel must not act on: malformed, unsigned or mis-signed. */
@@ -71,6 +92,15 @@ public final class WireCodec {
             }
             if (!signer.verify(signature, header, parent, metadata, content)) {
                 throw new BadMessageException("invalid signature");
+            }
+            // A captured message, validly signed, must not run twice (another local user may have
+            // recorded it from the loopback interface). Checked after the signature, so that forged
+            // messages cannot fill the memory.
+            String digest = new String(signature, StandardCharsets.US_ASCII);
+            synchronized (seenSignatures) {
+                if (!seenSignatures.add(digest)) {
+                    throw new BadMessageException("a replayed message (its signature was seen before)");
+                }
             }
         }
         JsonObject h = object(header, "header");

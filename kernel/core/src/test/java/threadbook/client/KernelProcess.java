@@ -43,6 +43,20 @@ public final class KernelProcess implements AutoCloseable {
     }
 
     public static KernelProcess start(String key, java.util.Map<String, String> env) throws IOException {
+        return start(key, env, null, null);
+    }
+
+    /** A kernel running on the JDK at {@code javaHome} (the tests' own JDK otherwise). */
+    public static KernelProcess start(Path javaHome, String key, java.util.Map<String, String> env) throws IOException {
+        return start(key, env, null, javaHome);
+    }
+
+    /**
+     * A kernel run by the JDK at {@code javaHome} (null: the tests' own) in the working folder
+     * {@code workDir} (null: the tests' own).
+     */
+    public static KernelProcess start(String key, java.util.Map<String, String> env, Path workDir, Path javaHome)
+            throws IOException {
         Path dir = Files.createTempDirectory("threadbook-it");
         JsonObject c = new JsonObject();
         c.addProperty("transport", "tcp");
@@ -57,7 +71,7 @@ public final class KernelProcess implements AutoCloseable {
         Files.writeString(file, c.toString(), StandardCharsets.UTF_8);
         Path log = dir.resolve("kernel.log");
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add((javaHome != null ? javaHome : Path.of(System.getProperty("java.home"))).resolve("bin").resolve("java").toString());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("threadbook.Main");
@@ -65,6 +79,9 @@ public final class KernelProcess implements AutoCloseable {
         command.add(file.toString());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
+        if (workDir != null) {
+            pb.directory(workDir.toFile());
+        }
         return new KernelProcess(pb.start(), file, log, c);
     }
 

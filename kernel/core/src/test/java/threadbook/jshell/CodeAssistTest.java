@@ -73,4 +73,30 @@ class CodeAssistTest {
     void ignoresBracketsInTextBlocksThatContainQuotes() {
         assertEquals(1, CodeAssist.openBrackets("String s = \"\"\"\n  say \"(\" here\n  \"\"\"; f("));
     }
+
+    private static String nameAt(String codeWithBar) {
+        int cursor = codeWithBar.indexOf('|');
+        String code = codeWithBar.replace("|", "");
+        int[] range = CodeAssist.nameAround(code, cursor);
+        return code.substring(range[0], range[1]);
+    }
+
+    @Test
+    void theNameAroundTheCursorIsTheWholeQualifiedIdentifier() {
+        assertEquals("String", nameAt("Str|ing s = null;"));
+        assertEquals("String", nameAt("String| s"));
+        assertEquals("String", nameAt("|String"));
+        assertEquals("Thread.sleep", nameAt("Thread.sl|eep(100);"));
+        assertEquals("java.util.HashMap", nameAt("new java.util.Hash|Map<>()"));
+        assertEquals("x", nameAt("f(x|, y)"));
+        assertEquals("", nameAt("f(|)"));
+        assertEquals("counter", nameAt("int a = counter|;"));
+    }
+
+    @Test
+    void scanTellsAnOpenCommentOrTextBlock() {
+        assertEquals(1, CodeAssist.scan("int x = 1; /* not yet closed")[1]);
+        assertEquals(1, CodeAssist.scan("String s = \"\"\"\n  text")[1]);
+        assertEquals(0, CodeAssist.scan("int x = 1; /* closed */")[1]);
+    }
 }

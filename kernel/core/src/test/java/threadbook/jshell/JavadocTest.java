@@ -203,7 +203,7 @@ class JavadocTest {
     @Test
     void genericsInsideCodeTagsSurvive() {
         String text = Javadoc.toText(GROUPING_BY);
-        assertTrue(text.contains("produces a\nMap<K, D>."), text);
+        assertTrue(text.contains("produces a Map<K, D>."), text);
         assertTrue(text.contains("Map<City, Set<String>> namesByCity"), text);
         assertTrue(text.contains("Parameters:\n  <T> - the type of the input elements"), text);
     }
@@ -214,5 +214,39 @@ class JavadocTest {
         String text = Javadoc.toText("The value of {@systemProperty java.version}, see {@jls 15.21.3}.");
         assertFalse(text.contains("{@"), text);
         assertTrue(text.contains("java.version"), text);
+    }
+
+    @Test
+    void aParagraphIsOneLineSoThePanelWrapsIt() {
+        String text = Javadoc.toText(INDEX_OF_RANGE);
+        assertTrue(text.startsWith("Returns the index within this string of the first occurrence of the specified character,"
+                + " starting the search at beginIndex and stopping before endIndex.\n\nIf a character"), text);
+        assertTrue(text.contains("\n  endIndex - the index to stop the search at (excluded).\n"), text);
+        assertTrue(text.contains("Returns:\n  the index of the first occurrence of the character in the character sequence"
+                + " represented by this object that is greater than or equal to beginIndex and less than endIndex,"
+                + " or -1 if the character does not occur."), text);
+        for (String line : text.split("\n")) {
+            // The source wraps at about 70 columns; a line that ends there mid-sentence would be hard-wrapped.
+            assertFalse(line.length() > 40 && line.length() < 75 && line.matches(".*[a-z,]$"), "hard-wrapped: '" + line + "' in\n" + text);
+        }
+    }
+
+    @Test
+    void preformattedCodeKeepsItsLines() {
+        String text = Javadoc.toText(GROUPING_BY);
+        assertTrue(text.contains("Map<City, Set<String>> namesByCity\n= people.stream().collect(\ngroupingBy(Person::getCity,"), text);
+    }
+
+    @Test
+    void markdownHasCodeSpansFencedCodeAndListedParameters() {
+        String md = Javadoc.toMarkdown(GROUPING_BY);
+        assertTrue(md.startsWith("The classification function maps elements to some key type `K`. The downstream collector"), md);
+        assertTrue(md.contains("produces a result of type `D`. The resulting collector produces a `Map<K, D>`."), md);
+        assertTrue(md.contains("\n```\nMap<City, Set<String>> namesByCity\n"), "pre as a fenced block: " + md);
+        assertTrue(md.contains("toSet())));\n```"), md);
+        assertTrue(md.contains("**Parameters:**\n- `<T>` - the type of the input elements\n- `classifier` - a classifier"), md);
+        assertTrue(md.contains("**Returns:**\n- a `Collector` implementing"), md);
+        // '<' in prose would start an HTML tag in Markdown.
+        assertEquals("a \\<b> tag-like word and `List<String>`", Javadoc.toMarkdown("a &lt;b&gt; tag-like word and {@code List<String>}"));
     }
 }

@@ -87,7 +87,12 @@ class MagicsIT extends SharedKernel {
         assertTrue(out.indexOf("── one after another ──") < out.indexOf("── three threads ──"), out);
         Message table = e.ofType("display_data").get(0);
         String text = table.content().getAsJsonObject("data").get("text/plain").getAsString();
-        assertTrue(table.content().getAsJsonObject("data").get("text/html").getAsString().contains("<svg"), "a bar chart");
+        assertTrue(table.content().getAsJsonObject("data").get("text/html").getAsString().startsWith("<table>"), "a table");
+        assertNoSvgInHtml(e);
+        Message chart = e.ofType("display_data").get(1);
+        assertChart(chart, "one after another", "three threads", "wall time (s)");
+        String words = chart.content().getAsJsonObject("data").get("text/plain").getAsString();
+        assertTrue(words.matches("(?s).*three threads +\\|#+ [0-9.]+\n.*"), "the chart in words for text-only frontends: " + words);
         Matcher rows = Pattern.compile("(?m)^(one after another|three threads)\\s+([0-9.]+ m?s).*?([0-9.]+)x$").matcher(text);
         double sequential = 0;
         double threads = 0;
@@ -114,8 +119,8 @@ class MagicsIT extends SharedKernel {
                 first.start(); second.start(); first.join(); second.join();""");
         assertEquals("ok", e.status(), String.valueOf(e.error()));
         Message chart = e.ofType("display_data").get(0);
-        String svg = chart.content().getAsJsonObject("data").get("image/svg+xml").getAsString();
-        assertTrue(svg.startsWith("<svg") && svg.contains("first sleeper") && svg.contains("second sleeper"), svg);
+        assertChart(chart, "first sleeper", "second sleeper", "running");
+        assertNoSvgInHtml(e);
         String text = chart.content().getAsJsonObject("data").get("text/plain").getAsString();
         Matcher m = Pattern.compile("(first|second) sleeper\\s+([0-9.]+) s →\\s+([0-9.]+) s\\s+waiting ([0-9.]+) s").matcher(text);
         int rows = 0;
@@ -138,6 +143,62 @@ class MagicsIT extends SharedKernel {
         client.execute("%threads stop");
         KernelIT.sleep(300);
         assertTrue(!client.execute("%threads").stdout().contains("long-sleeper"));
+    }
+
+    /**
+     * A chart is an output of its own that a saved, untrusted notebook still draws: a standalone SVG
+     * document (namespace, size, viewBox) holding the given words, and the same picture as a PNG
+     * (what JupyterLab shows when it will not draw an untrusted SVG) shown at the SVG's size.
+     */
+    static void assertChart(Message display, String... words) {
+        com.google.gson.JsonObject data = display.content().getAsJsonObject("data");
+        assertTrue(data.has("image/svg+xml") && data.has("image/png") && data.has("text/plain"), data.keySet().toString());
+        String svg = data.get("image/svg+xml").getAsString();
+        org.w3c.dom.Element root;
+        try {
+            javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
+            root = factory.newDocumentBuilder().parse(new org.xml.sax.InputSource(new java.io.StringReader(svg))).getDocumentElement();
+        } catch (Exception ex) {
+            throw new AssertionError("the SVG is not well-formed XML: " + ex.getMessage() + "\n" + svg, ex);
+        }
+        assertEquals("svg", root.getLocalName());
+        assertEquals("http://www.w3.org/2000/svg", root.getNamespaceURI());
+        int width = Integer.parseInt(root.getAttribute("width"));
+        int height = Integer.parseInt(root.getAttribute("height"));
+        assertEquals("0 0 " + width + " " + height, root.getAttribute("viewBox"));
+        org.w3c.dom.NodeList texts = root.getElementsByTagNameNS("http://www.w3.org/2000/svg", "text");
+        java.util.List<String> shown = new java.util.ArrayList<>();
+        for (int i = 0; i < texts.getLength(); i++) {
+            shown.add(texts.item(i).getTextContent());
+        }
+        for (String word : words) {
+            assertTrue(shown.contains(word), word + " in " + shown);
+        }
+        assertTrue(root.getElementsByTagNameNS("http://www.w3.org/2000/svg", "rect").getLength() > 1, "bars besides the white ground: " + svg);
+        java.awt.image.BufferedImage png;
+        try {
+            png = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                    java.util.Base64.getDecoder().decode(data.get("image/png").getAsString())));
+        } catch (java.io.IOException ex) {
+            throw new AssertionError("the PNG cannot be read", ex);
+        }
+        assertNotNull(png, "a PNG image");
+        com.google.gson.JsonObject size = display.content().getAsJsonObject("metadata").getAsJsonObject("image/png");
+        assertEquals(width, size.get("width").getAsInt());
+        assertEquals(height, size.get("height").getAsInt());
+        assertEquals(2 * width, png.getWidth(), "drawn at twice the size shown, for sharp high-density screens");
+        assertEquals(2 * height, png.getHeight());
+    }
+
+    /** No HTML output carries a drawing: an untrusted notebook's sanitizer would strip it to its words. */
+    static void assertNoSvgInHtml(KernelClient.Execution e) {
+        for (Message m : e.iopub()) {
+            com.google.gson.JsonObject data = m.content().getAsJsonObject("data");
+            if (data != null && data.has("text/html")) {
+                assertTrue(!data.get("text/html").getAsString().toLowerCase(java.util.Locale.ROOT).contains("<svg"), m.content().toString());
+            }
+        }
     }
 
     private static double seconds(String text, String regex) {

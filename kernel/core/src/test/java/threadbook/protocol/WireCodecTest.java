@@ -175,4 +175,62 @@ class WireCodecTest {
         assertEquals(1, m.identities().size());
         assertArrayEquals(b("ident"), m.identities().get(0));
     }
+
+    @Test
+    void aCapturedMessageIsRefusedTheSecondTimeAlsoByAnotherCodecOfTheSameKernel() throws Exception {
+        Signer signer = new Signer(KEY);
+        WireCodec codec = new WireCodec(signer);
+        List<byte[]> captured = frames(signer, headerJson("execute_request"), "{}", "{}", "{\"code\": \"1\"}");
+        codec.decode(captured);
+        BadMessageException e = assertThrows(BadMessageException.class, () -> codec.decode(captured));
+        assertTrue(e.getMessage().contains("replayed"), e.getMessage());
+        // Another message with other content is new, and accepted.
+        codec.decode(frames(signer, headerJson("execute_request"), "{}", "{}", "{\"code\": \"2\"}"));
+    }
+
+    @Test
+    void theMemoryOfSignaturesIsBoundedAndForgetsTheOldestFirst() throws Exception {
+        Signer signer = new Signer(KEY);
+        int memory = 1000;
+        WireCodec codec = new WireCodec(signer, memory);
+        List<byte[]> first = frames(signer, headerJson("a"), "{}", "{}", "{\"n\": -1}");
+        codec.decode(first);
+        List<byte[]> last = null;
+        for (int i = 0; i < memory; i++) {
+            last = frames(signer, headerJson("a"), "{}", "{}", "{\"n\": " + i + "}");
+            codec.decode(last);
+        }
+        List<byte[]> newest = last;
+        assertThrows(BadMessageException.class, () -> codec.decode(newest), "the newest is remembered");
+        codec.decode(first); // forgotten after `memory` newer ones: that is the bound
+    }
+
+    @Test
+    void withoutAKeyNothingIsRememberedAsThereIsNoSignature() throws Exception {
+        Signer none = new Signer("");
+        WireCodec codec = new WireCodec(none);
+        List<byte[]> unsigned = frames(none, headerJson("a"), "{}", "{}", "{}");
+        codec.decode(unsigned);
+        codec.decode(unsigned);
+    }
+
+    @Test
+    void fieldsOfTheWrongTypeNameTheField() {
+        JsonObject content = new JsonObject();
+        content.addProperty("n", "abc");
+        content.addProperty("cursor_pos", 2.5);
+        content.add("code", new com.google.gson.JsonArray());
+        content.add("silent", com.google.gson.JsonNull.INSTANCE);
+        content.addProperty("count", 7);
+        Message m = new Message(List.of(), header("history_request"), new JsonObject(), new JsonObject(), content, List.of());
+        assertEquals("the field 'n' must be a whole number, not \"abc\"",
+                assertThrows(Message.BadRequestException.class, () -> m.contentInt("n", 0)).getMessage());
+        assertEquals("cursor_pos", assertThrows(Message.BadRequestException.class, () -> m.contentInt("cursor_pos", 0)).field());
+        assertEquals("code", assertThrows(Message.BadRequestException.class, () -> m.contentString("code", "")).field());
+        assertEquals(true, m.contentBoolean("silent", true), "null is taken as absent");
+        assertEquals(7, m.contentInt("count", 0));
+        JsonObject badHeader = header("x");
+        badHeader.add("msg_type", new JsonObject());
+        assertEquals("", new Message(List.of(), badHeader, new JsonObject(), new JsonObject(), content, List.of()).type());
+    }
 }

@@ -1,0 +1,387 @@
+package threadbook.jshell;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URI;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Completion, inspection and "is this cell finished?" from what the kernel knows without a Java
+ * session: Java's keywords, the classes of the packages every cell imports (listed from the JDK's own
+ * module image), their static members (by reflection in the kernel's JVM, which has the same JDK),
+ * Threadbook's API and the names the notebook uses. It answers at once while the session starts, which
+ * takes seconds on a busy machine; a frontend gives up on a completion after about a second.
+ */
+public final class QuickAssist {
+    private static final Logger LOG = Logger.getLogger(QuickAssist.class.getName());
+
+    static final List<String> KEYWORDS = List.of("abstract", "assert", "boolean", "break", "byte", "case", "catch",
+            "char", "class", "continue", "default", "do", "double", "else", "enum", "extends", "false", "final",
+            "finally", "float", "for", "if", "implements", "import", "instanceof", "int", "interface", "long", "new",
+            "null", "package", "private", "protected", "public", "record", "return", "short", "static", "super",
+            "switch", "synchronized", "this", "throw", "throws", "transient", "true", "try", "var", "void",
+            "volatile", "while", "yield");
+
+    private static final Pattern IDENTIFIER = Pattern.compile("\\b[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*\\b");
+    private static final String NOT_YET = "(The Java session is still starting: the full documentation shows in a few seconds.)";
+
+    /**
+     * Simple name to fully qualified name, for the classes every cell can name without an import, and
+     * the static imports' methods. Filled while it is built, java.lang first: a request meanwhile uses
+     * what is there.
+     */
+    private record Index(Map<String, String> classes, List<String> staticImports) {}
+
+    private final Index index = new Index(new java.util.concurrent.ConcurrentHashMap<>(), new java.util.concurrent.CopyOnWriteArrayList<>());
+    private final CompletableFuture<Void> built = new CompletableFuture<>();
+    private final List<String> packages;
+
+    /**
+     * Starts listing, in the background, the classes of {@code packages} (e.g. "java.util.concurrent")
+     * and the public static methods of {@code staticImports} (classes imported with import static).
+     */
+    public QuickAssist(List<String> packages, List<String> staticImports) {
+        this.packages = List.copyOf(packages);
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
+                addStaticImports(staticImports, index);
+                // The first request then runs warm code: a cold one takes several times as long.
+                complete("Str", 3, List.of());
+                inspect("Thread.sleep", 8);
+                isComplete("{");
+                addPackages(packages, index);
+                LOG.info(() -> String.format("class index for completion built in %.0f ms: %d classes",
+                        (System.nanoTime() - t0) / 1e6, index.classes().size()));
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "could not list the JDK's classes for completion", e);
+            } finally {
+                built.complete(null);
+            }
+        }, "threadbook-class-index");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** For the imports every session starts with (see JShellSession). */
+    public static QuickAssist forNotebook() {
+        List<String> packages = new ArrayList<>(List.of("java.lang"));
+        JShellSession.STARTUP_IMPORTS.forEach(i -> packages.add(i.replaceFirst("\\.\\*$", "")));
+        packages.add("threadbook.api");
+        return new QuickAssist(packages, List.of("threadbook.api.Notebook"));
+    }
+
+    /** The index, waiting at most {@code millis} for it to be complete (it is used as it is then). */
+    private Index index(long millis) {
+        try {
+            built.get(millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // use what is there
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return index;
+    }
+
+    /** Blocks until the index is complete (for tests and measurements). */
+    public void awaitIndex() {
+        built.join();
+    }
+
+    private static void addStaticImports(List<String> staticImports, Index into) {
+        for (String className : staticImports) {
+            load(className).ifPresent(c -> {
+                for (Method m : c.getMethods()) {
+                    if (Modifier.isStatic(m.getModifiers())) {
+                        into.staticImports().add(m.getName() + "(");
+                    }
+                }
+            });
+        }
+    }
+
+    private static void addPackages(List<String> packages, Index into) {
+        for (String pkg : packages) {
+            for (String simple : classesIn(pkg)) {
+                // java.lang (listed first) wins over a star import of the same simple name, as in Java.
+                into.classes().putIfAbsent(simple, pkg + "." + simple);
+            }
+        }
+    }
+
+    /** The public top-level classes of a package, from the JDK's module image or from the kernel's own jars. */
+    static List<String> classesIn(String pkg) {
+        return classesIn(pkg, "");
+    }
+
+    /** Those whose name starts with {@code prefix}: only their class files are read. */
+    static List<String> classesIn(String pkg, String prefix) {
+        List<String> names = new ArrayList<>();
+        for (Path dir : packageFolders(pkg)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*.class")) {
+                for (Path f : files) {
+                    String simple = f.getFileName().toString().replaceFirst("\\.class$", "");
+                    if (!simple.contains("$") && !simple.contains("-") && isPublicClassFile(f)) {
+                        names.add(simple);
+                    }
+                }
+            } catch (IOException e) {
+                // a folder that went away: fewer suggestions
+            }
+        }
+        return names;
+    }
+
+    /** Where each package's class files are: looked up once (the module layer's sets are copied on each look). */
+    private static final Map<String, List<Path>> FOLDERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static List<Path> packageFolders(String pkg) {
+        return FOLDERS.computeIfAbsent(pkg, QuickAssist::findPackageFolders);
+    }
+
+    private static List<Path> findPackageFolders(String pkg) {
+        List<Path> folders = new ArrayList<>();
+        Optional<Module> module = ModuleLayer.boot().modules().stream().filter(m -> m.getPackages().contains(pkg)).findFirst();
+        if (module.isPresent()) {
+            try {
+                FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
+                folders.add(jrt.getPath("/modules", module.get().getName(), pkg.replace('.', '/')));
+            } catch (RuntimeException e) {
+                // not a modular JDK image
+            }
+            return folders;
+        }
+        // A package of the kernel's class path (Threadbook's API): found next to one of its classes.
+        try {
+            java.net.URL url = QuickAssist.class.getClassLoader().getResource(pkg.replace('.', '/'));
+            if (url != null && url.getProtocol().equals("file")) {
+                folders.add(Path.of(url.toURI()));
+            } else if (url != null && url.getProtocol().equals("jar")) {
+                String jar = url.getPath().substring(0, url.getPath().indexOf("!/"));
+                FileSystem zip;
+                try {
+                    zip = FileSystems.newFileSystem(Path.of(new URI(jar)));
+                } catch (java.nio.file.FileSystemAlreadyExistsException e) {
+                    zip = FileSystems.getFileSystem(URI.create("jar:" + jar));
+                }
+                folders.add(zip.getPath(pkg.replace('.', '/')));
+            }
+        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+            LOG.log(Level.FINE, "cannot list " + pkg, e);
+        }
+        return folders;
+    }
+
+    /**
+     * Whether a class file declares a public class, read from its access flags (after the constant
+     * pool): far cheaper than loading a thousand classes while the session starts beside it.
+     */
+    static boolean isPublicClassFile(Path file) {
+        try {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(file));
+            if (b.getInt() != 0xCAFEBABE) {
+                return false;
+            }
+            b.position(8);
+            int count = Short.toUnsignedInt(b.getShort());
+            for (int i = 1; i < count; i++) {
+                int tag = Byte.toUnsignedInt(b.get());
+                switch (tag) {
+                    case 1 -> {
+                        int length = Short.toUnsignedInt(b.getShort()); // read before the position is taken
+                        b.position(b.position() + length);
+                    }
+                    case 3, 4, 9, 10, 11, 12, 17, 18 -> b.position(b.position() + 4);
+                    case 5, 6 -> {
+                        b.position(b.position() + 8);
+                        i++; // takes two entries
+                    }
+                    case 7, 8, 16, 19, 20 -> b.position(b.position() + 2);
+                    case 15 -> b.position(b.position() + 3);
+                    default -> {
+                        return false; // a constant this reader does not know: leave the class out
+                    }
+                }
+            }
+            int flags = Short.toUnsignedInt(b.getShort());
+            return (flags & 0x0001) != 0 && (flags & 0x1000) == 0; // public, not synthetic
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Optional<Class<?>> load(String className) {
+        try {
+            return Optional.of(Class.forName(className, false, QuickAssist.class.getClassLoader()));
+        } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Suggestions at {@code cursor}: after "Type." the static members of a JDK type, after "a.package."
+     * its classes, else keywords, classes, Threadbook's functions and the names in the code and in
+     * {@code notebookNames}.
+     */
+    public CodeAssist.Completion complete(String code, int cursor, Collection<String> notebookNames) {
+        int start = cursor;
+        while (start > 0 && Character.isJavaIdentifierPart(code.charAt(start - 1))) {
+            start--;
+        }
+        String prefix = code.substring(start, cursor);
+        Index idx = index(10);
+        Set<String> found = new TreeSet<>(Comparator.comparing((String s) -> s.toLowerCase(java.util.Locale.ROOT)).thenComparing(s -> s));
+        if (start > 0 && code.charAt(start - 1) == '.') {
+            int[] name = CodeAssist.nameAround(code, start - 1);
+            String qualifier = code.substring(name[0], start - 1);
+            Optional<Class<?>> type = resolve(qualifier, idx);
+            Optional<Class<?>> variable = type.isPresent() ? Optional.empty() : declaredType(code, qualifier, idx);
+            if (type.isPresent()) {
+                staticMembers(type.get()).filter(m -> m.startsWith(prefix)).forEach(found::add);
+            } else if (variable.isPresent()) {
+                instanceMembers(variable.get()).filter(m -> m.startsWith(prefix)).forEach(found::add);
+            } else if (qualifier.matches("[a-z][\\w.]*")) {
+                found.addAll(classesIn(qualifier, prefix));
+            }
+            return new CodeAssist.Completion(new ArrayList<>(found), start, cursor);
+        }
+        if (prefix.isEmpty()) {
+            return new CodeAssist.Completion(List.of(), start, cursor);
+        }
+        Stream.of(KEYWORDS, idx.classes().keySet(), idx.staticImports(), notebookNames)
+                .flatMap(Collection::stream).filter(s -> s.startsWith(prefix)).forEach(found::add);
+        if (!built.isDone()) {
+            // Not listed yet (it takes seconds beside a starting session on a busy machine): only the
+            // classes with this prefix, which is a few class files to read.
+            for (String pkg : packages) {
+                found.addAll(classesIn(pkg, prefix));
+            }
+        }
+        Matcher words = IDENTIFIER.matcher(code);
+        while (words.find()) {
+            // The word being typed is not a suggestion for itself.
+            if (words.start() != start && words.group().startsWith(prefix) && !words.group().equals(prefix)) {
+                found.add(words.group());
+            }
+        }
+        return new CodeAssist.Completion(new ArrayList<>(found), start, cursor);
+    }
+
+    private Optional<Class<?>> resolve(String name, Index idx) {
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        String fqn = idx.classes().get(name);
+        if (fqn != null) {
+            return load(fqn);
+        }
+        if (name.contains(".")) {
+            return load(name).filter(c -> Modifier.isPublic(c.getModifiers()));
+        }
+        // The index may not be built yet: look in the imported packages one by one (in Java's order).
+        for (String pkg : packages) {
+            Optional<Class<?>> c = load(pkg + "." + name).filter(t -> Modifier.isPublic(t.getModifiers()));
+            if (c.isPresent()) {
+                return c;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The type of a variable the code declares with a class type ({@code String s = ...},
+     * {@code List<Integer> xs;}, {@code var m = new HashMap<...>()}), when it is a JDK class.
+     */
+    private Optional<Class<?>> declaredType(String code, String variable, Index idx) {
+        if (!variable.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*")) {
+            return Optional.empty();
+        }
+        String name = Pattern.quote(variable);
+        Matcher typed = Pattern.compile("(?:^|[;{}(,\\s])([A-Z][\\w.]*|[a-z][\\w]*(?:\\.[\\w]+)+)(?:<[^;=(){}]*>)?\\s+" + name + "\\s*[=;,):]")
+                .matcher(code);
+        Matcher inferred = Pattern.compile("\\bvar\\s+" + name + "\\s*=\\s*new\\s+([\\w.]+)").matcher(code);
+        String type = typed.find() ? typed.group(1) : inferred.find() ? inferred.group(1) : null;
+        return type == null ? Optional.empty() : resolve(type, idx);
+    }
+
+    private static Stream<String> instanceMembers(Class<?> type) {
+        Stream<String> methods = Stream.of(type.getMethods()).filter(m -> !Modifier.isStatic(m.getModifiers())).map(m -> m.getName() + "(");
+        Stream<String> fields = Stream.of(type.getFields()).filter(f -> !Modifier.isStatic(f.getModifiers())).map(Field::getName);
+        return Stream.concat(methods, fields);
+    }
+
+    private static Stream<String> staticMembers(Class<?> type) {
+        Stream<String> methods = Stream.of(type.getMethods()).filter(m -> Modifier.isStatic(m.getModifiers())).map(m -> m.getName() + "(");
+        Stream<String> fields = Stream.of(type.getFields()).filter(f -> Modifier.isStatic(f.getModifiers())).map(Field::getName);
+        Stream<String> nested = Stream.of(type.getClasses()).map(Class::getSimpleName);
+        return Stream.of(methods, fields, nested, Stream.of("class")).flatMap(s -> s);
+    }
+
+    /** The declaration of the JDK class or static member named at {@code cursor}, without its javadoc. */
+    public CodeAssist.Inspection inspect(String code, int cursor) {
+        int[] range = CodeAssist.nameAround(code, cursor);
+        String name = code.substring(range[0], range[1]);
+        if (name.isEmpty()) {
+            return CodeAssist.Inspection.NONE;
+        }
+        Index idx = index(10);
+        List<String> declarations = new ArrayList<>();
+        Optional<Class<?>> type = resolve(name, idx);
+        if (type.isPresent()) {
+            declarations.add(type.get().toGenericString());
+        } else if (name.contains(".")) {
+            String member = name.substring(name.lastIndexOf('.') + 1);
+            resolve(name.substring(0, name.lastIndexOf('.')), idx).ifPresent(owner -> {
+                for (Method m : owner.getMethods()) {
+                    if (m.getName().equals(member)) {
+                        declarations.add(m.toGenericString().replace("native ", ""));
+                    }
+                }
+                for (Field f : owner.getFields()) {
+                    if (f.getName().equals(member)) {
+                        declarations.add(f.toGenericString());
+                    }
+                }
+            });
+        }
+        if (declarations.isEmpty()) {
+            return CodeAssist.Inspection.NONE;
+        }
+        declarations.sort(Comparator.naturalOrder());
+        String joined = String.join("\n", declarations);
+        return new CodeAssist.Inspection(joined + "\n\n" + NOT_YET, "```java\n" + joined + "\n```\n\n*" + NOT_YET + "*");
+    }
+
+    /** From brackets, strings and comments alone: a cell with an open bracket or comment is incomplete. */
+    public CodeAssist.Completeness isComplete(String code) {
+        int[] state = CodeAssist.scan(code);
+        if (state[1] != 0) {
+            return new CodeAssist.Completeness("incomplete", "");
+        }
+        if (state[0] > 0) {
+            return new CodeAssist.Completeness("incomplete", "    ".repeat(state[0]));
+        }
+        return new CodeAssist.Completeness(state[0] < 0 ? "invalid" : "complete", "");
+    }
+}

