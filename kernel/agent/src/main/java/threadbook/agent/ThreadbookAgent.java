@@ -61,7 +61,9 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         outputs.put("err", unused -> {});
         Map<String, Consumer<InputStream>> inputs = new HashMap<>();
         try {
-            Util.forwardExecutionControlAndIO(new ThreadbookAgent(), socket.getInputStream(),
+            ThreadbookAgent agent = new ThreadbookAgent();
+            LockReport.watch(agent::findClassOrNull);
+            Util.forwardExecutionControlAndIO(agent, socket.getInputStream(),
                     socket.getOutputStream(), outputs, inputs);
         } finally {
             endEverything();
@@ -108,6 +110,16 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
             return valueString(value);
         } finally {
             lastEnd = System.nanoTime();
+        }
+    }
+
+    private static volatile boolean junitAdded;
+
+    private Class<?> findClassOrNull(String name) {
+        try {
+            return findClass(name);
+        } catch (ClassNotFoundException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -192,6 +204,16 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
                 }
             case "workers":
                 return WorkerRegistry.describe();
+            case "deadlocks":
+                return LockReport.deadlocks();
+            case "test-report":
+                return TestRunner.report();
+            case "test-junit":
+                // Whether %%test put JUnit on this JVM's class path already (a new Java process has not).
+                if (Boolean.TRUE.equals(arg)) {
+                    junitAdded = true;
+                }
+                return junitAdded;
             case "kill-workers":
                 return WorkerRegistry.killAll();
             default:

@@ -39,7 +39,7 @@ public final class WorkerPool implements AutoCloseable {
         }
         try {
             for (int i = 1; i <= processes; i++) {
-                Worker w = new Worker(i);
+                Worker w = new Worker(Worker.nextNumber());
                 workers.add(w);
                 idle.add(w);
             }
@@ -175,7 +175,7 @@ public final class WorkerPool implements AutoCloseable {
     private synchronized Worker replace(Worker dead) {
         dead.kill();
         try {
-            Worker fresh = new Worker(dead.index());
+            Worker fresh = new Worker(Worker.nextNumber());
             workers.set(workers.indexOf(dead), fresh);
             return fresh;
         } catch (IOException e) {

@@ -3,7 +3,6 @@ package threadbook.api;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import threadbook.agent.CellThreads;
 import threadbook.agent.ThreadbookAgent;
 import threadbook.workers.Tasks;
@@ -22,22 +21,16 @@ import threadbook.workers.Worker;
  * It is a JVM of its own: its own pid, its own memory (a variable it changes is not changed here).
  */
 public final class WorkerProcess {
-    private static final AtomicInteger NUMBERS = new AtomicInteger();
-
     private final SerialRunnable target;
     private final int number;
     private Worker worker;
     private CompletableFuture<Object> done;
     private volatile boolean failed;
 
+    /** A process whose output lines are labelled "[worker NUMBER pid P]" (see Worker.nextNumber). */
     public WorkerProcess(SerialRunnable target) {
-        this(target, NUMBERS.incrementAndGet());
-    }
-
-    /** A process whose output lines are labelled "[worker NUMBER pid P]". */
-    WorkerProcess(SerialRunnable target, int number) {
         this.target = target;
-        this.number = number;
+        this.number = Worker.nextNumber();
     }
 
     /** Starts the process (it runs the target, then ends). */

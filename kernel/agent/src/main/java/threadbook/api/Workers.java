@@ -21,7 +21,7 @@ public final class Workers {
         List<WorkerProcess> processes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int index = i;
-            processes.add(new WorkerProcess(() -> body.run(index), index).start());
+            processes.add(new WorkerProcess(() -> body.run(index)).start());
         }
         List<Integer> codes = new ArrayList<>();
         for (WorkerProcess p : processes) {

@@ -29,6 +29,11 @@ public final class SnippetClasses {
         version++;
     }
 
+    /** The names of the classes recorded so far, in the order they were first loaded. */
+    public static synchronized List<String> names() {
+        return new ArrayList<>(CLASSES.keySet());
+    }
+
     static synchronized long version() {
         return version;
     }

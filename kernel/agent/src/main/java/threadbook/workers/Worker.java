@@ -42,6 +42,17 @@ public final class Worker {
     private final List<long[]> taskTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<Long, long[]> runningTimes = new ConcurrentHashMap<>();
 
+    private static final java.util.concurrent.atomic.AtomicInteger NUMBERS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * The next worker number. One scheme for every worker process, whatever starts it (a WorkerProcess, a
+     * pool, %%processes): 1, 2, 3... in the order the session starts them, as Python names its processes
+     * Process-1, Process-2... A number is never reused, so a label names one process.
+     */
+    public static int nextNumber() {
+        return NUMBERS.incrementAndGet();
+    }
+
     public Worker(int index) throws IOException {
         this.index = index;
         List<String> command = new ArrayList<>();

@@ -68,6 +68,10 @@ final class CellEvaluator {
                 }
                 return errorAt(List.of(new Problem(STRING_LIMIT, oversized)), code, start, cellLabel, List.of());
             }
+            CellResult beforehand = checkVariableReplacement(source, code, start, cellLabel);
+            if (beforehand != null) {
+                return beforehand;
+            }
             List<SnippetEvent> events = jshell.eval(source);
             value = null;
             Failure failure = failure(events);
@@ -86,6 +90,7 @@ final class CellEvaluator {
                         : errorAt(failure.limits(), code, start, cellLabel, lost);
             }
             track(events, cellLabel, firstLine);
+            remember(events);
             for (SnippetEvent event : events) {
                 if (event.causeSnippet() != null) {
                     continue; // a dependent snippet updated because of this one
@@ -127,6 +132,42 @@ final class CellEvaluator {
         }
         CellResult ok = CellResult.ok(value);
         return notes.isEmpty() ? ok : new CellResult(ok.status(), value, null, String.join("\n", notes), List.of());
+    }
+
+    /** Below this size, a snippet cannot break a class-file limit (64 KB of code or constants). */
+    private static final int LIMIT_CHECK_CHARS = 16_000;
+
+    private static final String CHECK_PREFIX = "void $threadbookCheck() {\n";
+
+    /**
+     * A large declaration of a variable that already exists is first compiled as a local variable of a
+     * method that never runs: JShell replaces the old variable before it finds out that the new one
+     * breaks a class-file limit, and a replaced variable's value cannot be brought back. Null if the
+     * declaration may go ahead.
+     */
+    private CellResult checkVariableReplacement(String source, String code, int start, String cellLabel) {
+        if (source.length() < LIMIT_CHECK_CHARS) {
+            return null;
+        }
+        java.util.Set<String> existing = jshell.variables().map(v -> v.name()).collect(Collectors.toSet());
+        boolean replaces = jshell.sourceCodeAnalysis().sourceToSnippets(source).stream()
+                .anyMatch(s -> s instanceof jdk.jshell.VarSnippet v && existing.contains(v.name()));
+        if (!replaces) {
+            return null;
+        }
+        List<SnippetEvent> events = jshell.eval(CHECK_PREFIX + source + "\n}");
+        Failure failure = failure(events);
+        if (failure != null && !failure.limits().isEmpty()) {
+            undo(events, cellLabel, true);
+            int shift = start - CHECK_PREFIX.length();
+            return errorAt(failure.limits(), code, shift, cellLabel, List.of());
+        }
+        for (SnippetEvent event : events) {
+            if (event.causeSnippet() == null && jshell.status(event.snippet()).isActive()) {
+                jshell.drop(event.snippet());
+            }
+        }
+        return null;
     }
 
     /** A problem with a place in the snippet's source ({@code position} -1 if it has none). */
@@ -523,6 +564,80 @@ final class CellEvaluator {
             frames.add(frame);
         }
         return frames.isEmpty() ? List.of(trace) : frames;
+    }
+
+    /**
+     * The wrapper class of each snippet, by its full name: a frame of a raw stack trace (not one JShell
+     * translated, e.g. a test's failure or a stuck thread's stack) names the wrapper's line, not the cell's.
+     */
+    private final Map<String, jdk.jshell.SourceCodeAnalysis.SnippetWrapper> wrappers = new ConcurrentHashMap<>();
+
+    private final Map<String, Snippet> snippetsByClass = new ConcurrentHashMap<>();
+
+    private void remember(List<SnippetEvent> events) {
+        for (SnippetEvent event : events) {
+            if (!event.status().isDefined()) {
+                continue;
+            }
+            try {
+                jdk.jshell.SourceCodeAnalysis.SnippetWrapper w = jshell.sourceCodeAnalysis().wrapper(event.snippet());
+                wrappers.put(w.fullClassName(), w);
+                snippetsByClass.put(w.fullClassName(), event.snippet());
+            } catch (RuntimeException e) {
+                // no wrapper to map frames with: those frames keep JShell's names
+            }
+        }
+    }
+
+    /** Where a frame of the notebook's code is ("cell [3], line 5"); null for a frame outside the notebook. */
+    String where(StackTraceElement frame) {
+        String file = frame.getFileName();
+        if (file == null || !file.startsWith("#")) {
+            return whereRaw(frame);
+        }
+        Origin origin = origins.get(file.substring(1));
+        return origin == null ? "an earlier cell"
+                : "cell " + origin.cellLabel() + ", line " + (origin.firstLine() + Math.max(frame.getLineNumber(), 1) - 1);
+    }
+
+    /** A raw frame ("REPL.$JShell$19E$Tests", "$JShell$19E.java" line 12) mapped through its snippet's wrapper. */
+    private String whereRaw(StackTraceElement frame) {
+        String cls = frame.getClassName();
+        int at = cls.indexOf("$JShell$");
+        if (at < 0 || frame.getLineNumber() < 1) {
+            return null;
+        }
+        int nested = cls.indexOf('$', at + 8);
+        jdk.jshell.SourceCodeAnalysis.SnippetWrapper w = wrappers.get(nested < 0 ? cls : cls.substring(0, nested));
+        if (w == null) {
+            return null;
+        }
+        String wrapped = w.wrapped();
+        int position = 0;
+        for (int line = 1; line < frame.getLineNumber() && position >= 0; line++) {
+            position = wrapped.indexOf('\n', position) + 1;
+            position = position == 0 ? -1 : position;
+        }
+        if (position < 0) {
+            return null;
+        }
+        while (position < wrapped.length() && (wrapped.charAt(position) == ' ' || wrapped.charAt(position) == '\t')) {
+            position++;
+        }
+        int inSource = w.wrappedToSourcePosition(position);
+        if (inSource < 0) {
+            return null;
+        }
+        Snippet snippet = snippetsByClass.get(w.fullClassName());
+        Origin origin = snippet == null ? null : origins.get(snippet.id());
+        if (origin == null) {
+            return null;
+        }
+        // The origin's first line is that of the snippet's first character that is not blank; JShell's
+        // source keeps the line breaks before it.
+        String source = w.source();
+        int leadingBreaks = lineOf(source, CellSplitter.indexOfNonBlank(source)) - 1;
+        return "cell " + origin.cellLabel() + ", line " + (origin.firstLine() + lineOf(source, inSource) - 1 - leadingBreaks);
     }
 
     private String describe(StackTraceElement frame) {

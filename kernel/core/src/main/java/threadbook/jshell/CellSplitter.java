@@ -296,7 +296,7 @@ final class CellSplitter {
         return at >= 0 ? Math.max(0, at - indexOfNonBlank(source)) : indexOfNonBlank(window);
     }
 
-    private static int indexOfNonBlank(String s) {
+    static int indexOfNonBlank(String s) {
         for (int i = 0; i < s.length(); i++) {
             if (!Character.isWhitespace(s.charAt(i))) {
                 return i;

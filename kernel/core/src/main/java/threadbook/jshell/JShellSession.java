@@ -280,6 +280,21 @@ public final class JShellSession implements AutoCloseable {
         return control().extensionCommand(command, argument);
     }
 
+    /** Where a frame of the notebook's code is ("cell [3], line 5"); null for a frame outside the notebook. */
+    public String cellLine(StackTraceElement frame) {
+        return evaluator.where(frame);
+    }
+
+    /**
+     * The deadlock the agent's watcher saw last, in words; null if none. Read through JDI, so it works
+     * while a cell is stuck and the agent's command channel is busy.
+     */
+    public String deadlockReport() {
+        AgentExecutionControl control = provider.control();
+        String encoded = control == null || closed ? "" : LockSentences.readLatest(control);
+        return encoded.isEmpty() ? null : LockSentences.deadlock(encoded, this::cellLine);
+    }
+
     /** The methods, types and imports the notebook defined and that are live, in order. */
     public List<Definition> definitions() {
         return evaluator.definitions();

@@ -94,6 +94,11 @@ final class CellRunner {
         }
 
         @Override
+        public String cellLine(StackTraceElement frame) {
+            return session.cellLine(frame);
+        }
+
+        @Override
         public Magics magics() {
             return magics;
         }

@@ -274,6 +274,10 @@ final class Execution {
             return;
         }
         Thread t = new Thread(() -> {
+            String deadlock = session.deadlockReport();
+            if (deadlock != null) {
+                output.stream(cellIds.get(), "stderr", deadlock);
+            }
             boolean stopped = session.interrupt(INTERRUPT_GRACE_MILLIS);
             if (!stopped) {
                 LOG.warning("the cell did not stop within " + INTERRUPT_GRACE_MILLIS + " ms; restarted the Java process");

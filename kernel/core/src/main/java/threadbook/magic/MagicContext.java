@@ -30,6 +30,9 @@ public interface MagicContext {
     /** Adds jars or class folders to the session (compiler and agent JVM) and to future worker processes. */
     void addToClasspath(java.util.List<java.nio.file.Path> paths);
 
+    /** Where a frame of the notebook's code is ("cell [3], line 5"); null for a frame outside the notebook. */
+    String cellLine(StackTraceElement frame);
+
     /** The registry, for magics about magics. */
     Magics magics();
 }

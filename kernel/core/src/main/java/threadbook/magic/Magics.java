@@ -23,7 +23,7 @@ public final class Magics {
         return new Magics(List.of(
                 new LsMagic(), new HelpMagic(),
                 new TimeMagic(), new TimeitMagic(), new CompareMagic(), new TimelineMagic(),
-                new ThreadsMagic(), new WorkersMagic(), new ProcessesMagic(),
+                new TestMagic(), new ThreadsMagic(), new WorkersMagic(), new ProcessesMagic(),
                 new MavenMagic(), new ClasspathMagic(false), new ClasspathMagic(true)));
     }
 

@@ -17,6 +17,10 @@ final class ThreadsMagic implements Magic {
                 context.print(lines.length == 0 ? "No thread started by your cells is running.\n"
                         : lines.length + " thread" + (lines.length == 1 ? "" : "s") + " started by your cells still running:\n  "
                         + String.join("\n  ", lines) + "\n");
+                String deadlock = (String) context.agent("deadlocks", null);
+                if (!deadlock.isEmpty()) {
+                    context.print("\n" + threadbook.jshell.LockSentences.deadlock(deadlock, context::cellLine));
+                }
                 return CellResult.ok(null);
             case "stop":
                 Object stopped = context.agent("stop-threads", null);

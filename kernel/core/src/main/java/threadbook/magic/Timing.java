@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * Wall and CPU time of running something in the agent JVM. CPU time is the whole JVM's (every thread,
  * not just the one running the cell) plus the worker processes it waited for, so the ratio CPU/wall
- * tells waiting (~0), one busy core (~1) and several (> 1) apart.
+ * tells waiting (~0), one busy core (~1) and several (> 1) apart; in between, part computing, part waiting.
  */
 record Timing(long wallNanos, long jvmCpuNanos, long workerCpuNanos) {
 
@@ -45,6 +45,11 @@ record Timing(long wallNanos, long jvmCpuNanos, long workerCpuNanos) {
     static String meaning(double parallelism) {
         if (parallelism < 0.25) {
             return "mostly waiting (sleeping, I/O, locks)";
+        }
+        // Between waiting and one busy core, the ratio is an average: 0.6 is not "one core", it is time spent
+        // partly computing (starting 10,000 threads, say) and partly waiting (their sleeps).
+        if (parallelism < 0.85) {
+            return "partly computing, partly waiting";
         }
         if (parallelism < 1.4) {
             return "about one core busy";

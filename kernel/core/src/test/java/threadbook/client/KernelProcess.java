@@ -51,6 +51,11 @@ public final class KernelProcess implements AutoCloseable {
         return start(key, env, null, javaHome);
     }
 
+    /** A kernel run by another {@code java} binary than the tests' own (e.g. a JDK 21+ for virtual threads). */
+    public static KernelProcess start(java.util.Map<String, String> env, Path java) throws IOException {
+        return start(UUID.randomUUID().toString(), env, null, java.toAbsolutePath().getParent().getParent());
+    }
+
     /**
      * A kernel run by the JDK at {@code javaHome} (null: the tests' own) in the working folder
      * {@code workDir} (null: the tests' own).

@@ -100,6 +100,19 @@ class BadInputIT extends SharedKernel {
     }
 
     @Test
+    void aTooLargeArrayReplacingAVariableKeepsTheOldArray() {
+        assertEquals("ok", client.execute("int[] data = {1, 2, 3};").status());
+        StringBuilder numbers = new StringBuilder();
+        for (int i = 0; i < 30_000; i++) {
+            numbers.append(i).append(i % 20 == 19 ? ",\n" : ", ");
+        }
+        KernelClient.Execution e = client.execute("int[] data = {" + numbers + "-1};", LONG);
+        assertError(e, "code too large");
+        assertEquals("3", client.execute("data.length").result(), "the earlier array is still there");
+        assertSessionIntact();
+    }
+
+    @Test
     void aCellOf200KbOfStatementsIsAnswered() {
         StringBuilder cell = new StringBuilder("long total = 0;\n");
         long expected = 0;

@@ -1,0 +1,260 @@
+package threadbook.magic;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import threadbook.dependencies.MavenResolver;
+import threadbook.jshell.CellResult;
+import threadbook.jshell.LockSentences;
+
+/**
+ * %%test: the cell's {@code @Test} methods (JUnit Jupiter) run against the notebook's own methods, classes
+ * and variables, in the session's JVM; a compact report, and an error reply when a test fails, so that an
+ * autograder that marks a cell by its error (nbgrader) grades it.
+ *
+ * <p>The body becomes a class (its imports stay outside), on the cell's own lines, so compile errors and
+ * failures point at the cell's lines. JUnit 5.14 is fetched from Maven Central the first time, like
+ * {@code %maven}: the 5.x line runs on every Java the kernel runs on and is the one course material and
+ * build tools use today; JUnit 6 would work as well (it needs Java 17, as the kernel does), and its
+ * Jupiter API for these tests is the same.
+ */
+final class TestMagic implements Magic {
+    static final List<String> JUNIT = List.of("org.junit.jupiter:junit-jupiter:5.14.4",
+            "org.junit.platform:junit-platform-launcher:1.14.4");
+    private static final String CLASS = "NotebookTests";
+    private static final long DEFAULT_TIMEOUT_SECONDS = 60;
+    private static final String GREEN = "\u001b[0;32m";
+    private static final String RED = "\u001b[0;31m";
+    private static final String BOLD_RED = "\u001b[1;31m";
+    private static final String RESET = "\u001b[0m";
+
+    private MavenResolver resolver;
+
+    @Override public String name() { return "test"; }
+    @Override public Form form() { return Form.CELL; }
+    @Override public String summary() { return "run the cell's JUnit 5 @Test methods against the notebook's code; a failing test makes the cell an error"; }
+
+    @Override
+    public String usage() {
+        return "%%test [--timeout SECONDS]\n"
+                + "@Test void sumOfSquares() { assertEquals(55, sumOfSquares(5)); }\n"
+                + "@RepeatedTest(50) void counterIsExact() throws Exception { assertEquals(20_000, countWithTwoThreads()); }\n"
+                + "  The cell is a test class's body: @Test, @RepeatedTest, @Timeout methods, helper methods, fields; its\n"
+                + "  own imports too. org.junit.jupiter.api.* and Assertions.* are imported. Each test may take\n"
+                + "  --timeout seconds (default " + DEFAULT_TIMEOUT_SECONDS + "); one that takes longer is stopped and\n"
+                + "  reported with the stacks of the notebook's threads. JUnit comes from Maven Central the first time.";
+    }
+
+    @Override
+    public CellResult run(String args, String body, MagicContext context) throws MagicException {
+        long timeout = timeout(args);
+        if (body.isBlank()) {
+            throw new MagicException("%%test needs @Test methods below it");
+        }
+        CellResult setup = addJUnit(context);
+        if (setup != null) {
+            return setup;
+        }
+        // Imports stay outside the class; every line keeps its number, so errors point at the cell's lines.
+        StringBuilder imports = new StringBuilder();
+        StringBuilder members = new StringBuilder();
+        boolean anyImport = false;
+        String[] lines = body.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String t = lines[i].strip();
+            boolean isImport = t.startsWith("import ") && t.endsWith(";");
+            imports.append(isImport ? lines[i] : "");
+            members.append(isImport ? "" : lines[i]);
+            anyImport |= isImport;
+            if (i < lines.length - 1) {
+                imports.append('\n');
+                members.append('\n');
+            }
+        }
+        if (anyImport) {
+            CellResult imported = context.java(imports.toString());
+            if (imported.isError()) {
+                return imported;
+            }
+        }
+        // Line 1 of the body is the %%test line (blank): the class opens there and the cell's lines follow.
+        String testClass = "class " + CLASS + " {" + members.substring(members.indexOf("\n")) + "\n}";
+        CellResult compiled = context.java(testClass);
+        if (compiled.isError()) {
+            return compiled;
+        }
+        if (compiled.evalue() != null && compiled.evalue().contains("cannot be used until")) {
+            // JShell keeps a class that names something undeclared, but it cannot run: say so instead of failing every test.
+            String missing = compiled.evalue().replaceAll("(?s).*cannot be used until (.*?) is declared.*", "$1");
+            String text = "the tests use " + missing + ", which is not declared: run the cell that declares it first";
+            return CellResult.error("CompileError", text, List.of(BOLD_RED + "CompileError" + RESET + ": " + text));
+        }
+        CellResult ran = context.java("threadbook.agent.TestRunner.run(" + CLASS + ".class, " + timeout + "L);");
+        if (ran.isError()) {
+            return ran; // interrupted, or the Java process ended (a test called System.exit)
+        }
+        return report((String[][]) context.agent("test-report", null), context);
+    }
+
+    private static long timeout(String args) throws MagicException {
+        String[] words = args.isBlank() ? new String[0] : args.trim().split("\\s+");
+        if (words.length == 0) {
+            return DEFAULT_TIMEOUT_SECONDS;
+        }
+        if (words.length == 2 && words[0].equals("--timeout")) {
+            try {
+                long seconds = Long.parseLong(words[1]);
+                if (seconds > 0) {
+                    return seconds;
+                }
+            } catch (NumberFormatException e) {
+                // said below
+            }
+        }
+        throw new MagicException("unknown arguments '" + args + "' (valid: nothing, or --timeout SECONDS with a whole number above 0)");
+    }
+
+    /** JUnit on the class path of this Java process, once (a new process after a restart needs it again). */
+    private CellResult addJUnit(MagicContext context) throws MagicException {
+        if (Boolean.TRUE.equals(context.agent("test-junit", null))) {
+            return null;
+        }
+        List<Path> jars;
+        try {
+            synchronized (this) {
+                if (resolver == null) {
+                    resolver = new MavenResolver();
+                }
+            }
+            jars = resolver.resolve(JUNIT);
+        } catch (MavenResolver.ResolutionFailure e) {
+            String text = "%%test needs JUnit from Maven Central: " + e.getMessage();
+            return CellResult.error("DependencyError", text, List.of(BOLD_RED + "DependencyError" + RESET + ": " + text));
+        }
+        context.addToClasspath(jars);
+        CellResult imported = context.java("import org.junit.jupiter.api.*;\nimport static org.junit.jupiter.api.Assertions.*;");
+        if (imported.isError()) {
+            return imported;
+        }
+        context.agent("test-junit", Boolean.TRUE);
+        return null;
+    }
+
+    /** One test's outcome, as the agent sent it (see threadbook.agent.TestRunner.report). */
+    private record Outcome(String kind, String name, String parent, String status, String message,
+                           String exception, List<StackTraceElement> frames, String stuck, long millis) {
+        static Outcome of(String[] row) {
+            List<StackTraceElement> frames = new ArrayList<>();
+            for (String line : row[6].split("\n")) {
+                String[] f = line.split("\t", -1);
+                if (f.length == 4) {
+                    frames.add(new StackTraceElement(f[0], f[1], "null".equals(f[2]) ? null : f[2], Integer.parseInt(f[3])));
+                }
+            }
+            return new Outcome(row[0], row[1], row[2], row[3], row[4], row[5], frames, row[7], Long.parseLong(row[8]));
+        }
+
+        boolean failed() {
+            return status.equals("FAILED");
+        }
+
+        /** "counterIsExact() repetition 7 of 50": a repetition or parameterized case names its method too. */
+        String fullName() {
+            return parent.isEmpty() || !kind.equals("test") ? name : parent + " " + name;
+        }
+    }
+
+    private static CellResult report(String[][] rows, MagicContext context) {
+        List<Outcome> outcomes = rows.length == 0 ? List.of() : java.util.Arrays.stream(rows).map(Outcome::of).toList();
+        if (outcomes.isEmpty()) {
+            String text = "no tests ran: write methods annotated with @Test (not private, not static) in the %%test cell";
+            return CellResult.error("NoTests", text, List.of(BOLD_RED + "NoTests" + RESET + ": " + text));
+        }
+        // Repetitions of one method are summed up on one line, with the first failure's message.
+        Map<String, List<Outcome>> byMethod = new LinkedHashMap<>();
+        for (Outcome o : outcomes) {
+            String key = o.kind().equals("test") && !o.parent().isEmpty() ? o.parent() : o.name();
+            byMethod.computeIfAbsent(key, k -> new ArrayList<>()).add(o);
+        }
+        StringBuilder out = new StringBuilder();
+        List<String> traceback = new ArrayList<>();
+        int passed = 0;
+        int failed = 0;
+        int skipped = 0;
+        for (Map.Entry<String, List<Outcome>> e : byMethod.entrySet()) {
+            List<Outcome> group = e.getValue();
+            List<Outcome> failures = group.stream().filter(Outcome::failed).toList();
+            long ok = group.stream().filter(o -> o.status().equals("SUCCESSFUL")).count();
+            long notRun = group.size() - ok - failures.size();
+            passed += (int) ok;
+            failed += failures.size();
+            skipped += (int) notRun;
+            String times = group.size() > 1 ? " (" + ok + " of " + group.size() + " passed)" : "";
+            if (failures.isEmpty()) {
+                String mark = ok > 0 ? GREEN + "✔ passed" + RESET : "– skipped";
+                String why = ok == 0 && !group.get(0).message().isEmpty() ? ": " + group.get(0).message() : "";
+                out.append(mark).append("  ").append(e.getKey()).append(times).append(why).append('\n');
+                continue;
+            }
+            Outcome first = failures.get(0);
+            String where = where(first, context);
+            String line = RED + "✘ FAILED" + RESET + "  " + e.getKey() + times + ": " + summary(first)
+                    + (where == null ? "" : "  (" + where + ")");
+            out.append(line).append('\n');
+            traceback.add(BOLD_RED + "✘ " + first.fullName() + RESET + (group.size() > 1 ? times : ""));
+            traceback.add("    " + summary(first));
+            for (StackTraceElement f : first.frames()) {
+                String cell = context.cellLine(f);
+                if (cell != null) {
+                    String method = f.getMethodName();
+                    traceback.add("    at " + (method.startsWith("lambda$") || method.isEmpty() ? cell : method + "(" + cell + ")"));
+                }
+            }
+            if (!first.stuck().isEmpty()) {
+                traceback.add("  The notebook's threads when the time ran out:");
+                traceback.addAll(LockSentences.stacks(first.stuck(), context::cellLine).lines().toList());
+                out.append("  (the stacks of the notebook's threads when the time ran out are in the error below)\n");
+            }
+        }
+        out.append(passed).append(" passed, ").append(failed).append(" failed")
+                .append(skipped > 0 ? ", " + skipped + " skipped" : "").append('\n');
+        context.print(out.toString());
+        if (failed == 0) {
+            return CellResult.ok(null);
+        }
+        String evalue = failed + " of " + (passed + failed) + " tests failed";
+        traceback.add(0, BOLD_RED + "TestFailure" + RESET + ": " + evalue);
+        return CellResult.error("TestFailure", evalue, traceback);
+    }
+
+    private static String summary(Outcome o) {
+        String type = o.exception().substring(o.exception().lastIndexOf('.') + 1);
+        boolean assertion = type.equals("AssertionFailedError") || type.equals("AssertionError")
+                || type.equals("MultipleFailuresError");
+        String message = o.message().equals("null") ? "" : o.message();
+        if (assertion) {
+            return message.isEmpty() ? "assertion failed" : message;
+        }
+        return type + (message.isEmpty() ? "" : ": " + message);
+    }
+
+    /** The cell line of the deepest frame of the test class itself (the assert), else the first notebook frame. */
+    private static String where(Outcome o, MagicContext context) {
+        String fallback = null;
+        for (StackTraceElement f : o.frames()) {
+            String cell = context.cellLine(f);
+            if (cell == null) {
+                continue;
+            }
+            if (f.getClassName().endsWith("$" + CLASS)) {
+                return cell;
+            }
+            if (fallback == null) {
+                fallback = cell;
+            }
+        }
+        return fallback;
+    }
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Writes the students' copy of the course notebooks: every line between "// BEGIN SOLUTION" and
+"// END SOLUTION" (the markers included) becomes "// YOUR CODE HERE", with the indentation of the marker, and the
+outputs are cleared. The notebooks in notebooks/ keep their reference solutions.
+
+    python3 notebooks/tools/student_version.py OUTDIR [--nbgrader]
+
+--nbgrader also marks the cells for nbgrader (solution cells: those with the markers; graded cells: those
+starting with %%test, one point each), so that `nbgrader generate_assignment` and `nbgrader autograde` work on
+OUTDIR's copies. nbgrader itself recognises the same markers in any language's comments, so with it installed you
+may instead put the notebooks in nbgrader's source/ folder and let it make the students' version.
+
+Standard library only. Exits 1 if a BEGIN has no END.
+"""
+import json
+import sys
+from pathlib import Path
+
+BEGIN, END, STUB = "BEGIN SOLUTION", "END SOLUTION", "// YOUR CODE HERE"
+
+
+def strip_solution(source):
+    """The cell's text with each solution region replaced by the stub; (text, how many regions)."""
+    out, inside, regions = [], False, 0
+    for line in source.split("\n"):
+        if not inside and line.strip() == "// " + BEGIN:
+            inside, regions = True, regions + 1
+            out.append(line[: len(line) - len(line.lstrip())] + STUB)
+        elif inside and line.strip() == "// " + END:
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise ValueError("a '// BEGIN SOLUTION' has no '// END SOLUTION'")
+    return "\n".join(out), regions
+
+
+def student_notebook(nb, nbgrader):
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        text, regions = strip_solution(source)
+        cell["source"] = text.splitlines(keepends=True)
+        cell["outputs"] = []
+        cell["execution_count"] = None
+        if nbgrader and (regions or source.startswith("%%test")):
+            graded = source.startswith("%%test")
+            cell["metadata"]["nbgrader"] = {
+                "grade": graded, "solution": bool(regions), "locked": graded,
+                "grade_id": cell.get("id", "cell-%d" % i), "schema_version": 3,
+                **({"points": 1} if graded else {})}
+    return nb
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1].startswith("-"):
+        print(__doc__)
+        return 2
+    out = Path(argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    here = Path(__file__).resolve().parents[1]
+    for path in sorted(here.glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            student_notebook(nb, "--nbgrader" in argv)
+        except ValueError as e:
+            print("%s: %s" % (path.name, e))
+            return 1
+        (out / path.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print("wrote " + str(out / path.name))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
