@@ -2,7 +2,7 @@
 # Builds Threadbook and installs its Jupyter kernelspec ("Java (Threadbook)").
 #
 #   install/install.sh [--user | --sys-prefix | --prefix DIR] [--name NAME] [--java PATH]
-#                      [--no-build] [--with-jupyter] [--execute]
+#                      [--no-build] [--with-jupyter] [--venv DIR] [--execute]
 #
 # Run install/install.sh --help for what each option does.
 set -euo pipefail
@@ -14,6 +14,7 @@ name=threadbook
 java_arg=""
 build=1
 with_jupyter=0
+venv=$repo/.venv
 execute=0
 
 usage() {
@@ -32,7 +33,9 @@ Other options:
   --java PATH        the java (or JDK folder) the kernel runs on; default: $JAVA_HOME,
                      else the newest JDK 17+ found on PATH and in the usual JDK folders
   --no-build         install the jars already built in kernel/*/target
-  --with-jupyter     install Debian's Jupyter packages first if Jupyter is missing (needs root)
+  --with-jupyter     first install JupyterLab 4 and Notebook 7 with pip into a virtual environment of
+                     the project's own (.venv in the repository, or --venv DIR); no root needed
+  --venv DIR         that environment's folder (default: .venv in the repository)
   --execute          afterwards, run every notebook in notebooks/ with the kernel and save the outputs
   -h, --help         this text
 USAGE
@@ -52,6 +55,8 @@ while (($#)); do
     --java=*) java_arg=${1#*=} ;;
     --no-build) build=0 ;;
     --with-jupyter) with_jupyter=1 ;;
+    --venv) [[ $# -ge 2 ]] || die "--venv needs a folder"; venv=$2; shift ;;
+    --venv=*) venv=${1#*=} ;;
     --execute) execute=1 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option '$1'" ;;
@@ -111,21 +116,22 @@ if ((version < 21)); then
 fi
 
 # --- Jupyter --------------------------------------------------------------------------------
-# The Python that runs Jupyter: the first python3 that can import jupyter_client.
+[[ $venv == /* ]] || venv=$PWD/$venv
+if ((with_jupyter)); then
+  bash "$repo/install/venv.sh" "$venv" || die "the Jupyter environment could not be set up (see above)"
+fi
+# The Python that runs Jupyter: with --with-jupyter the project's environment; else the first python3 on PATH that
+# can import jupyter_client (an environment the user activated), then the project's environment, then Debian's
+# (whose Notebook 6 still works).
 find_python() {
   local p
-  for p in "$(command -v python3 || true)" /usr/bin/python3; do
+  local candidates=("$(command -v python3 || true)" "$venv/bin/python" /usr/bin/python3)
+  ((with_jupyter)) && candidates=("$venv/bin/python")
+  for p in "${candidates[@]}"; do
     [[ -n $p && -x $p ]] && "$p" -c 'import jupyter_client' 2>/dev/null && { echo "$p"; return 0; }
   done
   return 1
 }
-if ((with_jupyter)) && ! find_python >/dev/null; then
-  ((EUID == 0)) || die "--with-jupyter installs Debian packages and needs root (run it with sudo)"
-  echo "Installing Debian's Jupyter packages..."
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jupyter-notebook jupyter-client python3-nbclient \
-    python3-nbconvert jupyter-console >/dev/null
-fi
 python=$(find_python || true)
 
 # --- build ----------------------------------------------------------------------------------
@@ -171,8 +177,18 @@ JSON
 echo "Installed the kernelspec '$name' in $dir"
 
 if [[ -z $python ]]; then
-  echo "Jupyter was not found. To use the kernel, install it: Debian/Ubuntu: sudo apt-get install jupyter-notebook"
-  echo "  (or run this script again with --with-jupyter); elsewhere: pip install jupyterlab"
+  echo "Jupyter was not found. Run this script again with --with-jupyter: it installs JupyterLab 4 with pip"
+  echo "  into $venv (or install JupyterLab yourself: pip install jupyterlab)."
+else
+  # Does that Jupyter see the kernelspec? (It does for --user and --sys-prefix; --prefix needs JUPYTER_PATH.)
+  if "$python" -c 'import os, sys
+from jupyter_client.kernelspec import KernelSpecManager
+found = KernelSpecManager().find_kernel_specs().get(sys.argv[1])
+sys.exit(0 if found and os.path.realpath(found) == os.path.realpath(sys.argv[2]) else 1)' "$name" "$dir" 2>/dev/null; then
+    echo "The Jupyter of $python finds it."
+  else
+    echo "note: the Jupyter of $python does not find it by itself; set JUPYTER_PATH=$data to use it."
+  fi
 fi
 
 # --- run the notebooks ----------------------------------------------------------------------
@@ -186,5 +202,22 @@ if ((execute)); then
     echo "Running $(basename "$nb")..."
     "$python" "$repo/install/run_notebook.py" --kernel "$name" "$nb" || die "$(basename "$nb") failed (see above)"
   done
-  echo "All notebooks ran; their outputs are saved in them. Open them with: jupyter notebook $repo/notebooks"
+  echo "All notebooks ran; their outputs are saved in them."
+fi
+
+# --- how to open the notebooks --------------------------------------------------------------
+# With the Jupyter of the Python that found the kernelspec: its own `jupyter` command if it has one.
+jupyter=""
+if [[ -n $python ]]; then
+  jupyter="$python -m jupyter"
+  [[ -x $(dirname "$python")/jupyter ]] && jupyter=$(dirname "$python")/jupyter
+fi
+if [[ -n $python ]] && "$python" -c 'import jupyterlab' 2>/dev/null; then
+  echo
+  echo "Open the notebooks in JupyterLab (and pick the kernel \"$display\"):"
+  echo "  $jupyter lab $(printf '%q' "$repo/notebooks")"
+elif [[ -n $python ]]; then
+  echo
+  echo "Open the notebooks with: $jupyter notebook $(printf '%q' "$repo/notebooks")"
+  echo "  (for JupyterLab 4, run this script again with --with-jupyter)"
 fi

@@ -395,12 +395,13 @@ def main():
         port = free_port()
         # The user's own Jupyter config, data (trust database, nbextensions) and runtime folders stay out of it;
         # kernelspecs come from JUPYTER_PATH (and the system's folders).
+        # The token travels in the environment: a command line is readable by every user of the machine.
         env = dict(os.environ, JUPYTER_CONFIG_DIR=str(jupyter_cfg), JUPYTER_DATA_DIR=str(jupyter_data),
-                   JUPYTER_RUNTIME_DIR=str(runtime), PYTHONUNBUFFERED="1")
+                   JUPYTER_RUNTIME_DIR=str(runtime), JUPYTER_TOKEN=token, PYTHONUNBUFFERED="1")
         server_log = open(server_log_path, "w")
         server = subprocess.Popen(
             ["/usr/bin/python3", "-m", "notebook", "--no-browser", "--ip=127.0.0.1", "--port=%d" % port,
-             "--port-retries=0", "--notebook-dir=%s" % nbdir, "--NotebookApp.token=%s" % token,
+             "--port-retries=0", "--notebook-dir=%s" % nbdir,
              "--NotebookApp.password=", "--allow-root"],
             cwd=str(nbdir), env=env, stdout=server_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)

@@ -7,7 +7,12 @@ import sys
 import nbformat
 from nbclient import NotebookClient
 
+import jupyter_client
+import nbclient
+
 kernel = os.environ.get("THREADBOOK_KERNEL", "threadbook")
+print("clients: Python %s, jupyter_client %s, nbclient %s"
+      % (sys.version.split()[0], jupyter_client.__version__, nbclient.__version__), flush=True)
 
 nb = nbformat.v4.new_notebook()
 nb.cells = [
@@ -48,7 +53,10 @@ script = os.path.join(os.environ.get("TMPDIR", "/tmp"), "threadbook-run-%d.jshel
 with open(script, "w") as f:
     f.write('System.out.println("printed through jupyter run: " + (40 + 2));\n')
 try:
-    run = subprocess.run([sys.executable, "-m", "jupyter_client.runapp", "--kernel=" + kernel, script],
+    # jupyter run's RunApp, with its 10 s bound on the first output raised: on a loaded machine the Java session alone
+    # may take that long to start.
+    runapp = ("import sys, jupyter_client.runapp as r; r.OUTPUT_TIMEOUT = 300; sys.argv[0] = 'jupyter-run'; r.main()")
+    run = subprocess.run([sys.executable, "-c", runapp, "--kernel=" + kernel, script],
                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 finally:
     os.remove(script)

@@ -3,10 +3,19 @@
 The kernelspec name comes from THREADBOOK_KERNEL (install.sh --prefix ... --name ...), and Jupyter
 finds it through JUPYTER_PATH. Every one of the suite's 12 tests has a Java sample here.
 """
+import inspect
 import os
 import unittest
 
+import jupyter_client
 import jupyter_kernel_test
+
+# pip serves no jupyter_kernel_test here, so the project's environment (jupyter_client 8) runs Debian's 0.4.5. That
+# one wraps the blocking client's methods in jupyter_client's run_sync, which since jupyter_client 8 accepts only
+# coroutine functions; the blocking client's methods are plain functions there, and are called as they are.
+if int(jupyter_client.__version__.split(".")[0]) >= 8 and hasattr(jupyter_kernel_test, "run_sync"):
+    _run_sync = jupyter_kernel_test.run_sync
+    jupyter_kernel_test.run_sync = lambda f: _run_sync(f) if inspect.iscoroutinefunction(f) else f
 
 
 class ThreadbookKernelTests(jupyter_kernel_test.KernelTests):
@@ -52,4 +61,8 @@ class ThreadbookKernelTests(jupyter_kernel_test.KernelTests):
 
 
 if __name__ == "__main__":
+    import sys
+
+    print("clients: Python %s, jupyter_client %s, jupyter_kernel_test from %s"
+          % (sys.version.split()[0], jupyter_client.__version__, os.path.dirname(jupyter_kernel_test.__file__)), flush=True)
     unittest.main()

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import threadbook.client.Command;
 import threadbook.client.Command.Result;
+import threadbook.client.JupyterEnv;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,6 +71,30 @@ class InstallIT {
                 + " --name tb-sys --java " + java), Map.of());
         assertEquals(0, r.code(), r.output());
         assertTrue(Files.exists(venv.resolve("share/jupyter/kernels/tb-sys/kernel.json")), r.output());
+    }
+
+    /**
+     * The README's first command: --with-jupyter installs into the project's environment (here the one the tests
+     * run with, already up to date, so pip is not run again), the kernelspec goes where that JupyterLab finds it, and
+     * the last line is the command that opens the notebooks in JupyterLab.
+     */
+    @Test
+    void withJupyterInstallsWhereTheEnvironmentsJupyterLabFindsItAndSaysHowToOpenIt() throws Exception {
+        Path venv = JupyterEnv.python(repo).getParent().getParent();
+        Path home = Files.createTempDirectory("tb-lab-home");
+        Result r = run(List.of("bash", "-c", "unset JUPYTER_DATA_DIR XDG_DATA_HOME JUPYTER_PATH JAVA_HOME; bash install/install.sh"
+                + " --no-build --with-jupyter --venv '" + venv + "' --name tb-lab --java '" + java + "'"), Map.of("HOME", home.toString()));
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("is up to date"), "the environment was checked, not installed again: " + r.output());
+        assertTrue(r.output().contains("The Jupyter of " + venv.resolve("bin/python") + " finds it"), r.output());
+        List<String> lines = r.output().lines().filter(l -> !l.isBlank()).toList();
+        String open = venv.resolve("bin/jupyter") + " lab " + repo.resolve("notebooks");
+        assertEquals(open, lines.get(lines.size() - 1).strip(), "the last line opens JupyterLab on notebooks/:\n" + r.output());
+        Result list = run(List.of(venv.resolve("bin/jupyter").toString(), "kernelspec", "list"), Map.of("HOME", home.toString()));
+        assertTrue(list.output().contains("tb-lab") && list.output().contains(home.toString()), list.output());
+        Result lab = run(List.of(venv.resolve("bin/python").toString(), "-c",
+                "import jupyterlab, notebook; print(jupyterlab.__version__, notebook.__version__)"), Map.of());
+        assertTrue(lab.output().matches("(?s)4\\..* 7\\..*"), "JupyterLab 4 and Notebook 7: " + lab.output());
     }
 
     @Test

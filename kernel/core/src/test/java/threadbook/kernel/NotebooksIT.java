@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import threadbook.client.Command;
 import threadbook.client.Command.Result;
+import threadbook.client.JupyterEnv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,19 +27,22 @@ import org.junit.jupiter.api.TestInstance;
  * the JDK the script picks itself (the newest it finds: the notebooks use virtual threads, Java 21+), runs every
  * notebook in notebooks/ through nbclient, and check_notebooks.py checks each example of the catalogue (T1 ... W2):
  * the lines the articles print, in their order, and the times measured. The repository's notebooks are not
- * rewritten. A missing Jupyter fails this test: it never skips it.
+ * rewritten. nbclient is the project's environment's (install/venv.sh: nbclient 0.10+, jupyter_client 8), the one
+ * `install.sh --execute` runs the notebooks with; JupyterLabIT runs them in JupyterLab. A missing Jupyter fails this
+ * test: it never skips it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NotebooksIT {
-    static final String PYTHON = "/usr/bin/python3";
     static final String KERNEL = "threadbook-nb";
 
     private Path repo;
     private Path prefix;
+    private String python;
 
     @BeforeAll
     void install() throws Exception {
         repo = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
+        python = JupyterEnv.python(repo).toString();
         prefix = Files.createTempDirectory("threadbook-notebooks");
         // No --java, and no JAVA_HOME (Maven may run on an older JDK): install.sh picks the newest JDK it finds.
         Result r = Command.run(List.of("env", "-u", "JAVA_HOME", "bash", repo.resolve("install/install.sh").toString(), "--no-build",
@@ -51,9 +55,9 @@ class NotebooksIT {
             assertTrue(Integer.parseInt(version.group(1)) >= 21, "the notebooks need Java 21+ (virtual threads); install.sh"
                     + " picked:\n" + Files.readString(kernelJson) + "\n" + r.output());
         }
-        Result check = Command.run(List.of(PYTHON, "-c", "import jupyter_client, nbclient, nbformat"), Map.of(), 60, repo);
-        assertEquals(0, check.code(), "Jupyter's Python packages are missing (Debian: apt-get install jupyter-client"
-                + " python3-nbclient python3-nbformat):\n" + check.output());
+        Result check = Command.run(List.of(python, "-c", "import jupyter_client, nbclient, nbformat"), Map.of(), 60, repo);
+        assertEquals(0, check.code(), "Jupyter's Python packages are missing in " + JupyterEnv.folder(repo)
+                + " (install/venv.sh installs them):\n" + check.output());
     }
 
     @AfterAll
@@ -71,7 +75,7 @@ class NotebooksIT {
     void everyNotebookRunsAndEveryExampleShowsWhatItMust() throws Exception {
         Path dir = repo.resolve("kernel/core/src/test/python");
         assertTrue(Files.exists(dir.resolve("check_notebooks.py")));
-        Result r = Command.run(List.of(PYTHON, "check_notebooks.py"), Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
+        Result r = Command.run(List.of(python, "check_notebooks.py"), Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
                 "THREADBOOK_KERNEL", KERNEL, "PYTHONUNBUFFERED", "1"), 600, dir);
         System.out.println(r.output());
         assertEquals(0, r.code(), r.output());

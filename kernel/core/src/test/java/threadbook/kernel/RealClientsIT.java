@@ -4,30 +4,41 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import threadbook.client.Command;
 import threadbook.client.Command.Result;
+import threadbook.client.JupyterEnv;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Real Jupyter clients against the kernel installed by install/install.sh into a temporary prefix:
- * jupyter_kernel_test's suite, nbclient and `jupyter run`. A missing Jupyter fails these tests: it
- * never skips them.
+ * jupyter_kernel_test's suite, nbclient, nbconvert and `jupyter run`, each twice: with Debian's clients
+ * (jupyter_client 7.4, nbclient 0.7 under /usr/bin/python3) and with the project's environment that
+ * install/venv.sh makes (jupyter_client 8, nbclient 0.10+). pip serves no jupyter_kernel_test here, so the
+ * environment's run imports Debian's (pure Python, it runs on jupyter_client 8) from a folder of its own that
+ * holds only that package. A missing client fails these tests: it never skips them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealClientsIT {
-    static final String PYTHON = "/usr/bin/python3";
+    static final String DEBIAN_PYTHON = "/usr/bin/python3";
     static final String KERNEL = "threadbook-it";
+    static final Pattern CLIENT_VERSION = Pattern.compile("jupyter_client (\\d+)\\.");
 
     private Path repo;
     private Path prefix;
+    private Path kernelTestOnly;
 
     @BeforeAll
     void install() throws Exception {
@@ -37,43 +48,78 @@ class RealClientsIT {
                 "--prefix", prefix.toString(), "--name", KERNEL, "--java", System.getProperty("java.home")), Map.of(), 120);
         assertEquals(0, r.code(), r.output());
         assertTrue(Files.exists(prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json")), r.output());
-        Result check = run(List.of(PYTHON, "-c", "import jupyter_client, nbclient, jupyter_kernel_test"), Map.of(), 60);
-        assertEquals(0, check.code(), "Jupyter's Python packages are missing (Debian: apt-get install jupyter-client"
-                + " python3-nbclient python3-jupyter-kernel-test):\n" + check.output());
+        Result check = run(List.of(DEBIAN_PYTHON, "-c", "import jupyter_client, nbclient, jupyter_kernel_test"), Map.of(), 60);
+        assertEquals(0, check.code(), "Debian's Jupyter packages are missing (Debian: apt-get install jupyter-client"
+                + " python3-nbclient python3-jupyter-kernel-test; install/test.sh does that):\n" + check.output());
+        Result where = run(List.of(DEBIAN_PYTHON, "-c",
+                "import jupyter_kernel_test, os; print(os.path.dirname(jupyter_kernel_test.__file__))"), Map.of(), 60);
+        assertEquals(0, where.code(), where.output());
+        kernelTestOnly = Files.createTempDirectory("threadbook-kernel-test");
+        Files.createSymbolicLink(kernelTestOnly.resolve("jupyter_kernel_test"), Path.of(where.output().strip()));
     }
 
-    @Test
-    void jupyterKernelTestSuitePasses() throws Exception {
-        Result r = python("test_jupyter_kernel_test.py", List.of("-m", "unittest", "-v", "test_jupyter_kernel_test"));
+    @AfterAll
+    void cleanUp() throws IOException {
+        for (Path dir : new Path[] {prefix, kernelTestOnly}) {
+            if (dir == null || !Files.exists(dir)) {
+                continue;
+            }
+            try (Stream<Path> paths = Files.walk(dir)) {  // walk does not follow the symbolic link
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "with {0}'s clients")
+    @ValueSource(strings = {"debian", "venv"})
+    void jupyterKernelTestSuitePasses(String clients) throws Exception {
+        Result r = python(clients, "test_jupyter_kernel_test.py", List.of("-m", "test_jupyter_kernel_test", "-v"));
         System.out.println(r.output());
         assertEquals(0, r.code(), r.output());
         assertTrue(r.output().contains("Ran 12 tests"), "all twelve of jupyter_kernel_test's tests ran:\n" + r.output());
         assertTrue(!r.output().contains("skipped"), "none skipped:\n" + r.output());
+        assertClientVersion(clients, r);
     }
 
-    @Test
-    void nbclientExecutesANotebookAndJupyterRunDrivesACell() throws Exception {
-        Result r = python("run_notebook_checks.py", List.of("run_notebook_checks.py"));
+    @ParameterizedTest(name = "with {0}'s clients")
+    @ValueSource(strings = {"debian", "venv"})
+    void nbclientExecutesANotebookAndJupyterRunDrivesACell(String clients) throws Exception {
+        Result r = python(clients, "run_notebook_checks.py", List.of("run_notebook_checks.py"));
         System.out.println(r.output());
         assertEquals(0, r.code(), r.output());
         assertTrue(r.output().contains("nbclient: notebook executed"), r.output());
         assertTrue(r.output().contains("jupyter run: one cell driven"), r.output());
         assertTrue(r.output().contains("nbconvert --to html --execute: output in the HTML"), r.output());
+        assertClientVersion(clients, r);
     }
 
-    private Result python(String file, List<String> args) throws Exception {
+    /** Debian 12 ships jupyter_client 7; the environment must really have run on 8. */
+    private void assertClientVersion(String clients, Result r) {
+        Matcher m = CLIENT_VERSION.matcher(r.output());
+        assertTrue(m.find(), "the script printed the client's version:\n" + r.output());
+        int major = Integer.parseInt(m.group(1));
+        if (clients.equals("venv")) {
+            assertEquals(8, major, "the environment's run used jupyter_client 8:\n" + r.output());
+        } else {
+            assertTrue(major >= 7, "Debian's jupyter_client:\n" + r.output());
+        }
+    }
+
+    private Result python(String clients, String file, List<String> args) throws Exception {
         Path dir = repo.resolve("kernel/core/src/test/python");
         assertTrue(Files.exists(dir.resolve(file)));
-        List<String> command = new java.util.ArrayList<>();
-        command.add(PYTHON);
+        String python = clients.equals("venv") ? JupyterEnv.python(repo).toString() : DEBIAN_PYTHON;
+        String path = clients.equals("venv") ? dir + ":" + kernelTestOnly : dir.toString();
+        List<String> command = new ArrayList<>();
+        command.add(python);
         command.addAll(args);
         return Command.run(command, Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
-                "THREADBOOK_KERNEL", KERNEL, "PYTHONPATH", dir.toString()), 600, dir);
+                "THREADBOOK_KERNEL", KERNEL, "PYTHONPATH", path), 600, dir);
     }
-
 
     private Result run(List<String> command, Map<String, String> env, int timeoutSeconds) throws Exception {
         return Command.run(command, env, timeoutSeconds, repo);
     }
-
 }

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Creates (or checks) the project's own Python virtual environment with JupyterLab 4 and Notebook 7, installed
+# with pip: what install.sh --with-jupyter sets up for users and what install/test.sh runs the tests with.
+#
+#   install/venv.sh [--tests] [DIR]
+#
+# DIR defaults to .venv in the repository (git ignores it). --tests adds what only the tests use (Selenium).
+# An environment that already holds the right versions is left as it is, so running this again costs seconds.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+tests=0
+dir=""
+while (($#)); do
+  case "$1" in
+    --tests) tests=1 ;;
+    -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "venv.sh: unknown option '$1'" >&2; exit 2 ;;
+    *) dir=$1 ;;
+  esac
+  shift
+done
+dir=${dir:-$repo/.venv}
+die() { echo "venv.sh: $*" >&2; exit 1; }
+
+# What the environment must hold, as pip requirements, and the import check that tells it holds them.
+packages=("jupyterlab>=4,<5" "notebook>=7,<8" "jupyter_client>=8,<9" "nbclient>=0.10,<1" "nbconvert>=7,<8"
+          "nbformat>=5" "ipykernel>=6" "ipywidgets>=8,<9")
+check='
+import jupyterlab, notebook, jupyter_client, nbclient, nbconvert, nbformat, ipykernel, ipywidgets
+major = lambda m: int(m.__version__.split(".")[0])
+assert major(jupyterlab) == 4 and major(notebook) == 7 and major(jupyter_client) == 8, "old versions"
+'
+if ((tests)); then
+  packages+=("selenium>=4.10")
+  check+='
+import selenium.webdriver'
+fi
+
+if [[ -x $dir/bin/python ]] && "$dir/bin/python" -c "$check" 2>/dev/null; then
+  echo "The Jupyter environment in $dir is up to date."
+  exit 0
+fi
+
+# The Python to build it on: THREADBOOK_PYTHON, else the first python3 on PATH. JupyterLab 4 needs 3.9+.
+base=${THREADBOOK_PYTHON:-$(command -v python3 || true)}
+[[ -n $base ]] || die "no python3 was found. Install Python 3.9 or newer (Debian: apt-get install python3 python3-venv)."
+"$base" -c 'import sys; sys.exit(sys.version_info < (3, 9))' ||
+  die "$base is Python $("$base" -c 'import sys; print(sys.version.split()[0])'); JupyterLab 4 needs 3.9 or newer."
+
+if [[ ! -x $dir/bin/python ]]; then
+  echo "Creating a Python virtual environment in $dir (with $base)..."
+  "$base" -m venv "$dir" 2>&1 || {
+    rm -rf "$dir"
+    die "'$base -m venv' failed. On Debian/Ubuntu install the venv module: apt-get install python3-venv"
+  }
+fi
+echo "Installing JupyterLab 4, Notebook 7 and the Jupyter clients into $dir with pip..."
+start=$SECONDS
+# No retries and a short timeout: an index that cannot be reached (an offline mirror's fallback) is given up on
+# at once instead of after minutes of retries; the index that can be reached answers well within 3 s.
+"$dir/bin/python" -m pip install --disable-pip-version-check --retries 0 --timeout 3 -q "${packages[@]}" ||
+  die "pip could not install ${packages[*]} (see above). Is the package index reachable?"
+"$dir/bin/python" -c "$check" || die "the environment in $dir still lacks what it needs (see above)"
+"$dir/bin/python" - <<'PY'
+import jupyterlab, notebook, jupyter_client, nbclient
+print("  JupyterLab %s, Notebook %s, jupyter_client %s, nbclient %s"
+      % (jupyterlab.__version__, notebook.__version__, jupyter_client.__version__, nbclient.__version__))
+PY
+echo "  installed in $((SECONDS - start)) s"
