@@ -257,6 +257,9 @@ public final class QuickAssist {
             String qualifier = code.substring(name[0], start - 1);
             Optional<Class<?>> type = resolve(qualifier, idx);
             Optional<Class<?>> variable = type.isPresent() ? Optional.empty() : declaredType(code, qualifier, idx);
+            if (type.isEmpty() && variable.isEmpty()) {
+                variable = staticFieldType(qualifier, idx);
+            }
             if (type.isPresent()) {
                 staticMembers(type.get()).filter(m -> m.startsWith(prefix)).forEach(found::add);
             } else if (variable.isPresent()) {
@@ -323,6 +326,26 @@ public final class QuickAssist {
         Matcher inferred = Pattern.compile("\\bvar\\s+" + name + "\\s*=\\s*new\\s+([\\w.]+)").matcher(code);
         String type = typed.find() ? typed.group(1) : inferred.find() ? inferred.group(1) : null;
         return type == null ? Optional.empty() : resolve(type, idx);
+    }
+
+    /**
+     * The type of a JDK class's public static field named {@code Type.field} ({@code System.out}): what a
+     * student types first, {@code System.out.pr}, completes before the session is up.
+     */
+    private Optional<Class<?>> staticFieldType(String qualifier, Index idx) {
+        int dot = qualifier.lastIndexOf('.');
+        if (dot <= 0) {
+            return Optional.empty();
+        }
+        String fieldName = qualifier.substring(dot + 1);
+        return resolve(qualifier.substring(0, dot), idx).flatMap(owner -> {
+            try {
+                Field f = owner.getField(fieldName);
+                return Modifier.isStatic(f.getModifiers()) ? Optional.of(f.getType()) : Optional.empty();
+            } catch (NoSuchFieldException | SecurityException e) {
+                return Optional.empty();
+            }
+        });
     }
 
     private static Stream<String> instanceMembers(Class<?> type) {

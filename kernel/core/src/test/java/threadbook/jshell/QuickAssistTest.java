@@ -69,6 +69,14 @@ class QuickAssistTest {
     }
 
     @Test
+    void membersOfAStaticFieldOfAJdkType() {
+        List<String> println = complete("System.out.pr");
+        assertTrue(println.contains("println(") && println.contains("printf("), println.toString());
+        assertTrue(complete("System.err.fl").contains("flush("));
+        assertTrue(complete("System.nosuchfield.x").isEmpty());
+    }
+
+    @Test
     void inspectGivesTheDeclaration() {
         assertTrue(QUICK.inspect("Str|ing".replace("|", ""), 3).text().startsWith("public final class java.lang.String"),
                 QUICK.inspect("String", 3).text());
