@@ -200,7 +200,11 @@ class LocalAttackIT {
         assertEquals("ok", second.status(), String.valueOf(second.error()));
 
         assertEquals("hello from the victim\n", first.stdout(), "the cell shows its own output, and only that: " + attacker);
-        assertEquals("Password: the password arrived\n", second.stdout(), "only the user's output: " + attacker);
+        // "Password: " is either the input box's prompt (taken from the unfinished line) or, if the agent had
+        // flushed that partial line before the read, the start of the cell's output: nothing else may be there.
+        String prompt = request.contentString("prompt", "");
+        String shown = second.stdout().startsWith("Password: ") ? second.stdout() : prompt + second.stdout();
+        assertEquals("Password: the password arrived\n", shown, "only the user's output: " + attacker);
         String passwordHex = HexFormat.of().formatHex(PASSWORD.getBytes(StandardCharsets.UTF_8));
         assertTrue(attacker.lines().stream().noneMatch(l -> l.contains(passwordHex)),
                 "the typed line never reached the attacker: " + attacker);
