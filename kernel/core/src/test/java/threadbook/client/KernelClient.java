@@ -221,14 +221,19 @@ public final class KernelClient implements AutoCloseable {
     }
 
     public String executeAsync(String code) {
+        return send(shell, "execute_request", executeContent(code, false));
+    }
+
+    /** The content of an execute_request as a notebook sends it, with or without an input box for System.in. */
+    public static JsonObject executeContent(String code, boolean allowStdin) {
         JsonObject content = new JsonObject();
         content.addProperty("code", code);
         content.addProperty("silent", false);
         content.addProperty("store_history", true);
         content.add("user_expressions", new JsonObject());
-        content.addProperty("allow_stdin", false);
+        content.addProperty("allow_stdin", allowStdin);
         content.addProperty("stop_on_error", true);
-        return send(shell, "execute_request", content);
+        return content;
     }
 
     public Execution execute(String code, Duration timeout) {

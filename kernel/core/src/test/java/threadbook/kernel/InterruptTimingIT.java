@@ -167,14 +167,7 @@ class InterruptTimingIT {
     }
 
     private static String executeWithStdin(KernelClient client, String code) {
-        JsonObject content = new JsonObject();
-        content.addProperty("code", code);
-        content.addProperty("silent", false);
-        content.addProperty("store_history", true);
-        content.add("user_expressions", new JsonObject());
-        content.addProperty("allow_stdin", true);
-        content.addProperty("stop_on_error", true);
-        return client.send(client.shell, "execute_request", content);
+        return client.send(client.shell, "execute_request", KernelClient.executeContent(code, true));
     }
 
     /** Interrupts the cell {@code id}; checks it ended as interrupted; returns the seconds to its reply. */

@@ -214,9 +214,9 @@ class WireAttackIT {
     @Test
     void aReplayedRequestIsNotRunAgain() throws Exception {
         Path marker = Files.createTempFile("replay", ".txt");
-        Message m = client.message("execute_request", executeContent(
+        Message m = client.message("execute_request", KernelClient.executeContent(
                 "java.nio.file.Files.writeString(java.nio.file.Path.of(\"" + marker + "\"), \"x\","
-                        + " java.nio.file.StandardOpenOption.APPEND);"));
+                        + " java.nio.file.StandardOpenOption.APPEND);", false));
         List<byte[]> frames = client.encode(m);
         client.sendRaw(client.shell, frames);
         client.reply(client.shell, m.id(), Duration.ofSeconds(30));
@@ -271,17 +271,6 @@ class WireAttackIT {
             String log = own.log();
             assertTrue(!log.contains("Exception") && !log.contains("\tat "), "a quiet shutdown:\n" + log);
         }
-    }
-
-    private static JsonObject executeContent(String code) {
-        JsonObject content = new JsonObject();
-        content.addProperty("code", code);
-        content.addProperty("silent", false);
-        content.addProperty("store_history", true);
-        content.add("user_expressions", new JsonObject());
-        content.addProperty("allow_stdin", false);
-        content.addProperty("stop_on_error", true);
-        return content;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
