@@ -42,7 +42,7 @@ public final class WorkerProcess {
         long cell = CellThreads.current();
         try {
             worker = new Worker(number);
-            done = worker.submit(task, cell);
+            done = WorkerException.raisedBy(worker.submit(task, cell));
         } catch (IOException e) {
             throw new IllegalStateException("could not start the worker process: " + e.getMessage(), e);
         }
