@@ -18,6 +18,8 @@ import jdk.jshell.SnippetEvent;
 import jdk.jshell.spi.ExecutionControl;
 import threadbook.agent.Event;
 import threadbook.agent.PrivateFolder;
+import threadbook.agent.link.AgentException;
+import threadbook.agent.link.AgentLink;
 
 /**
  * One JShell, with its agent JVM: runs cells, completes, documents. Used by one thread at a time, except
@@ -58,6 +60,8 @@ public final class JShellSession implements AutoCloseable {
     /** Orders starting a cell's Java against stopping it: a late interrupt must not stop the next cell. */
     private final Object stopLock = new Object();
     private final AtomicBoolean killedByKernel = new AtomicBoolean();
+    /** The typed questions to the agent, through this session's engine. */
+    private final AgentChannel agent = new AgentChannel(this::control);
     private volatile boolean exitHookRan;
     private volatile boolean lastValueRich;
     private volatile boolean closed;
@@ -187,13 +191,13 @@ public final class JShellSession implements AutoCloseable {
             }
             runningCell = cell;
             running = new CountDownLatch(1);
-            AgentExecutionControl agent = provider.control();
-            if (agent != null) {
-                agent.allowUserCode();
+            AgentExecutionControl engine = provider.control();
+            if (engine != null) {
+                engine.allowUserCode();
             }
         }
         try {
-            control().extensionCommand("begin", new Object[] {cell, cellLabel});
+            agent.begin(cell, cellLabel);
             CellResult result = evaluator.evaluate(cellLabel, code, () -> stoppedCell == cell);
             if (!closed) {
                 endCell(cell);
@@ -202,7 +206,7 @@ public final class JShellSession implements AutoCloseable {
                 return CellResult.sessionLost(deathMessage());
             }
             return result;
-        } catch (ExecutionControl.ExecutionControlException | IllegalStateException e) {
+        } catch (AgentException | IllegalStateException e) {
             if (closed || killedByKernel.get()) {
                 return CellResult.sessionLost(deathMessage());
             }
@@ -217,9 +221,9 @@ public final class JShellSession implements AutoCloseable {
     }
 
     /** Asks the agent for everything printed so far and waits until it has been handed to the sink. */
-    private void endCell(long cell) throws ExecutionControl.ExecutionControlException {
+    private void endCell(long cell) throws AgentException {
         CountDownLatch latch = syncs.computeIfAbsent(cell, t -> new CountDownLatch(1));
-        lastValueRich = Boolean.TRUE.equals(control().extensionCommand("end", cell));
+        lastValueRich = agent.end(cell);
         try {
             latch.await(SYNC_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -322,10 +326,10 @@ public final class JShellSession implements AutoCloseable {
 
     /**
      * Asks the agent something between cells (CPU time, live threads, a JFR recording...). The agent
-     * answers on the thread that runs cells, so this waits while a cell runs.
+     * answers on the thread that runs cells, so a question waits while a cell runs.
      */
-    public Object agentCommand(String command, Object argument) throws ExecutionControl.ExecutionControlException {
-        return control().extensionCommand(command, argument);
+    public AgentLink agent() {
+        return agent;
     }
 
     /** Where a frame of the notebook's code is ("cell [3], line 5"); null for a frame outside the notebook. */

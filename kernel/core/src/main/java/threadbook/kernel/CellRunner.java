@@ -78,12 +78,8 @@ final class CellRunner {
         }
 
         @Override
-        public Object agent(String command, Object argument) throws MagicException {
-            try {
-                return session.agentCommand(command, argument);
-            } catch (Exception e) {
-                throw new MagicException("the Java process could not answer (" + e.getMessage() + ")");
-            }
+        public threadbook.agent.link.AgentLink agent() {
+            return session.agent();
         }
 
         @Override

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import org.zeromq.ZMQ;
+import threadbook.agent.link.AgentException;
+import threadbook.agent.link.MimeBundle;
 import threadbook.jshell.CellResult;
 import threadbook.jshell.JShellSession;
 import threadbook.protocol.Message;
@@ -193,19 +195,19 @@ final class Execution {
      */
     private JsonObject resultData(String text) {
         JsonObject data = new JsonObject();
-        Object rich = null;
+        MimeBundle rich = null;
         JShellSession session = sessions.ifStarted();
         try {
-            rich = session == null || !session.lastValueIsRich() ? null : session.agentCommand("rich-value", null);
-        } catch (Exception e) {
+            rich = session == null || !session.lastValueIsRich() ? null : session.agent().richValue();
+        } catch (AgentException e) {
             LOG.fine(() -> "no rich value: " + e);
         }
-        if (rich instanceof String[][] bundle) {
-            if (bundle.length == 0) {
+        if (rich != null) {
+            if (rich.entries().isEmpty()) {
                 return null;
             }
-            for (String[] entry : bundle) {
-                data.addProperty(entry[0], entry[1]);
+            for (MimeBundle.Entry entry : rich.entries()) {
+                data.addProperty(entry.mimeType(), entry.data());
             }
         }
         if (!data.has("text/plain")) {
@@ -266,10 +268,10 @@ final class Execution {
         }
         List<String> lines = new java.util.ArrayList<>();
         try {
-            for (String t : (String[]) session.agentCommand("threads", 10)) {
+            for (String t : session.agent().threads(10)) {
                 lines.add(t.startsWith("and ") ? "  " + t : "  thread " + t.strip());
             }
-            for (String w : (String[]) session.agentCommand("workers", null)) {
+            for (String w : session.agent().workers()) {
                 if (w.startsWith("worker")) {
                     lines.add("  " + w.strip());
                 }
