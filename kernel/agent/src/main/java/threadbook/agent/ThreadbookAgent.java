@@ -204,6 +204,8 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         }
         try {
             return DISPATCHER.answer(arg);
+        } catch (AgentException.Unknown e) {
+            throw new NotImplementedException(e.getMessage());
         } catch (AgentException e) {
             // JShell carries an InternalException's message to the kernel, which makes it an AgentException again.
             throw new InternalException(e.getMessage());
