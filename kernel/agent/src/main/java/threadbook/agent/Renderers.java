@@ -16,7 +16,7 @@ import threadbook.agent.link.MimeBundle;
  * images as PNG, and a CompletableFuture as a display that says "running" and updates in place to its
  * result (or exception) when it completes. Every bundle has a text/plain fallback.
  */
-public final class Renderers {
+final class Renderers {
     /** Returned for a value that was displayed already (a future): the cell shows no execute_result. */
     static final MimeBundle DISPLAYED = new MimeBundle(List.of());
 

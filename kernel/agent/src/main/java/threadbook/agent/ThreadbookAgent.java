@@ -305,13 +305,13 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         events.send(new Event.Sync(cell, token));
     }
 
-    /** Prints text into a given cell's output, as if a thread of that cell had printed it. */
-    public static void print(long cell, int stream, String text) {
+    /** Prints text into a given cell's output, as if a thread of that cell had printed it (see Cells). */
+    static void print(long cell, int stream, String text) {
         router.printTo(cell, stream, text);
     }
 
-    /** Sends an event from user code (displays, pages) in order with the output before it. */
-    public static void send(Event event) {
+    /** Sends an event from user code (displays, pages) in order with the output before it (see Cells). */
+    static void send(Event event) {
         router.flush(true);
         events.send(event);
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import threadbook.agent.CellThreads;
-import threadbook.agent.ThreadbookAgent;
+import threadbook.agent.Cells;
 
 /**
  * The agent's handle on one worker JVM: starts it with the kernel's own java (so every class file the
@@ -290,7 +290,7 @@ public final class Worker {
             while ((newline = partial.indexOf("\n")) >= 0) {
                 String line = partial.substring(0, newline + 1);
                 partial.delete(0, newline + 1);
-                ThreadbookAgent.print(cell, stream, label() + line);
+                Cells.print(cell, stream, label() + line);
             }
         }
     }
@@ -300,7 +300,7 @@ public final class Worker {
             StringBuilder partial = partialLines[s];
             synchronized (partial) {
                 if (partial.length() > 0) {
-                    ThreadbookAgent.print(cell, s + 1, label() + partial + "\n");
+                    Cells.print(cell, s + 1, label() + partial + "\n");
                     partial.setLength(0);
                 }
             }
