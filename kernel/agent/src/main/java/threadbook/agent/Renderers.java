@@ -66,7 +66,7 @@ final class Renderers {
 
     private static void showFuture(CompletableFuture<?> future, long cell) {
         String id = UUID.randomUUID().toString();
-        ThreadbookAgent.send(new Event.Display(cell, id, false, List.<String[]>of(new String[] {"text/plain",
+        Cells.send(new Event.Display(cell, id, false, List.<String[]>of(new String[] {"text/plain",
             future.isDone() ? "CompletableFuture: completing…" : "CompletableFuture: running…"})));
         future.whenComplete((value, error) -> {
             List<String[]> bundle;
@@ -78,7 +78,7 @@ final class Renderers {
                 List<String[]> rich = bundle(value);
                 bundle = rich != null ? rich : List.<String[]>of(new String[] {"text/plain", "CompletableFuture: completed with " + value});
             }
-            ThreadbookAgent.send(new Event.Display(cell, id, true, bundle));
+            Cells.send(new Event.Display(cell, id, true, bundle));
         });
     }
 

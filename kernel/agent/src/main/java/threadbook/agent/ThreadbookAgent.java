@@ -31,7 +31,7 @@ import threadbook.workers.WorkerRegistry;
  * Nagle's algorithm and delayed ACKs add ~170 ms to every cell.
  */
 public final class ThreadbookAgent extends RemoteExecutionControl {
-    private static OutputRouter router;
+    /** The event channel to the kernel: broken means the kernel is gone. */
     private static EventChannel events;
 
     // Read by the kernel through JDI, so that it stops the cell's thread without suspending the JVM and
@@ -64,16 +64,16 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         eventOut.write(secret);
         eventOut.flush();
         events = new EventChannel(eventOut);
-        router = new OutputRouter(events,
+        OutputRouter router = new OutputRouter(events,
                 Long.getLong("threadbook.output.interval", 20),
                 Long.getLong("threadbook.output.cap", 8L << 20));
         router.start();
+        Cells.connect(router, events);
         System.setOut(router.printStream(Event.Stream.STDOUT));
         System.setErr(router.printStream(Event.Stream.STDERR));
         System.setIn(new UserInput(router, events, eventSocket.getInputStream()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            router.flush(true);
-            events.send(new Event.Exiting(CellThreads.current(), Thread.currentThread().getName()));
+            Cells.send(new Event.Exiting(CellThreads.current(), Thread.currentThread().getName()));
         }, "threadbook-exit-notice"));
         watchKernel();
         startStopper();
@@ -222,7 +222,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         @Override
         public boolean end(long cell) {
             CellThreads.leave(cell);
-            sync(cell, cell);
+            Cells.sync(cell, cell);
             return Renderers.isRich(lastValue);
         }
 
@@ -297,23 +297,6 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
             return sun.getProcessCpuTime();
         }
         return -1;
-    }
-
-    /** Sends everything printed so far, then a marker the kernel waits for. */
-    static void sync(long cell, long token) {
-        router.flush(true);
-        events.send(new Event.Sync(cell, token));
-    }
-
-    /** Prints text into a given cell's output, as if a thread of that cell had printed it (see Cells). */
-    static void print(long cell, int stream, String text) {
-        router.printTo(cell, stream, text);
-    }
-
-    /** Sends an event from user code (displays, pages) in order with the output before it (see Cells). */
-    static void send(Event event) {
-        router.flush(true);
-        events.send(event);
     }
 
     /** Waits for the kernel's interrupt (through JDI) and then interrupts every user thread; see stopRounds. */
