@@ -154,8 +154,8 @@ final class Execution {
             reply.addProperty("evalue", result.evalue());
             reply.add("traceback", traceback);
         } else {
-            if (result.evalue() != null) {
-                output.stream(cell, "stderr", result.evalue() + "\n");
+            if (!result.notes().isEmpty()) {
+                output.stream(cell, "stderr", String.join("\n", result.notes()) + "\n");
             }
             JsonObject data = result.value() != null && !silent ? resultData(result.value()) : null;
             if (data != null) {
