@@ -138,8 +138,11 @@ public final class JShellSession implements AutoCloseable {
         return !closed;
     }
 
-    /** Runs a cell: all of its snippets, in order, stopping at the first error. */
-    public CellResult run(long cell, String cellLabel, String code) {
+    /**
+     * Runs Java of cell {@code cell} in the agent JVM, between the agent's begin and end of the cell (its
+     * output is all handed on when this returns); a stopped cell or a lost Java process ends it here.
+     */
+    public CellResult runJava(long cell, String cellLabel, String code) {
         if (closed) {
             return CellResult.sessionLost(deathMessage());
         }
