@@ -34,11 +34,12 @@ final class SnippetEvaluator {
         this.errors = new ErrorRenderer(jshell, cellLines);
     }
 
-
+    /** Runs a cell's Java; {@code stopRequested} says the cell was interrupted (JShell's stop came). */
     CellResult evaluate(String cellLabel, String code, BooleanSupplier stopRequested) {
         String value = null;
         List<String> notes = new ArrayList<>();
-        List<CellSegments.Segment> segments = new ArrayList<>(CellSegments.of(code, jshell.sourceCodeAnalysis()::analyzeCompletion));
+        List<CellSegments.Segment> segments =
+                new ArrayList<>(CellSegments.of(code, jshell.sourceCodeAnalysis()::analyzeCompletion));
         for (int i = 0; i < segments.size(); i++) {
             CellSegments.Segment segment = segments.get(i);
             String source = segment.source();
