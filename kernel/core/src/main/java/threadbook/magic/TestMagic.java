@@ -86,9 +86,10 @@ final class TestMagic implements Magic {
         if (compiled.isError()) {
             return compiled;
         }
-        if (compiled.evalue() != null && compiled.evalue().contains("cannot be used until")) {
+        String notes = String.join("\n", compiled.notes());
+        if (notes.contains("cannot be used until")) {
             // JShell keeps a class that names something undeclared, but it cannot run: say so instead of failing every test.
-            String missing = compiled.evalue().replaceAll("(?s).*cannot be used until (.*?) is declared.*", "$1");
+            String missing = notes.replaceAll("(?s).*cannot be used until (.*?) is declared.*", "$1");
             String text = "the tests use " + missing + ", which is not declared: run the cell that declares it first";
             return CellResult.error("CompileError", text, List.of(BOLD_RED + "CompileError" + RESET + ": " + text));
         }
