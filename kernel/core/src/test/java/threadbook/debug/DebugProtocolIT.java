@@ -254,6 +254,13 @@ class DebugProtocolIT {
             assertTrue(out.toString().contains("cell thread ran on: RUNNABLE"), out.toString());
             ok(c, "continue", json("{\"threadId\":" + thread + "}"));
             assertEquals("ok", c.reply(c.shell, exec, LONG).contentString("status", ""));
+            // The Callstack panel's thread list follows the program.
+            JsonObject started = awaitEvent(c, "thread").getAsJsonObject("body");
+            assertEquals("started", started.get("reason").getAsString());
+            assertEquals(thread, started.get("threadId").getAsInt());
+            JsonObject exited = awaitEvent(c, "thread").getAsJsonObject("body");
+            assertEquals("exited", exited.get("reason").getAsString());
+            assertEquals(thread, exited.get("threadId").getAsInt());
         }
     }
 
@@ -397,6 +404,36 @@ class DebugProtocolIT {
             assertEquals("ok", c.reply(c.control, id, LONG).contentString("status", ""));
             assertTrue(k.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the kernel ended");
             assertFalse(exec.isEmpty());
+        }
+    }
+
+    /** The milliseconds a CPU loop takes in a cell, as the cell measures it. */
+    private static long loopMillis(KernelClient c) {
+        KernelClient.Execution run = c.execute("long t0 = System.nanoTime();\nlong sum = 0;\n"
+                + "for (int i = 0; i < 300_000_000; i++) { sum += i % 7; }\n"
+                + "System.out.println((System.nanoTime() - t0) / 1_000_000);", Duration.ofMinutes(3));
+        assertEquals("ok", run.status(), run.stdout() + run.stderr());
+        return Long.parseLong(run.stdout().strip());
+    }
+
+    @Test
+    void withTheDebuggerOnAndNoBreakpointCellsRunAtTheirSpeed() throws Exception {
+        try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
+            c.awaitReady(LONG);
+            loopMillis(c); // warm-up: JIT
+            long off = Math.min(loopMillis(c), loopMillis(c));
+            long t0 = System.nanoTime();
+            c.execute("int one = 1;");
+            long trivialOff = (System.nanoTime() - t0) / 1_000_000;
+            start(c);
+            ok(c, "configurationDone", null);
+            long on = Math.min(loopMillis(c), loopMillis(c));
+            t0 = System.nanoTime();
+            c.execute("int two = 2;");
+            long trivialOn = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("CPU loop: %d ms with the debugger off, %d ms on; a trivial cell: %d ms off, %d ms on%n",
+                    off, on, trivialOff, trivialOn);
+            assertTrue(on < off * 2 + 500, "the debugger slowed a CPU loop from " + off + " to " + on + " ms");
         }
     }
 }
