@@ -610,28 +610,34 @@ public final class Debugger {
         return ok(request, body);
     }
 
-    /** continue (depth -1), or a step: the one thread goes on, the others are as they were. */
+    /**
+     * continue (depth -1), or a step. A step moves the one thread, the others stay as they are. continue,
+     * as DAP has it, lets every stopped thread go on unless {@code singleThread} is asked (JupyterLab sends
+     * continue with whichever thread it shows next, having dropped the one it shows now).
+     */
     private JsonObject resume(JsonObject request, JsonObject args, int depth) {
         int threadId = integer(args, "threadId", stopped.isEmpty() ? 1 : stopped.keySet().iterator().next());
         ThreadReference thread = stopped.get(threadId);
+        JsonObject body = new JsonObject();
+        if (depth < 0) {
+            boolean single = args.has("singleThread") && args.get("singleThread").getAsBoolean();
+            if (stopped.isEmpty() || single && thread == null) {
+                return fail(request, "Thread " + threadId + " is not stopped.");
+            }
+            if (single) {
+                forget(threadId);
+                thread.resume();
+                continued(threadId, false);
+            } else {
+                resumeAll();
+            }
+            body.addProperty("allThreadsContinued", !single);
+            return ok(request, body);
+        }
         if (thread == null) {
             return fail(request, "Thread " + threadId + " is not stopped.");
         }
         VirtualMachine vm = vm();
-        JsonObject body = new JsonObject();
-        if (depth < 0) {
-            // After a pause every thread was held: continue lets them all go on, as it does in ipykernel.
-            boolean all = stopped.size() > 1 && !stoppedByEvent.contains(threadId);
-            if (all) {
-                resumeAll();
-            } else {
-                forget(threadId);
-                thread.resume();
-            }
-            body.addProperty("allThreadsContinued", all);
-            continued(threadId, all);
-            return ok(request, body);
-        }
         EventRequestManager erm = vm.eventRequestManager();
         List<StepRequest> old = new ArrayList<>();
         for (StepRequest r : erm.stepRequests()) {
@@ -989,6 +995,9 @@ public final class Debugger {
         }
         stopped.put(id, thread);
         stoppedByEvent.add(id);
+        // A step still pending on this thread (a breakpoint came first) would stop it again later, unasked.
+        EventRequestManager erm = thread.virtualMachine().eventRequestManager();
+        erm.deleteEventRequests(erm.stepRequests().stream().filter(r -> r.thread().equals(thread)).toList());
         JsonObject body = new JsonObject();
         body.addProperty("reason", reason);
         body.addProperty("threadId", id);
