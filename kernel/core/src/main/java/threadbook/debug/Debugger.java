@@ -97,7 +97,7 @@ public final class Debugger {
     /** A Java session started (the first, or after a restart): the debugger follows it from now on. */
     public void sessionStarted(JShellSession s) {
         synchronized (lock) {
-            boolean hadStopped = !stopped.isEmpty();
+            List<Integer> wereStopped = new ArrayList<>(stopped.keySet());
             session = s;
             requests.clear();
             applied.clear();
@@ -109,9 +109,8 @@ public final class Debugger {
             values.clear();
             threads.clear();
             cells.forgetClasses();
-            if (hadStopped) {
-                continued(1, true);
-            }
+            // The threads stopped in the Java process that ended are gone: the panels must let go of them.
+            wereStopped.forEach(id -> continued(id, true));
             s.debug(new DebugHooks() {
                 @Override
                 public void snippet(String className, SnippetWrapper wrapper, int firstLine) {
@@ -1019,7 +1018,7 @@ public final class Debugger {
     }
 
     private void resumeAll() {
-        boolean any = !stopped.isEmpty();
+        List<Integer> resumed = new ArrayList<>(stopped.keySet());
         for (ThreadReference t : stopped.values()) {
             try {
                 t.resume();
@@ -1031,9 +1030,8 @@ public final class Debugger {
         stoppedByEvent.clear();
         frames.clear();
         values.clear();
-        if (any) {
-            continued(1, true);
-        }
+        // One event per thread: JupyterLab forgets a stopped thread by the id a continued event names.
+        resumed.forEach(id -> continued(id, true));
     }
 
     private void continued(int threadId, boolean all) {
