@@ -61,6 +61,7 @@ final class SnippetEvaluator {
             if (beforehand != null) {
                 return beforehand;
             }
+            evaluatingFirstLine = firstLine;
             List<SnippetEvent> events = jshell.eval(source);
             value = null;
             Failure failure = failure(events);
@@ -80,6 +81,7 @@ final class SnippetEvaluator {
             }
             track(events, cellLabel, firstLine);
             cellLines.remember(events);
+            announce(events, firstLine);
             for (SnippetEvent event : events) {
                 if (event.causeSnippet() != null) {
                     continue; // a dependent snippet updated because of this one
@@ -248,6 +250,38 @@ final class SnippetEvaluator {
     }
 
     /** Keeps {@link #definitions} up to date: a declaration in, a replaced or dropped one out. */
+    /** The cell line of the segment JShell evaluates now (what the debugger maps its wrapper's lines to). */
+    private volatile int evaluatingFirstLine = 1;
+    /** Told each defined snippet's wrapper and first cell line; null while no debugger listens. */
+    private volatile DebugHooks debugHooks;
+
+    int evaluatingFirstLine() {
+        return evaluatingFirstLine;
+    }
+
+    void debugHooks(DebugHooks hooks) {
+        this.debugHooks = hooks;
+    }
+
+    /** Tells the debugger, if one listens, which wrapper class each new definition of this segment is. */
+    private void announce(List<SnippetEvent> events, int firstLine) {
+        DebugHooks hooks = debugHooks;
+        if (hooks == null) {
+            return;
+        }
+        for (SnippetEvent event : events) {
+            if (!event.status().isDefined() || event.causeSnippet() != null) {
+                continue;
+            }
+            try {
+                jdk.jshell.SourceCodeAnalysis.SnippetWrapper w = jshell.sourceCodeAnalysis().wrapper(event.snippet());
+                hooks.snippet(w.fullClassName(), w, firstLine);
+            } catch (RuntimeException e) {
+                // no wrapper (an import): nothing to map
+            }
+        }
+    }
+
     private void track(List<SnippetEvent> events, String cellLabel, int firstLine) {
         synchronized (definitions) {
             // Removals first: JShell gives a redefinition (same name and signature) the id of the snippet

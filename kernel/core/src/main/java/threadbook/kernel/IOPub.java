@@ -106,6 +106,11 @@ final class IOPub {
         publish("comm_close", parentHeader, content);
     }
 
+    /** A debug_event (the debugger's stopped, continued, thread... events): no request is its parent. */
+    void debugEvent(JsonObject event) {
+        publish("debug_event", null, event);
+    }
+
     /** The shutdown_reply, also on iopub so that every client learns of the shutdown. */
     void shutdownReply(JsonObject parentHeader, JsonObject content) {
         publish("shutdown_reply", parentHeader, content);

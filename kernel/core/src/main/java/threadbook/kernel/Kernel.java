@@ -33,6 +33,7 @@ public final class Kernel {
     private final History history = new History();
     private final Execution execution;
     private final Assistance assistance;
+    private final threadbook.debug.Debugger debugger;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Thread shellThread;
@@ -45,7 +46,12 @@ public final class Kernel {
         this.iopub = new IOPub(sockets.iopub, codec, jupyterSession);
         this.output = new CellOutput(iopub);
         this.stdin = new StdinBridge(sockets.stdin, codec, jupyterSession);
-        this.sessions = new JShellSessions(replay -> factory.start(stdin, output::accept, replay));
+        this.debugger = new threadbook.debug.Debugger(iopub::debugEvent);
+        this.sessions = new JShellSessions(replay -> {
+            JShellSession started = factory.start(stdin, output::accept, replay);
+            debugger.sessionStarted(started);
+            return started;
+        });
         this.execution = new Execution(sessions, output, stdin, iopub, history, this::takeQueued, this::answerQueued);
         this.assistance = new Assistance(sessions, threadbook.jshell.QuickAssist.forNotebook());
     }
@@ -147,6 +153,7 @@ public final class Kernel {
                     reply(socket, request, "kernel_info_reply", KernelInfo.content());
                     return;
                 case "execute_request":
+                    debugger.beforeExecute(request.contentString("code", ""));
                     execution.execute(request, (replyType, content) -> reply(socket, request, replyType, content),
                             socket == sockets.shell);
                     return;
@@ -176,7 +183,11 @@ public final class Kernel {
                 case "comm_close":
                     return;
                 case "interrupt_request":
+                    debugger.interrupted();
                     interrupt(socket, request);
+                    return;
+                case "debug_request":
+                    reply(socket, request, "debug_reply", debugger.handle(request.content()));
                     return;
                 case "shutdown_request":
                     shutdown(socket, request);
