@@ -171,7 +171,7 @@ cat > "$dir/kernel.json" <<JSON
   "display_name": $(json_string "$display"),
   "language": "java",
   "interrupt_mode": "message",
-  "metadata": {"threadbook": {"java": $(json_string "$java"), "java_version": $version}}
+  "metadata": {"debugger": true, "threadbook": {"java": $(json_string "$java"), "java_version": $version}}
 }
 JSON
 echo "Installed the kernelspec '$name' in $dir"

@@ -34,11 +34,23 @@ final class AgentExecutionControl extends JdiExecutionControl {
     /** When the stop was thrown into the user code running now (System.nanoTime), 0 if not yet. */
     private long stopThrownAt;
     private ClassType agentType;
+    private final JdiEvents events;
+    /** Told the wrapper class of each snippet about to run (the debugger sets its breakpoints then). */
+    private volatile java.util.function.Consumer<String> beforeInvoke;
 
-    AgentExecutionControl(ObjectOutput toAgent, ObjectInput fromAgent, VirtualMachine vm, Process process) {
+    AgentExecutionControl(ObjectOutput toAgent, ObjectInput fromAgent, VirtualMachine vm, Process process, JdiEvents events) {
         super(toAgent, fromAgent);
         this.vm = vm;
         this.process = process;
+        this.events = events;
+    }
+
+    JdiEvents events() {
+        return events;
+    }
+
+    void beforeInvoke(java.util.function.Consumer<String> listener) {
+        this.beforeInvoke = listener;
     }
 
     Process process() {
@@ -56,6 +68,10 @@ final class AgentExecutionControl extends JdiExecutionControl {
             }
             userCodeRunning = true;
             stopThrownAt = 0;
+        }
+        java.util.function.Consumer<String> listener = beforeInvoke;
+        if (listener != null) {
+            listener.accept(className);
         }
         try {
             return super.invoke(className, methodName);

@@ -71,8 +71,9 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
                 VirtualMachine vm = Bootstrap.virtualMachineManager()
                         .createVirtualMachine(new JdwpConnection(debugSocket), process);
                 // JShell closes itself when the agent dies; the session notices through JShell.onShutdown.
-                // This also lets the agent run: it waits, suspended, for JDI.
-                Util.detectJdiExitEvent(vm, reason -> env.closeDown());
+                // This also lets the agent run: it waits, suspended, for JDI. Our own loop, not JShell's
+                // (which resumes every event): the debugger keeps a thread stopped at a breakpoint.
+                JdiEvents events = new JdiEvents(vm, env::closeDown);
                 try (OutputStream stdin = process.getOutputStream()) {
                     stdin.write(secret);
                 }
@@ -84,7 +85,7 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
                 Map<String, InputStream> inputs = new HashMap<>();
                 inputs.put("in", env.userIn());
                 ExecutionControl ec = Util.remoteInputOutput(socket.getInputStream(), socket.getOutputStream(),
-                        outputs, inputs, (in, out) -> new AgentExecutionControl(out, in, vm, process));
+                        outputs, inputs, (in, out) -> new AgentExecutionControl(out, in, vm, process, events));
                 control = (AgentExecutionControl) ec;
                 return ec;
             } catch (IOException | RuntimeException e) {

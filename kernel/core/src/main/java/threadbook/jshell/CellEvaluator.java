@@ -72,6 +72,7 @@ final class CellEvaluator {
             if (beforehand != null) {
                 return beforehand;
             }
+            evaluatingFirstLine = firstLine;
             List<SnippetEvent> events = jshell.eval(source);
             value = null;
             Failure failure = failure(events);
@@ -574,7 +575,21 @@ final class CellEvaluator {
 
     private final Map<String, Snippet> snippetsByClass = new ConcurrentHashMap<>();
 
+    /** The cell line of the segment JShell evaluates now (what the debugger maps its wrapper's lines to). */
+    private volatile int evaluatingFirstLine = 1;
+    /** Told each defined snippet's wrapper and first cell line; null while no debugger listens. */
+    private volatile DebugHooks debugHooks;
+
+    int evaluatingFirstLine() {
+        return evaluatingFirstLine;
+    }
+
+    void debugHooks(DebugHooks hooks) {
+        this.debugHooks = hooks;
+    }
+
     private void remember(List<SnippetEvent> events) {
+        DebugHooks hooks = debugHooks;
         for (SnippetEvent event : events) {
             if (!event.status().isDefined()) {
                 continue;
@@ -582,6 +597,9 @@ final class CellEvaluator {
             try {
                 jdk.jshell.SourceCodeAnalysis.SnippetWrapper w = jshell.sourceCodeAnalysis().wrapper(event.snippet());
                 wrappers.put(w.fullClassName(), w);
+                if (hooks != null && event.causeSnippet() == null) {
+                    hooks.snippet(w.fullClassName(), w, evaluatingFirstLine);
+                }
                 snippetsByClass.put(w.fullClassName(), event.snippet());
             } catch (RuntimeException e) {
                 // no wrapper to map frames with: those frames keep JShell's names

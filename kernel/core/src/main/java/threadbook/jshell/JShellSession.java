@@ -102,13 +102,22 @@ public final class JShellSession implements AutoCloseable {
                 .in(InputStream.nullInputStream())
                 .out(log)
                 .err(log)
-                .compilerOptions(options.compilerOptions().toArray(new String[0]))
+                .compilerOptions(compilerOptions(options.compilerOptions()))
                 .build();
         jshell.onShutdown(j -> closed = true);
         // Adding a path JShell's compiler and the agent already have changes nothing for them, but makes
         // JShell start a new compiler (JShell.addToClasspath renews its pool of javac contexts).
         String known = options.agentClasspath().toString();
         this.evaluator = new CellEvaluator(jshell, () -> jshell.addToClasspath(known));
+    }
+
+    /** The user's javac options, and -g: the debugger shows local variables by their names. */
+    private static String[] compilerOptions(List<String> user) {
+        List<String> all = new ArrayList<>(user);
+        if (all.stream().noneMatch(o -> o.startsWith("-g"))) {
+            all.add("-g");
+        }
+        return all.toArray(new String[0]);
     }
 
     /** Starts the agent JVM and JShell (about half a second) and runs the startup imports. */
@@ -341,6 +350,66 @@ public final class JShellSession implements AutoCloseable {
         AgentExecutionControl control = provider.control();
         String encoded = control == null || closed ? "" : LockSentences.readLatest(control);
         return encoded.isEmpty() ? null : LockSentences.deadlock(encoded, this::cellLine);
+    }
+
+    /** Lets a debugger follow this session (null: none). Without one, JDI events are resumed at once. */
+    public void debug(DebugHooks hooks) {
+        evaluator.debugHooks(hooks);
+        AgentExecutionControl control = provider.control();
+        if (control != null) {
+            control.events().listen(hooks == null ? null : hooks::event);
+            control.beforeInvoke(hooks == null ? null : className -> announce(hooks, className));
+        }
+    }
+
+    /** Tells the debugger which snippet a wrapper class about to run is (JShell has defined it, not yet returned it). */
+    private void announce(DebugHooks hooks, String className) {
+        List<jdk.jshell.Snippet> all = jshell.snippets().toList();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            try {
+                jdk.jshell.SourceCodeAnalysis.SnippetWrapper w = jshell.sourceCodeAnalysis().wrapper(all.get(i));
+                if (className.equals(w.fullClassName())) {
+                    hooks.snippet(className, w, evaluator.evaluatingFirstLine());
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // a snippet without a class (an import, a failed one)
+            }
+        }
+    }
+
+    /** The agent JVM, for the debugger; null once the session has ended. */
+    public com.sun.jdi.VirtualMachine virtualMachine() {
+        AgentExecutionControl control = provider.control();
+        try {
+            return control == null || closed ? null : control.vm();
+        } catch (ExecutionControl.EngineTerminationException e) {
+            return null;
+        }
+    }
+
+    /** A variable the notebook declared: a static field {@code name} of the wrapper class {@code className}. */
+    public record NotebookVariable(String name, String type, String className) {}
+
+    /**
+     * The notebook's live variables, in the order declared. Safe beside a running cell (it reads JShell's
+     * tables only); a table changing meanwhile gives an empty list, asked again later.
+     */
+    public List<NotebookVariable> notebookVariables() {
+        List<NotebookVariable> vars = new ArrayList<>();
+        try {
+            jshell.variables().filter(v -> jshell.status(v).isActive()).forEach(v -> {
+                try {
+                    vars.add(new NotebookVariable(v.name(), v.typeName(),
+                            jshell.sourceCodeAnalysis().wrapper(v).fullClassName()));
+                } catch (RuntimeException e) {
+                    // no class for it
+                }
+            });
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        return vars;
     }
 
     /** The methods, types and imports the notebook defined and that are live, in order. */

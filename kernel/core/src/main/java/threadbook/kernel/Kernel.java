@@ -31,6 +31,7 @@ public final class Kernel {
     private final Sessions sessions;
     private final Execution execution;
     private final Assistance assistance;
+    private final threadbook.debug.Debugger debugger;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Thread shellThread;
@@ -43,7 +44,12 @@ public final class Kernel {
         this.iopub = new IOPub(sockets.iopub, codec, session);
         this.output = new CellOutput(iopub);
         this.stdin = new StdinBridge(sockets.stdin, codec, session);
-        this.sessions = new Sessions(replay -> factory.start(stdin, output::accept, replay));
+        this.debugger = new threadbook.debug.Debugger(event -> iopub.publish("debug_event", null, event));
+        this.sessions = new Sessions(replay -> {
+            JShellSession started = factory.start(stdin, output::accept, replay);
+            debugger.sessionStarted(started);
+            return started;
+        });
         this.execution = new Execution(sessions, output, stdin, iopub, this::reply, this::takeQueued, this::answerQueued);
         this.assistance = new Assistance(sessions, threadbook.jshell.QuickAssist.forNotebook());
     }
@@ -145,6 +151,7 @@ public final class Kernel {
                     reply(socket, request, "kernel_info_reply", KernelInfo.content());
                     return;
                 case "execute_request":
+                    debugger.beforeExecute(request.contentString("code", ""));
                     execution.execute(socket, request, socket == sockets.shell);
                     return;
                 case "complete_request":
@@ -176,7 +183,11 @@ public final class Kernel {
                 case "comm_close":
                     return;
                 case "interrupt_request":
+                    debugger.interrupted();
                     interrupt(socket, request);
+                    return;
+                case "debug_request":
+                    reply(socket, request, "debug_reply", debugger.handle(request.content()));
                     return;
                 case "shutdown_request":
                     shutdown(socket, request);

@@ -31,7 +31,11 @@ final class KernelInfo {
         content.addProperty("banner", "Threadbook " + VERSION + " - Java " + java + " ("
                 + System.getProperty("java.vendor", "unknown vendor") + "), running cells with JShell.\n"
                 + "Threads, processes and async, measured. Type %lsmagic for the magics.");
-        content.addProperty("debugger", false);
+        // JupyterLab enables its debugger for a kernel that says so here and in its kernelspec.
+        content.addProperty("debugger", true);
+        JsonArray features = new JsonArray();
+        features.add("debugger");
+        content.add("supported_features", features);
         JsonArray links = new JsonArray();
         links.add(link("Java " + java.feature() + " API",
                 "https://docs.oracle.com/en/java/javase/" + java.feature() + "/docs/api/"));

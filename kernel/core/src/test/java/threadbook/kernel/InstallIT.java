@@ -38,6 +38,7 @@ class InstallIT {
         JsonObject spec = JsonParser.parseString(Files.readString(dir.resolve("kernel.json"))).getAsJsonObject();
         assertEquals("java", spec.get("language").getAsString());
         assertEquals("message", spec.get("interrupt_mode").getAsString());
+        assertTrue(spec.getAsJsonObject("metadata").get("debugger").getAsBoolean(), "JupyterLab enables its debugger only with metadata.debugger");
         assertTrue(spec.get("display_name").getAsString().startsWith("Java (Threadbook"));
         JsonArray argv = spec.getAsJsonArray("argv");
         assertTrue(Path.of(argv.get(0).getAsString()).isAbsolute() && Files.isExecutable(Path.of(argv.get(0).getAsString())));

@@ -1,0 +1,289 @@
+package threadbook.debug;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import threadbook.client.KernelClient;
+import threadbook.client.KernelProcess;
+import threadbook.protocol.Message;
+
+/**
+ * The debugger's protocol over real sockets, as JupyterLab drives it: debug_request on control,
+ * debug_event on iopub, a real cell stopped at a breakpoint in a real agent JVM. (DebuggerIT is the port
+ * of ipykernel's test sequence; these are the backend's own checks.)
+ */
+class DebugProtocolIT {
+    private static final Duration LONG = Duration.ofSeconds(60);
+
+    private int seq;
+    private final List<JsonObject> events = new ArrayList<>();
+
+    private JsonObject debug(KernelClient c, String command, JsonObject arguments) {
+        JsonObject content = new JsonObject();
+        content.addProperty("type", "request");
+        content.addProperty("seq", ++seq);
+        content.addProperty("command", command);
+        content.add("arguments", arguments == null ? new JsonObject() : arguments);
+        String id = c.send(c.control, "debug_request", content);
+        Message reply = c.reply(c.control, id, LONG);
+        assertEquals("debug_reply", reply.type());
+        JsonObject r = reply.content();
+        assertEquals(command, r.get("command").getAsString(), r.toString());
+        assertEquals(seq, r.get("request_seq").getAsInt(), r.toString());
+        return r;
+    }
+
+    private JsonObject ok(KernelClient c, String command, JsonObject arguments) {
+        JsonObject r = debug(c, command, arguments);
+        assertTrue(r.get("success").getAsBoolean(), command + " failed: " + r);
+        return r.getAsJsonObject("body");
+    }
+
+    private static JsonObject json(String text) {
+        return JsonParser.parseString(text).getAsJsonObject();
+    }
+
+    /** The next debug_event named {@code name} on iopub (earlier ones of other names are kept). */
+    private JsonObject awaitEvent(KernelClient c, String name) {
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (int i = 0; i < events.size(); i++) {
+                if (events.get(i).get("event").getAsString().equals(name)) {
+                    return events.remove(i);
+                }
+            }
+            for (Message m : c.iopubFor(Duration.ofMillis(200))) {
+                if (m.type().equals("debug_event")) {
+                    events.add(m.content());
+                }
+            }
+        }
+        throw new AssertionError("no '" + name + "' debug_event within " + LONG + "; saw " + events);
+    }
+
+    private void start(KernelClient c) {
+        JsonObject init = ok(c, "initialize", json("{\"clientID\":\"test\",\"adapterID\":\"\",\"pathFormat\":\"path\","
+                + "\"linesStartAt1\":true,\"columnsStartAt1\":true,\"locale\":\"en\"}"));
+        assertTrue(init.get("supportsConfigurationDoneRequest").getAsBoolean());
+        ok(c, "attach", null);
+        awaitEvent(c, "initialized");
+    }
+
+    private String breakpoint(KernelClient c, String code, int line) {
+        JsonObject args = new JsonObject();
+        args.addProperty("code", code);
+        String path = ok(c, "dumpCell", args).get("sourcePath").getAsString();
+        JsonObject bp = ok(c, "setBreakpoints", json("{\"breakpoints\":[{\"line\":" + line + "}],\"source\":{\"path\":\""
+                + path.replace("\\", "\\\\") + "\"},\"sourceModified\":false}"));
+        JsonObject first = bp.getAsJsonArray("breakpoints").get(0).getAsJsonObject();
+        assertTrue(first.get("verified").getAsBoolean(), bp.toString());
+        assertEquals(path, first.getAsJsonObject("source").get("path").getAsString());
+        return path;
+    }
+
+    private static JsonObject named(JsonArray list, String name) {
+        for (JsonElement e : list) {
+            if (e.getAsJsonObject().get("name").getAsString().equals(name)) {
+                return e.getAsJsonObject();
+            }
+        }
+        throw new AssertionError("no '" + name + "' in " + list);
+    }
+
+    private JsonArray variables(KernelClient c, int reference) {
+        return ok(c, "variables", json("{\"variablesReference\":" + reference + "}")).getAsJsonArray("variables");
+    }
+
+    @Test
+    void kernelInfoAndDebugInfoAnnounceTheDebugger() throws Exception {
+        try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
+            c.awaitReady(LONG);
+            String id = c.send(c.shell, "kernel_info_request", new JsonObject());
+            assertTrue(c.reply(c.shell, id, LONG).content().get("debugger").getAsBoolean());
+
+            JsonObject content = json("{\"type\":\"request\",\"seq\":1,\"command\":\"debugInfo\",\"arguments\":{}}");
+            String infoId = c.send(c.control, "debug_request", content);
+            JsonObject info = c.reply(c.control, infoId, LONG).content().getAsJsonObject("body");
+            // Like any request: busy, then idle, with the request as parent (JupyterLab waits for that idle).
+            List<String> states = new ArrayList<>();
+            for (Message m : c.iopubUntilIdle(infoId, LONG)) {
+                if (m.type().equals("status")) {
+                    states.add(m.contentString("execution_state", ""));
+                }
+            }
+            assertEquals(List.of("busy", "idle"), states);
+            assertFalse(info.get("isStarted").getAsBoolean());
+            assertEquals("Murmur2", info.get("hashMethod").getAsString());
+            String code = "int x = 1;\nSystem.out.println(x);";
+            String expected = info.get("tmpFilePrefix").getAsString() + Murmur2.hash(code, info.get("hashSeed").getAsLong())
+                    + info.get("tmpFileSuffix").getAsString();
+            seq = 1;
+            start(c);
+            JsonObject args = new JsonObject();
+            args.addProperty("code", code);
+            assertEquals(expected, ok(c, "dumpCell", args).get("sourcePath").getAsString(),
+                    "the path JupyterLab computes from debugInfo is the kernel's");
+            assertTrue(ok(c, "debugInfo", null).get("isStarted").getAsBoolean());
+            ok(c, "configurationDone", null);
+            ok(c, "disconnect", json("{\"restart\":false,\"terminateDebuggee\":true}"));
+            assertFalse(ok(c, "debugInfo", null).get("isStarted").getAsBoolean());
+        }
+    }
+
+    @Test
+    void breakpointInTheRunningCellThenStepsAndVariables() throws Exception {
+        try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
+            c.awaitReady(LONG);
+            start(c);
+            String code = "int add(int a, int b) {\n    int c = a + b;\n    return c;\n}\nString greeting = \"hi\";\n"
+                    + "int r = add(2, 3);\nSystem.out.println(\"result \" + r);";
+            String path = breakpoint(c, code, 2);
+            ok(c, "configurationDone", null);
+            String exec = c.executeAsync(code);
+
+            JsonObject stopped = awaitEvent(c, "stopped").getAsJsonObject("body");
+            assertEquals("breakpoint", stopped.get("reason").getAsString());
+            int thread = stopped.get("threadId").getAsInt();
+            assertEquals(1, thread, "the cell thread is thread 1, as ipykernel's main thread");
+            JsonArray threads = ok(c, "threads", null).getAsJsonArray("threads");
+            assertEquals("main", threads.get(0).getAsJsonObject().get("name").getAsString(), threads.toString());
+
+            JsonArray frames = ok(c, "stackTrace", json("{\"threadId\":1}")).getAsJsonArray("stackFrames");
+            JsonObject top = frames.get(0).getAsJsonObject();
+            assertEquals(2, top.get("line").getAsInt(), frames.toString());
+            assertEquals(path, top.getAsJsonObject("source").get("path").getAsString());
+            assertEquals("add", top.get("name").getAsString());
+            assertEquals(6, frames.get(1).getAsJsonObject().get("line").getAsInt(), "the caller's line: " + frames);
+
+            JsonArray scopes = ok(c, "scopes", json("{\"frameId\":" + top.get("id").getAsInt() + "}")).getAsJsonArray("scopes");
+            JsonArray locals = variables(c, named(scopes, "Locals").get("variablesReference").getAsInt());
+            assertEquals("2", named(locals, "a").get("value").getAsString(), locals.toString());
+            assertEquals("3", named(locals, "b").get("value").getAsString());
+            JsonArray globals = variables(c, named(scopes, "Globals").get("variablesReference").getAsInt());
+            assertEquals("\"hi\"", named(globals, "greeting").get("value").getAsString(), globals.toString());
+            JsonArray mine = variables(c, named(scopes, "Thread").get("variablesReference").getAsInt());
+            assertTrue(named(mine, "state").get("value").getAsString().contains("breakpoint"), mine.toString());
+
+            JsonObject rich = ok(c, "richInspectVariables", json("{\"variableName\":\"a\",\"frameId\":" + top.get("id").getAsInt() + "}"));
+            assertEquals("2", rich.getAsJsonObject("data").get("text/plain").getAsString());
+            JsonObject eval = ok(c, "evaluate", json("{\"expression\":\"b\",\"frameId\":" + top.get("id").getAsInt() + ",\"context\":\"watch\"}"));
+            assertEquals("3", eval.get("result").getAsString());
+
+            ok(c, "next", json("{\"threadId\":1}"));
+            JsonObject stepped = awaitEvent(c, "stopped").getAsJsonObject("body");
+            assertEquals("step", stepped.get("reason").getAsString());
+            top = ok(c, "stackTrace", json("{\"threadId\":1}")).getAsJsonArray("stackFrames").get(0).getAsJsonObject();
+            assertEquals(3, top.get("line").getAsInt());
+            JsonArray after = variables(c, named(ok(c, "scopes", json("{\"frameId\":" + top.get("id").getAsInt() + "}"))
+                    .getAsJsonArray("scopes"), "Locals").get("variablesReference").getAsInt());
+            assertEquals("5", named(after, "c").get("value").getAsString(), after.toString());
+
+            ok(c, "stepOut", json("{\"threadId\":1}"));
+            assertEquals("step", awaitEvent(c, "stopped").getAsJsonObject("body").get("reason").getAsString());
+            top = ok(c, "stackTrace", json("{\"threadId\":1}")).getAsJsonArray("stackFrames").get(0).getAsJsonObject();
+            assertEquals(6, top.get("line").getAsInt(), "back in the cell's statement");
+
+            ok(c, "continue", json("{\"threadId\":1}"));
+            Message reply = c.reply(c.shell, exec, LONG);
+            assertEquals("ok", reply.contentString("status", ""));
+            StringBuilder out = new StringBuilder();
+            for (Message m : c.iopubUntilIdle(exec, LONG)) {
+                if (m.type().equals("stream")) {
+                    out.append(m.contentString("text", ""));
+                }
+            }
+            assertEquals("result 5\n", out.toString());
+
+            JsonArray vars = ok(c, "inspectVariables", null).getAsJsonArray("variables");
+            assertEquals("5", named(vars, "r").get("value").getAsString(), vars.toString());
+            JsonObject richIdle = ok(c, "richInspectVariables", json("{\"variableName\":\"greeting\"}"));
+            assertEquals("\"hi\"", richIdle.getAsJsonObject("data").get("text/plain").getAsString());
+            assertEquals(code, ok(c, "source", json("{\"source\":{\"path\":\"" + path.replace("\\", "\\\\") + "\"}}"))
+                    .get("content").getAsString());
+            ok(c, "disconnect", json("{\"restart\":false,\"terminateDebuggee\":true}"));
+            assertEquals("ok", c.execute("add(1, 1)").status(), "cells run on after the debugger is off");
+        }
+    }
+
+    @Test
+    void breakpointInAnEarlierCellsMethodStopsAnotherThreadOnly() throws Exception {
+        try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
+            c.awaitReady(LONG);
+            String earlier = "Object lock = new Object();\nint work(int n) {\n    synchronized (lock) {\n        int doubled = n * 2;\n"
+                    + "        return doubled;\n    }\n}";
+            assertEquals("ok", c.execute(earlier).status());
+            start(c);
+            breakpoint(c, earlier, 4);
+            ok(c, "configurationDone", null);
+            String exec = c.executeAsync("Thread worker = new Thread(() -> work(21), \"worker\");\nworker.start();\n"
+                    + "Thread.sleep(1500);\nSystem.out.println(\"cell thread ran on: \" + worker.getState());\nworker.join();");
+            JsonObject stopped = awaitEvent(c, "stopped").getAsJsonObject("body");
+            int thread = stopped.get("threadId").getAsInt();
+            assertTrue(thread != 1, "the worker thread stopped, not the cell thread: " + stopped);
+            assertFalse(stopped.get("allThreadsStopped").getAsBoolean());
+            JsonObject top = ok(c, "stackTrace", json("{\"threadId\":" + thread + "}")).getAsJsonArray("stackFrames")
+                    .get(0).getAsJsonObject();
+            assertEquals(4, top.get("line").getAsInt(), top.toString());
+            JsonArray scopes = ok(c, "scopes", json("{\"frameId\":" + top.get("id").getAsInt() + "}")).getAsJsonArray("scopes");
+            JsonArray mine = variables(c, named(scopes, "Thread").get("variablesReference").getAsInt());
+            assertEquals("lock", named(mine, "holds").get("value").getAsString(), "the monitor named by its variable: " + mine);
+            // The cell thread is not stopped: it printed meanwhile.
+            StringBuilder out = new StringBuilder();
+            long deadline = System.nanoTime() + LONG.toNanos();
+            while (!out.toString().contains("cell thread ran on") && System.nanoTime() < deadline) {
+                for (Message m : c.iopubFor(Duration.ofMillis(200))) {
+                    if (m.type().equals("stream")) {
+                        out.append(m.contentString("text", ""));
+                    } else if (m.type().equals("debug_event")) {
+                        events.add(m.content());
+                    }
+                }
+            }
+            assertTrue(out.toString().contains("cell thread ran on: RUNNABLE"), out.toString());
+            ok(c, "continue", json("{\"threadId\":" + thread + "}"));
+            assertEquals("ok", c.reply(c.shell, exec, LONG).contentString("status", ""));
+        }
+    }
+
+    @Test
+    void pauseNamesTheDeadlockAndItsLocks() throws Exception {
+        try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
+            c.awaitReady(LONG);
+            start(c);
+            String pause = "try { Thread.sleep(300); } catch (InterruptedException e) { }";
+            KernelClient.Execution run = c.execute("Object lockA = new Object();\nObject lockB = new Object();\n"
+                    + "Thread t1 = new Thread(() -> { synchronized (lockA) { " + pause + " synchronized (lockB) { } } }, \"first\");\n"
+                    + "Thread t2 = new Thread(() -> { synchronized (lockB) { " + pause + " synchronized (lockA) { } } }, \"second\");\n"
+                    + "t1.start(); t2.start();");
+            assertEquals("ok", run.status(), String.valueOf(run.error()));
+            Thread.sleep(2000);
+            ok(c, "pause", json("{\"threadId\":1}"));
+            JsonObject stopped = awaitEvent(c, "stopped").getAsJsonObject("body");
+            assertEquals("pause", stopped.get("reason").getAsString());
+            String description = stopped.get("description").getAsString();
+            assertTrue(description.contains("Deadlock") && description.contains("lockA") && description.contains("lockB")
+                    && description.contains("first") && description.contains("second"), description);
+            int thread = stopped.get("threadId").getAsInt();
+            JsonObject top = ok(c, "stackTrace", json("{\"threadId\":" + thread + "}")).getAsJsonArray("stackFrames")
+                    .get(0).getAsJsonObject();
+            JsonArray scopes = ok(c, "scopes", json("{\"frameId\":" + top.get("id").getAsInt() + "}")).getAsJsonArray("scopes");
+            JsonArray mine = variables(c, named(scopes, "Thread").get("variablesReference").getAsInt());
+            assertTrue(named(mine, "state").get("value").getAsString().startsWith("blocked"), mine.toString());
+            assertNotNull(named(mine, "waits for"));
+            JsonArray all = variables(c, named(scopes, "Threads").get("variablesReference").getAsInt());
+            assertTrue(named(all, "first").get("value").getAsString().contains("holds lockA"), all.toString());
+            ok(c, "continue", json("{\"threadId\":" + thread + "}"));
+            awaitEvent(c, "continued");
+        }
+    }
+}
