@@ -577,6 +577,48 @@ def debugger_button(page, title):
     return found[0]
 
 
+def variable_rows(page):
+    """The Variables panel's rows as the tree view shows them: each name with the detail beside it."""
+    return page.js("""
+        return Array.from(document.querySelectorAll('.jp-DebuggerVariables-body .jp-DebuggerVariables-name'))
+          .filter(function (n) { return n.offsetParent !== null; })
+          .map(function (n) { var d = n.parentElement.querySelector(':scope > .jp-DebuggerVariables-detail');
+                              return [n.textContent.trim(), d ? d.textContent.trim() : '']; });""")
+
+
+def choose_scope(page, name):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    # The menu sits in the Variables section's title bar, beside its content.
+    menus = [e for e in page.driver.find_elements(By.CSS_SELECTOR, '.jp-DebuggerSidebar select[aria-label="Scope"], '
+                                                    '.jp-DebuggerSidebar .jp-DebuggerVariables-toolbar select') if e.is_displayed()]
+    if not menus:
+        raise RuntimeError("no scope menu in the Variables panel")
+    menu = Select(menus[0])
+    options = [o.text for o in menu.options]
+    if name not in options:
+        return options
+    menu.select_by_visible_text(name)
+    return options
+
+
+def thread_scope_checks(page):
+    """The scope Thread of the stopped thread, as a student reads it in the tree view: its state and the locks it
+    holds, each row with its text beside the name (JupyterLab's tree shows a row's value only for some types)."""
+    options = choose_scope(page, "Thread")
+    try:
+        wait_for("the Thread scope's rows", 30, lambda: any(n == "state" for n, _ in variable_rows(page)))
+    except TimeoutError:
+        pass
+    rows = variable_rows(page)
+    page.shot("debugger-thread-scope")
+    shown = dict(rows)
+    check("debugger: the Variables panel's scope Thread shows the stopped thread's state and the locks it holds",
+          "Thread" in options and shown.get("state", "") != "" and "holds" in shown and shown["holds"] != "",
+          "scopes %s; rows %s" % (options, rows))
+    choose_scope(page, "Locals")
+
+
 def debugger_checks(page, folder, language):
     from selenium.webdriver.common.by import By
 
@@ -667,6 +709,8 @@ def debugger_checks(page, folder, language):
     check("debugger: the Variables panel shows describe's parameter n = 7",
           re.search(r"\bn\b[\s\S]*\b7\b", state["variablesText"]) is not None, repr(state["variablesText"][:400]))
     check("debugger: the cell is still running while it is stopped", "*" in page.prompts()[0], repr(page.prompts()))
+    if language == "java":
+        thread_scope_checks(page)
 
     # Next: line DEBUG_LINE + 1, kind assigned.
     debugger_button(page, "Next").click()
