@@ -70,6 +70,7 @@ public final class Debugger {
     private final Set<String> applied = new HashSet<>();
     private ClassPrepareRequest prepare;
     private ExceptionRequest exceptions;
+    private final List<EventRequest> threadRequests = new ArrayList<>();
     private final Map<Integer, ThreadReference> stopped = new LinkedHashMap<>();
     /** Threads stopped by a breakpoint, step or exception: only those can run toString for the panel. */
     private final Set<Integer> stoppedByEvent = new HashSet<>();
@@ -122,8 +123,12 @@ public final class Debugger {
                     return jdiEvent(set);
                 }
             });
-            if (started && !breakpoints.isEmpty()) {
-                ensurePrepareRequest();
+            threadRequests.clear();
+            if (started) {
+                followThreads();
+                if (!breakpoints.isEmpty()) {
+                    ensurePrepareRequest();
+                }
             }
         }
     }
@@ -207,6 +212,7 @@ public final class Debugger {
 
     private JsonObject initialize(JsonObject request) {
         started = true;
+        followThreads();
         if (!breakpoints.isEmpty()) {
             ensurePrepareRequest();
         }
@@ -248,7 +254,9 @@ public final class Debugger {
             if (exceptions != null) {
                 erm.deleteEventRequest(exceptions);
             }
+            erm.deleteEventRequests(threadRequests);
         }
+        threadRequests.clear();
         requests.clear();
         applied.clear();
         prepare = null;
@@ -813,6 +821,28 @@ public final class Debugger {
         return s == null ? null : s.virtualMachine();
     }
 
+    /**
+     * Thread started/exited events, so the Callstack panel's thread list follows the program. Platform
+     * threads only (JDK 21+ can say so): a cell that starts 10,000 virtual threads must not cost 20,000 events.
+     */
+    private void followThreads() {
+        VirtualMachine vm = vm();
+        if (vm == null || !threadRequests.isEmpty()) {
+            return;
+        }
+        EventRequestManager erm = vm.eventRequestManager();
+        for (EventRequest r : List.<EventRequest>of(erm.createThreadStartRequest(), erm.createThreadDeathRequest())) {
+            try {
+                r.getClass().getMethod("addPlatformThreadsOnlyFilter").invoke(r);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // before JDK 21 every thread is a platform thread
+            }
+            r.setSuspendPolicy(EventRequest.SUSPEND_NONE);
+            r.enable();
+            threadRequests.add(r);
+        }
+    }
+
     /** Breakpoints reach classes as they load: a wrapper class, or a class, lambda or anonymous class in it. */
     private void ensurePrepareRequest() {
         VirtualMachine vm = vm();
@@ -902,7 +932,11 @@ public final class Debugger {
         synchronized (lock) {
             boolean keep = false;
             for (Event e : set) {
-                if (e instanceof ClassPrepareEvent prepared) {
+                if (e instanceof com.sun.jdi.event.ThreadStartEvent begun && started) {
+                    threadEvent(begun.thread(), "started");
+                } else if (e instanceof com.sun.jdi.event.ThreadDeathEvent ended && started) {
+                    threadEvent(ended.thread(), "exited");
+                } else if (e instanceof ClassPrepareEvent prepared) {
                     CellSources.Snippet s = cells.snippetOf(prepared.referenceType().name());
                     if (s != null && breakpoints.containsKey(s.path())) {
                         apply(prepared.referenceType(), s);
@@ -932,6 +966,20 @@ public final class Debugger {
             }
             return keep;
         }
+    }
+
+    private void threadEvent(ThreadReference thread, String reason) {
+        try {
+            if (!Threads.isUser(thread)) {
+                return;
+            }
+        } catch (RuntimeException gone) {
+            return;
+        }
+        JsonObject body = new JsonObject();
+        body.addProperty("reason", reason);
+        body.addProperty("threadId", threads.id(thread));
+        event("thread", body);
     }
 
     private boolean stop(ThreadReference thread, String reason, String description) {

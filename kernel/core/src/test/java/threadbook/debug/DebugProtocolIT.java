@@ -9,6 +9,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -252,6 +254,13 @@ class DebugProtocolIT {
             assertTrue(out.toString().contains("cell thread ran on: RUNNABLE"), out.toString());
             ok(c, "continue", json("{\"threadId\":" + thread + "}"));
             assertEquals("ok", c.reply(c.shell, exec, LONG).contentString("status", ""));
+            // The Callstack panel's thread list follows the program.
+            JsonObject started = awaitEvent(c, "thread").getAsJsonObject("body");
+            assertEquals("started", started.get("reason").getAsString());
+            assertEquals(thread, started.get("threadId").getAsInt());
+            JsonObject exited = awaitEvent(c, "thread").getAsJsonObject("body");
+            assertEquals("exited", exited.get("reason").getAsString());
+            assertEquals(thread, exited.get("threadId").getAsInt());
         }
     }
 
@@ -284,6 +293,147 @@ class DebugProtocolIT {
             assertTrue(named(all, "first").get("value").getAsString().contains("holds lockA"), all.toString());
             ok(c, "continue", json("{\"threadId\":" + thread + "}"));
             awaitEvent(c, "continued");
+        }
+    }
+
+    /** Every line of the cell's output while it runs, until {@code marker} shows (debug events are kept). */
+    private String outputUntil(KernelClient c, String marker) {
+        StringBuilder out = new StringBuilder();
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (!out.toString().contains(marker) && System.nanoTime() < deadline) {
+            for (Message m : c.iopubFor(Duration.ofMillis(200))) {
+                if (m.type().equals("stream")) {
+                    out.append(m.contentString("text", ""));
+                } else if (m.type().equals("debug_event")) {
+                    events.add(m.content());
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private JsonObject topFrame(KernelClient c, int thread) {
+        return ok(c, "stackTrace", json("{\"threadId\":" + thread + "}")).getAsJsonArray("stackFrames").get(0).getAsJsonObject();
+    }
+
+    @Test
+    void mergedStatementsPoolThreadsUncaughtExceptionsAndInterrupt() throws Exception {
+        try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
+            c.awaitReady(LONG);
+            start(c);
+            // Lines 2-6 are plain statements: the kernel runs them as one merged block.
+            String merged = "int total = 0;\nfor (int i = 0; i < 3; i++) {\n    total += i;\n}\ntotal += 10;\n"
+                    + "System.out.println(\"total \" + total);";
+            String path = breakpoint(c, merged, 5);
+            ok(c, "configurationDone", null);
+            String exec = c.executeAsync(merged);
+            assertEquals("breakpoint", awaitEvent(c, "stopped").getAsJsonObject("body").get("reason").getAsString());
+            JsonObject top = topFrame(c, 1);
+            assertEquals(5, top.get("line").getAsInt(), top.toString());
+            assertEquals(path, top.getAsJsonObject("source").get("path").getAsString());
+            ok(c, "next", json("{\"threadId\":1}"));
+            awaitEvent(c, "stopped");
+            assertEquals(6, topFrame(c, 1).get("line").getAsInt());
+            ok(c, "continue", json("{\"threadId\":1}"));
+            assertEquals("ok", c.reply(c.shell, exec, LONG).contentString("status", ""));
+
+            String pooled = "ExecutorService pool = Executors.newFixedThreadPool(2);\n"
+                    + "Future<Integer> f = pool.submit(() -> {\n    int inside = 40 + 2;\n    return inside;\n});\n"
+                    + "System.out.println(\"got \" + f.get());";
+            breakpoint(c, pooled, 4);
+            exec = c.executeAsync(pooled);
+            JsonObject stopped = awaitEvent(c, "stopped").getAsJsonObject("body");
+            int worker = stopped.get("threadId").getAsInt();
+            assertTrue(worker != 1, "a pool thread stopped: " + stopped);
+            top = topFrame(c, worker);
+            assertEquals(4, top.get("line").getAsInt(), top.toString());
+            JsonArray locals = variables(c, named(ok(c, "scopes", json("{\"frameId\":" + top.get("id").getAsInt() + "}"))
+                    .getAsJsonArray("scopes"), "Locals").get("variablesReference").getAsInt());
+            assertEquals("42", named(locals, "inside").get("value").getAsString());
+            ok(c, "continue", json("{\"threadId\":" + worker + "}"));
+            assertTrue(outputUntil(c, "got 42").contains("got 42"));
+            assertEquals("ok", c.reply(c.shell, exec, LONG).contentString("status", ""));
+
+            // An exception no notebook code catches stops the thread that threw it.
+            ok(c, "setExceptionBreakpoints", json("{\"filters\":[\"uncaught\"]}"));
+            exec = c.executeAsync("int[] none = new int[0];\nint boom = none[1];");
+            stopped = awaitEvent(c, "stopped").getAsJsonObject("body");
+            assertEquals("exception", stopped.get("reason").getAsString());
+            assertTrue(stopped.get("description").getAsString().contains("ArrayIndexOutOfBounds"), stopped.toString());
+            assertEquals(2, topFrame(c, stopped.get("threadId").getAsInt()).get("line").getAsInt());
+            ok(c, "continue", json("{\"threadId\":" + stopped.get("threadId").getAsInt() + "}"));
+            assertEquals("error", c.reply(c.shell, exec, LONG).contentString("status", ""));
+            ok(c, "setExceptionBreakpoints", json("{\"filters\":[]}"));
+
+            // ■ while a cell is held at a breakpoint: the cell ends, interrupted; the session lives on.
+            String loop = "long spins = 0;\nwhile (true) {\n    spins++;\n}";
+            breakpoint(c, loop, 3);
+            exec = c.executeAsync(loop);
+            assertEquals("breakpoint", awaitEvent(c, "stopped").getAsJsonObject("body").get("reason").getAsString());
+            c.send(c.control, "interrupt_request", new JsonObject());
+            Message reply = c.reply(c.shell, exec, LONG);
+            assertEquals("error", reply.contentString("status", ""));
+            awaitEvent(c, "continued");
+            KernelClient.Execution after = c.execute("System.out.println(\"still here \" + total);");
+            assertEquals("still here 13\n", after.stdout(), "the same session, its variables kept");
+        }
+    }
+
+    @Test
+    void virtualThreadStopsInAnEarlierCellsMethodAndRestartEndsTheSession() throws Exception {
+        Path jdk = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+        assertTrue(Files.isExecutable(jdk.resolve("bin/java")), "this test needs a JDK 21+ (virtual threads) at " + jdk);
+        try (KernelProcess k = KernelProcess.start(jdk, java.util.UUID.randomUUID().toString(), java.util.Map.of());
+             KernelClient c = k.client()) {
+            c.awaitReady(LONG);
+            String earlier = "String label(int n) {\n    String text = \"n=\" + n;\n    return text;\n}";
+            assertEquals("ok", c.execute(earlier).status());
+            start(c);
+            breakpoint(c, earlier, 3);
+            String exec = c.executeAsync("Thread v = Thread.ofVirtual().start(() -> System.out.println(label(7)));\nv.join();");
+            JsonObject stopped = awaitEvent(c, "stopped").getAsJsonObject("body");
+            int thread = stopped.get("threadId").getAsInt();
+            assertTrue(thread != 1, stopped.toString());
+            JsonObject top = topFrame(c, thread);
+            assertEquals(3, top.get("line").getAsInt(), top.toString());
+            JsonArray locals = variables(c, named(ok(c, "scopes", json("{\"frameId\":" + top.get("id").getAsInt() + "}"))
+                    .getAsJsonArray("scopes"), "Locals").get("variablesReference").getAsInt());
+            assertEquals("\"n=7\"", named(locals, "text").get("value").getAsString());
+            // A restart while stopped: the kernel ends cleanly (Jupyter starts a new one).
+            String id = c.send(c.control, "shutdown_request", json("{\"restart\":true}"));
+            assertEquals("ok", c.reply(c.control, id, LONG).contentString("status", ""));
+            assertTrue(k.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the kernel ended");
+            assertFalse(exec.isEmpty());
+        }
+    }
+
+    /** The milliseconds a CPU loop takes in a cell, as the cell measures it. */
+    private static long loopMillis(KernelClient c) {
+        KernelClient.Execution run = c.execute("long t0 = System.nanoTime();\nlong sum = 0;\n"
+                + "for (int i = 0; i < 300_000_000; i++) { sum += i % 7; }\n"
+                + "System.out.println((System.nanoTime() - t0) / 1_000_000);", Duration.ofMinutes(3));
+        assertEquals("ok", run.status(), run.stdout() + run.stderr());
+        return Long.parseLong(run.stdout().strip());
+    }
+
+    @Test
+    void withTheDebuggerOnAndNoBreakpointCellsRunAtTheirSpeed() throws Exception {
+        try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
+            c.awaitReady(LONG);
+            loopMillis(c); // warm-up: JIT
+            long off = Math.min(loopMillis(c), loopMillis(c));
+            long t0 = System.nanoTime();
+            c.execute("int one = 1;");
+            long trivialOff = (System.nanoTime() - t0) / 1_000_000;
+            start(c);
+            ok(c, "configurationDone", null);
+            long on = Math.min(loopMillis(c), loopMillis(c));
+            t0 = System.nanoTime();
+            c.execute("int two = 2;");
+            long trivialOn = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("CPU loop: %d ms with the debugger off, %d ms on; a trivial cell: %d ms off, %d ms on%n",
+                    off, on, trivialOff, trivialOn);
+            assertTrue(on < off * 2 + 500, "the debugger slowed a CPU loop from " + off + " to " + on + " ms");
         }
     }
 }
