@@ -234,11 +234,16 @@ class DebuggerIT {
             assertFalse(stopped.get("allThreadsStopped").getAsBoolean(),
                     "one thread stops, the others run on (the cell's own thread waits in join): " + stopped);
             assertGreetStop(d, thread, greetSource, "worker");
+            // The Callstack panel's thread list follows the program: the thread's start, and below its end.
+            d.awaitEvent("thread", body -> body.get("threadId").getAsLong() == thread
+                    && body.get("reason").getAsString().equals("started"), EVENT);
             d.request("continue", args("threadId", thread));
             Message reply = client.reply(client.shell, exec, REPLY);
             assertEquals("ok", reply.contentString("status", ""));
             d.awaitIdle(exec);
             assertEquals("hello worker from greeter\n", d.stdoutOf(exec));
+            d.awaitEvent("thread", body -> body.get("threadId").getAsLong() == thread
+                    && body.get("reason").getAsString().equals("exited"), EVENT);
 
             // A pool thread.
             String poolCell = """
@@ -479,15 +484,23 @@ class DebuggerIT {
 
         /** The body of the first debug_event {@code event} not taken before; waits for it. */
         JsonObject awaitEvent(String event, Duration timeout) {
+            return awaitEvent(event, body -> true, timeout);
+        }
+
+        /** The body of the first debug_event {@code event} not taken before whose body passes {@code test}. */
+        JsonObject awaitEvent(String event, Predicate<JsonObject> test, Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 for (int i = 0; i < iopub.size(); i++) {
                     Message m = iopub.get(i);
                     if (!taken.contains(i) && m.type().equals("debug_event")
                             && m.content().get("event").getAsString().equals(event)) {
-                        taken.add(i);
                         JsonObject content = m.content();
-                        return content.has("body") ? content.getAsJsonObject("body") : new JsonObject();
+                        JsonObject body = content.has("body") ? content.getAsJsonObject("body") : new JsonObject();
+                        if (test.test(body)) {
+                            taken.add(i);
+                            return body;
+                        }
                     }
                 }
                 if (System.nanoTime() > deadline) {
