@@ -27,7 +27,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * JupyterLab 4 and Notebook 7, from the project's environment (install/venv.sh), in headless Chromium:
  * src/test/python/jupyterlab_run.py works a scratch notebook (first Tab's completion popup, contextual help for a
- * type and a method, a thread's late output, a progress bar updated in place, the stdin box, ■, restart), runs
+ * type and a method, a thread's late output, a progress bar updated in place, the stdin box, ■, restart), works the
+ * visual debugger (the bug icon, a breakpoint clicked in a cell's gutter, the cell stopped there with the Callstack and
+ * Variables panels filled, Next, Continue to the cell's normal output), runs
  * every notebook in notebooks/ with Run All and checks its outputs in the page (errors, charts rendered as SVG, the
  * examples' lines and times), opens the saved and the shipped notebooks untrusted and checks their charts render,
  * and runs Run All once in Notebook 7. Screenshots of each step are kept in target/jupyterlab/ for CI.
@@ -86,6 +88,10 @@ class JupyterLabIT {
         assertEquals(0, r.code(), "some check failed (the lines starting with FAIL):\n" + r.output());
         Matcher summary = Pattern.compile("(?m)^(\\d+) passed, 0 failed$").matcher(r.output());
         assertTrue(summary.find() && Integer.parseInt(summary.group(1)) > 50, "the checks ran and all passed:\n" + r.output());
+        for (String step : List.of("PASS debugger: the cell stops on line", "PASS debugger: Next steps to line",
+                "PASS debugger: Continue runs the cell to its end")) {
+            assertTrue(r.output().contains(step), "the debugger's steps ran and passed (" + step + "):\n" + r.output());
+        }
         for (String figure : List.of("time to idle (JupyterLab)", "Run All (JupyterLab)", "Run All (Notebook 7)")) {
             assertTrue(r.output().contains(figure), "the run measured " + figure + ":\n" + r.output());
         }
