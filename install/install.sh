@@ -198,11 +198,16 @@ if ((archive)); then
     fi
     rm -f "$dir/lib/kernel.aotconf" "$dir/lib/agent.aotconf"
   else
-    if THREADBOOK_LOG=WARNING THREADBOOK_AGENT_OPTS="-XX:ArchiveClassesAtExit=$dir/lib/agent.jsa -Xlog:cds=off" \
+    # The agent runs under the debugger (JDWP), with which a JVM cannot write a CDS archive as it exits:
+    # it lists the classes it loads instead, and a second JVM makes the archive from that list.
+    if THREADBOOK_LOG=WARNING THREADBOOK_AGENT_OPTS="-XX:DumpLoadedClassList=$dir/lib/agent.classlist" \
          "$java" "${kernel_opts[@]}" -XX:ArchiveClassesAtExit="$dir/lib/kernel.jsa" -Xlog:cds=off \
-           -cp "$dir/lib/*" threadbook.Main --train >"$train_log" 2>&1 && [[ -s $dir/lib/kernel.jsa ]]; then
+           -cp "$dir/lib/*" threadbook.Main --train >"$train_log" 2>&1 && [[ -s $dir/lib/kernel.jsa ]] &&
+       "$java" -Xshare:dump -XX:SharedClassListFile="$dir/lib/agent.classlist" -XX:SharedArchiveFile="$dir/lib/agent.jsa" \
+           -Xlog:cds=off -cp "$dir/lib/$agent_jar" >>"$train_log" 2>&1; then
       archive_opts=("-XX:SharedArchiveFile=$dir/lib/kernel.jsa" -Xlog:cds=off)
     fi
+    rm -f "$dir/lib/agent.classlist"
   fi
   if ((${#archive_opts[@]})); then
     rm -f "$train_log"
