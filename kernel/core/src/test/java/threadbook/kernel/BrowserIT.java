@@ -76,7 +76,7 @@ class BrowserIT {
 
         prefix = Files.createTempDirectory("threadbook-browser-prefix");
         Result r = Command.run(List.of("bash", repo.resolve("install/install.sh").toString(), "--no-build",
-                "--prefix", prefix.toString(), "--name", KERNEL, "--java", System.getProperty("java.home")), Map.of(), 120, repo);
+                "--prefix", prefix.toString(), "--name", KERNEL, "--java", System.getProperty("java.home")), Map.of(), 300, repo);
         assertEquals(0, r.code(), r.output());
         assertTrue(Files.exists(prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json")), r.output());
     }

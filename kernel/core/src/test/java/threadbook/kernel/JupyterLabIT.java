@@ -69,7 +69,7 @@ class JupyterLabIT {
         prefix = Files.createTempDirectory("threadbook-lab-prefix");
         // No --java, and no JAVA_HOME (Maven may run on an older JDK): install.sh picks the newest JDK it finds.
         Result r = Command.run(List.of("env", "-u", "JAVA_HOME", "bash", repo.resolve("install/install.sh").toString(),
-                "--no-build", "--prefix", prefix.toString(), "--name", KERNEL), Map.of(), 120, repo);
+                "--no-build", "--prefix", prefix.toString(), "--name", KERNEL), Map.of(), 300, repo);
         assertEquals(0, r.code(), r.output());
         assertTrue(Files.exists(prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json")), r.output());
     }

@@ -46,7 +46,7 @@ class NotebooksIT {
         prefix = Files.createTempDirectory("threadbook-notebooks");
         // No --java, and no JAVA_HOME (Maven may run on an older JDK): install.sh picks the newest JDK it finds.
         Result r = Command.run(List.of("env", "-u", "JAVA_HOME", "bash", repo.resolve("install/install.sh").toString(), "--no-build",
-                "--prefix", prefix.toString(), "--name", KERNEL), Map.of(), 120, repo);
+                "--prefix", prefix.toString(), "--name", KERNEL), Map.of(), 300, repo);
         assertEquals(0, r.code(), r.output());
         Path kernelJson = prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json");
         assertTrue(Files.exists(kernelJson), r.output());

@@ -45,7 +45,7 @@ class RealClientsIT {
         repo = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
         prefix = Files.createTempDirectory("threadbook-prefix");
         Result r = run(List.of("bash", repo.resolve("install/install.sh").toString(), "--no-build",
-                "--prefix", prefix.toString(), "--name", KERNEL, "--java", System.getProperty("java.home")), Map.of(), 120);
+                "--prefix", prefix.toString(), "--name", KERNEL, "--java", System.getProperty("java.home")), Map.of(), 300);
         assertEquals(0, r.code(), r.output());
         assertTrue(Files.exists(prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json")), r.output());
         Result check = run(List.of(DEBIAN_PYTHON, "-c", "import jupyter_client, nbclient, jupyter_kernel_test"), Map.of(), 60);
