@@ -19,6 +19,15 @@ row. What it measures, for Threadbook and (if the "python3" kernelspec exists) i
   6. completion: complete_request for `Syst` (Java) / `pri` (Python)
   7. interrupt: interrupt_request on the control channel -> execute_reply of the interrupted cell, for
      cells that stop in different ways; then a check that the kernel still answers `1 + 1`.
+  8. issue 12's rows: the trivial cell `int x = 1;` / `x = 1`; per fresh start, the CPU the kernel's processes
+     burn while the second cell sleeps 2 s, the RSS of the kernel JVM and the agent JVM after the first cell, and
+     the first and the second 10,000-line print of the session; the RSS again after 500 cells (150 with --quick)
+  9. the notebooks' examples T1, P1, P2, A3 and R1 (their own cells, read from notebooks/) in a fresh kernel,
+     the time each prints against its critical path (2 s, 1 s, ~0 s, 3 s, 10 s); ipykernel runs the Python
+     originals of T1, P1, P2 and A3
+ 10. worker JVMs: start to ready, cold and pre-started (when the build has pre-started workers), one at a
+     time (median and p95 of 20, 5 with --quick) and 4 at once; T1 and a CPU loop with the debugger attached
+     and not (when the kernel says it has a debugger)
 
 Exit status: 0 when the run completed (whatever the figures), 2 on bad arguments or when the kernel to
 measure is not installed.
@@ -30,6 +39,7 @@ import math
 import os
 import platform
 import queue
+import re
 import shutil
 import signal
 import statistics
@@ -59,6 +69,11 @@ class Timeout(Exception):
 # --- the cells --------------------------------------------------------------------------------------
 
 TRIVIAL = "1 + 1"
+# Issue 12's trivial cell: a statement with no value to show.
+STATEMENT = {"java": "int x = 1;", "python": "x = 1"}
+# The second cell of a fresh session: nothing runs in it, so what the kernel's processes burn meanwhile is theirs.
+SLEEP_SECONDS = 2.0
+SLEEP_CELL = {"java": "Thread.sleep(2000);", "python": "import time; time.sleep(2)"}
 PRINT_CELL = {
     "java": "for (int i = 0; i < {n}; i++) System.out.println(i);",
     "python": "for i in range({n}): print(i)",
@@ -146,6 +161,7 @@ class Driver:
         self.log_path = None
         self.finished = set()       # msg_ids whose idle has been seen
         self.kernel_info = None
+        self.cells = 0              # execute_requests sent since the kernel started
 
     def note(self, text):
         line = f"{self.label}: {text}"
@@ -161,6 +177,7 @@ class Driver:
         self.log_path = os.path.join(self.log_dir, f"{self.kernel_name}-{n + 1}.log")
         self.log = open(self.log_path, "wb")
         self.finished = set()
+        self.cells = 0
         t0 = now()
         self.km.start_kernel(stdout=self.log, stderr=self.log)
         self._remember_process()
@@ -202,6 +219,14 @@ class Driver:
                 pgid = pid
         if pgid:
             self.pgids.add(pgid)
+
+    def pid(self):
+        """The kernel's own process (Threadbook's kernelspec runs java itself: the kernel JVM)."""
+        prov = getattr(self.km, "provisioner", None) if self.km else None
+        pid = getattr(prov, "pid", None)
+        if pid is None:
+            pid = getattr(getattr(prov, "process", None), "pid", None)
+        return pid
 
     def _remember_descendants(self):
         """The kernel's child processes (the agent JVM), so the final sweep also looks at them."""
@@ -316,6 +341,7 @@ class Driver:
         """Runs a cell. Returns dict: reply, msgs, t0 (sent), t_idle, t_reply, t_result."""
         t0 = now()
         msg_id = self.kc.execute(code)
+        self.cells += 1
         msgs, t_idle = self.iopub_until_idle(msg_id, timeout)
         reply, t_reply = self.wait_reply("shell", msg_id, max(1.0, timeout - (now() - t0)))
         t_result = next((t for t, m in msgs if m["header"]["msg_type"] == "execute_result"), None)
@@ -341,11 +367,79 @@ class Driver:
         return ok, run["t_idle"] - run["t0"], ("2" if ok else f"status {st}, result {text!r}")
 
 
+# --- the kernel's processes, from /proc ----------------------------------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def children_of(pid):
+    """The live processes whose parent is pid."""
+    if not os.path.isdir("/proc"):
+        return []
+    return [p for p, _fields, ppid in list_processes() if ppid == pid]
+
+
+def process_tree(pid):
+    """pid and every live process below it."""
+    if pid is None or not os.path.isdir("/proc"):
+        return []
+    below = {}
+    for p, _fields, ppid in list_processes():
+        below.setdefault(ppid, []).append(p)
+    tree, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        tree.append(p)
+        todo.extend(below.get(p, []))
+    return tree
+
+
+def cpu_seconds(pids):
+    """User + system CPU time the processes used so far (threads included; children that ended not)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+            fields = stat[stat.rindex(")") + 2:].split()
+            total += int(fields[11]) + int(fields[12])   # utime, stime
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / CLOCK_TICKS
+
+
+def rss_mb(pid):
+    """Resident set size of one process in MB (VmRSS), or None."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def kernel_rss(d):
+    """(kernel process MB, its child processes MB (Threadbook: the agent JVM), total) now."""
+    pid = d.pid()
+    if pid is None or not os.path.isdir("/proc"):
+        return None
+    own = rss_mb(pid)
+    below = [m for m in (rss_mb(c) for c in children_of(pid)) if m is not None]
+    if own is None:
+        return None
+    return own, (sum(below) if below else None), own + sum(below)
+
+
 # --- the measurements -------------------------------------------------------------------------------
 
-def measure_starts(kernel_name, label, starts, log_dir, notes, pgids, pids):
-    """Cold start and first cell, each over `starts` fresh kernels. Also returns a kernel_info_reply."""
-    cold, first, info = [], [], None
+def measure_starts(kernel_name, label, language, starts, log_dir, notes, pgids, pids):
+    """Over `starts` fresh kernels: cold start, first cell; then the RSS after that first cell, the CPU the
+    kernel's processes burn while the second cell sleeps, and the session's first and second 10,000-line
+    print. Returns a dict of lists, and a kernel_info_reply."""
+    r = {"cold": [], "first": [], "rss_start": [], "cpu_cores": [], "print_first": [], "print_second": []}
+    info = None
     for _ in range(starts):
         d = Driver(kernel_name, label, log_dir, notes, pgids, pids)
         try:
@@ -354,21 +448,33 @@ def measure_starts(kernel_name, label, starts, log_dir, notes, pgids, pids):
             except Timeout:
                 d.note("no kernel_info_reply within the start timeout")
                 continue
-            cold.append(t_info)
+            r["cold"].append(t_info)
             info = d.kernel_info
             try:
                 run = d.execute(TRIVIAL)
                 if run["t_result"] is None:
                     d.note(f"first `1 + 1` gave no execute_result (reply {run['reply']['content'].get('status')})")
                 else:
-                    first.append(run["t_result"] - t0)
+                    r["first"].append(run["t_result"] - t0)
             except Timeout:
                 d.note("first `1 + 1` did not finish within the cell timeout")
+                continue
+            rss = kernel_rss(d)
+            if rss:
+                r["rss_start"].append(rss)
+            tree = process_tree(d.pid())
+            c0, w0 = cpu_seconds(tree), now()
+            d.execute(SLEEP_CELL[language])
+            r["cpu_cores"].append((cpu_seconds(tree) - c0) / (now() - w0))
+            for key in ("print_first", "print_second"):
+                r[key].append(measure_print(d, language, 10_000))
+        except Timeout:
+            d.note("a cell of the fresh-start measurements timed out")
         except Exception as e:
             d.note(f"start failed: {e!r}")
         finally:
             d.shutdown()
-    return cold, first, info
+    return r, info
 
 
 def measure_trivial(d, warmup, count):
@@ -383,6 +489,30 @@ def measure_trivial(d, warmup, count):
     if wrong:
         d.note(f"{wrong} of {count} `1 + 1` cells did not show 2")
     return times
+
+
+def measure_statement(d, language, warmup, count):
+    """Issue 12's trivial cell: a statement that shows nothing. Times execute_request -> idle + reply."""
+    code = STATEMENT[language]
+    for _ in range(warmup):
+        d.execute(code)
+    times, wrong = [], 0
+    for _ in range(count):
+        run = d.execute(code)
+        times.append(max(run["t_idle"], run["t_reply"]) - run["t0"])
+        if run["reply"]["content"].get("status") != "ok" or d.result_text(run) is not None:
+            wrong += 1
+    if wrong:
+        d.note(f"{wrong} of {count} `{code}` cells failed or showed a value")
+    return times
+
+
+def measure_rss_after(d, language, cells):
+    """Runs `x = 1`-like cells until the session has run `cells` cells; then the RSS and that count."""
+    code = STATEMENT[language]
+    while d.cells < cells:
+        d.execute(code)
+    return {"cells": d.cells, "rss": kernel_rss(d)}
 
 
 def measure_print(d, language, n):
@@ -502,80 +632,335 @@ def measure_interrupts(d, kinds, reps):
     return results
 
 
-WORKERS_CELL = """
-void computeSquare(int n) {
-    System.out.println("Square of " + n + " is " + n * n);
-    try { Thread.sleep(1000); } catch (InterruptedException e) { }
-}
-int square(int n) { return n * n; }
-void bench(String name, double seconds) { System.out.println("BENCH " + name + " " + seconds); }
-double since(long t0) { return (System.nanoTime() - t0) / 1e9; }
-{
-    for (int i = 0; i < REPS; i++) {
+WORKER_STARTS_CELL = """
+void benchStarts(String label, int reps, int together, long pauseMillis) throws Exception {
+    for (int i = 0; i < reps; i++) {
+        Thread.sleep(pauseMillis);   // lets a replacement spare get ready; not timed
         long t0 = System.nanoTime();
-        WorkerPool one = new WorkerPool(1);
-        one.awaitReady();
-        bench("start", since(t0));
-        one.close();
+        WorkerPool pool = new WorkerPool(together);
+        pool.awaitReady();
+        System.out.println("BENCH " + label + " " + (System.nanoTime() - t0) / 1e9);
+        pool.close();
     }
-    long t0 = System.nanoTime();
-    WorkerPool four = new WorkerPool(4);
-    four.awaitReady();
-    bench("pool4", since(t0));
-    four.map(n -> n + 1, List.of(1, 2, 3, 4));
-    List<Integer> items = new ArrayList<>();
-    for (int i = 0; i < 1000; i++) items.add(i);
-    t0 = System.nanoTime();
-    four.map(n -> n + 1, items);
-    bench("map1000", since(t0));
-    four.close();
-    t0 = System.nanoTime();
-    List<WorkerProcess> ps = new ArrayList<>();
-    for (int n = 1; n <= 4; n++) { int k = n; ps.add(new WorkerProcess(() -> computeSquare(k)).start()); }
-    for (WorkerProcess p : ps) p.join();
-    bench("p1", since(t0));
-    t0 = System.nanoTime();
-    try (WorkerPool pool = new WorkerPool(3)) {
-        System.out.println("Squares: " + pool.map(n -> square(n), List.of(1, 2, 3, 4, 5)));
-    }
-    bench("p2", since(t0));
 }
 """
 
+MAP_CELL = """
+{
+    WorkerPool four = new WorkerPool(4);
+    four.awaitReady();
+    four.map(n -> n + 1, List.of(1, 2, 3, 4));
+    List<Integer> items = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) items.add(i);
+    long t0 = System.nanoTime();
+    four.map(n -> n + 1, items);
+    System.out.println("BENCH map1000 " + (System.nanoTime() - t0) / 1e9);
+    four.close();
+}
+"""
 
-def measure_workers(d, reps):
-    """Worker processes, measured inside the kernel's Java process (System.nanoTime)."""
-    run = d.execute(WORKERS_CELL.replace("REPS", str(reps)), timeout=300)
+# Words a build with pre-started workers may give %workers for it: the first one `%help workers` shows, followed
+# by a number, is used as `%workers WORD N`. --prestart overrides this with a cell of one's own.
+PRESTART_WORDS = ("prestart", "pre-start", "spare", "spares", "warm", "ready")
+NO_PRESTART = "n/a (no pre-started workers in this build)"
+
+
+def bench_lines(run):
+    """{name: [seconds, ...]} from the "BENCH name seconds" lines a cell printed."""
     text = "".join(m["content"].get("text", "") for _, m in run["msgs"] if m["header"]["msg_type"] == "stream")
     figures = {}
     for line in text.splitlines():
-        if line.startswith("BENCH "):
-            _, name, value = line.split()
-            figures.setdefault(name, []).append(float(value))
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == "BENCH":
+            figures.setdefault(parts[1], []).append(float(parts[2]))
     return figures
+
+
+def stdout_of(run):
+    return "".join(m["content"].get("text", "") for _, m in run["msgs"]
+                   if m["header"]["msg_type"] == "stream" and m["content"].get("name") == "stdout")
+
+
+def find_prestart(d, override):
+    """The cell (with {n} for the number) that asks for pre-started workers, or None if the build has none."""
+    if override:
+        return override
+    run = d.execute("%help workers")
+    usage = stdout_of(run)
+    for word in PRESTART_WORDS:
+        for line in usage.splitlines():
+            if re.search(r"%workers\s+" + re.escape(word) + r"\b", line):
+                return "%workers " + word + " {n}"
+    return None
+
+
+def measure_workers(d, args):
+    """Worker JVM start to ready (System.nanoTime in the Java process): cold, then pre-started if the build
+    has it; one at a time and `together` at once; and a map of 1,000 tasks on 4 warm workers."""
+    w = {"prestart": None}
+    ok = d.execute(WORKER_STARTS_CELL, timeout=120)["reply"]["content"].get("status") == "ok"
+    if not ok:
+        d.note("the worker-start helper did not compile")
+        return w
+    prestart = find_prestart(d, args.prestart)
+    if prestart:
+        # Cold means no spare: ask for none, if the build lets one.
+        d.execute(prestart.format(n=0))
+    reps, together = args.worker_starts, args.together
+    w.update(bench_lines(d.execute(f'benchStarts("cold1", {reps}, 1, 0); benchStarts("cold4", {together}, 4, 0);',
+                                   timeout=600)))
+    w.update(bench_lines(d.execute(MAP_CELL, timeout=120)))
+    if prestart:
+        run = d.execute(prestart.format(n=4))
+        status = run["reply"]["content"].get("status")
+        if status != "ok":
+            w["prestart"] = f"n/a (`{prestart.format(n=4)}` answered {status})"
+        else:
+            w["prestart"] = prestart.format(n=4)
+            # Between starts, a pause for the spares to be replaced (a JVM start on a busy machine).
+            w.update(bench_lines(d.execute(f'benchStarts("warm1", {reps}, 1, 2000); benchStarts("warm4", {together}, 4, 3000);',
+                                           timeout=900)))
+            d.execute(prestart.format(n=0))
+    return w
 
 
 def print_workers(w):
     if not w:
         print("\nWorker processes: not measured (timeout or error)")
         return
-    starts = w.get("start", [])
-    print("\nWorker processes (Threadbook; measured with System.nanoTime in the Java process)")
-    print(f"  worker JVM start to ready, median of {len(starts)}: {fmt_ms(median(starts))}"
-          f" (min {fmt_ms(min(starts)) if starts else '-'}, max {fmt_ms(max(starts)) if starts else '-'})")
-    print(f"  pool of 4 ready:                          {fmt_ms(median(w.get('pool4', [])))}")
+    print("\nWorker processes, Threadbook: `new WorkerPool(n)` to `awaitReady()` (System.nanoTime in the Java process)")
+    rows = []
+
+    def start_row(label, values):
+        if not values:
+            return (label, "-", "-", "timeout")
+        return (label, fmt_ms(median(values)), fmt_ms(p95(values)), str(len(values)))
+
+    rows.append(start_row("cold: one worker", w.get("cold1")))
+    rows.append(start_row("cold: 4 at once", w.get("cold4")))
+    if w.get("prestart") and not w["prestart"].startswith("n/a"):
+        rows.append(start_row(f"pre-started: one worker ({w['prestart']})", w.get("warm1")))
+        rows.append(start_row("pre-started: 4 at once", w.get("warm4")))
+    else:
+        reason = w.get("prestart") or NO_PRESTART
+        rows.append(("pre-started: one worker", reason, "", ""))
+        rows.append(("pre-started: 4 at once", reason, "", ""))
     m = median(w.get("map1000", []))
-    print(f"  map of 1,000 trivial tasks on 4 warm workers: {fmt_ms(m)}"
-          + (f" ({m:.3f} ms per task)" if m else ""))
-    print(f"  P1 (4 processes, 1 s sleep each):         {fmt_ms(median(w.get('p1', [])))}   (Python: ~1 s plus start-up)")
-    print(f"  P2 (Pool(3).map of 5 squares, with pool start): {fmt_ms(median(w.get('p2', [])))}")
+    rows.append(("map of 1,000 trivial tasks on 4 warm workers", fmt_ms(m), "", "1" if m else "timeout"))
+    print_table(rows, ("worker start", "median", "p95", "n"))
+
+
+# --- the notebooks' examples against their critical paths ------------------------------------------------
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ELAPSED = r"(?m)^(\d+\.\d+) s — "            # what the notebooks' elapsed(...) prints
+R1_TOTAL = r"Total elapsed time: (\d+\.\d+) seconds"
+
+# (name, what, critical path in s, notebook, cells that set up, the measured cell, its time's pattern, after)
+EXAMPLES = [
+    ("T1", "2 threads, each sleeps 2 s", 2.0, "01-threads", ["nb01-02"], "nb01-04", ELAPSED, []),
+    ("P1", "4 worker processes, each sleeps 1 s", 1.0, "02-processes", ["nb02-01"], "nb02-03", ELAPSED, []),
+    ("P2", "Pool(3).map(square, [1..5]), pool start included", 0.0, "02-processes", ["nb02-01"], "nb02-09", ELAPSED, []),
+    ("A3", "gather(2 s sleep, 3 s sleep)", 3.0, "03-async", ["nb03-01"], "nb03-07", ELAPSED, ["nb03-15"]),
+    ("R1", "5 carts over HTTP (cart i: i s), then Pool(5) (cart i: i s)", 10.0, "04-real-world",
+     ["nb04-02", "nb04-06"], "nb04-08", R1_TOTAL, ["nb04-14"]),
+]
+
+# ipykernel runs the Python of the articles the notebooks reproduce (R1 needs a server of its own: not run).
+PYTHON_EXAMPLES = {
+    "T1": """
+import threading, time
+def bench_task(name):
+    print(f"Start {name}")
+    time.sleep(2)
+    print(f"End {name}")
+t0 = time.perf_counter()
+threads = [threading.Thread(target=bench_task, args=(f"Task {i}",)) for i in (1, 2)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(f"BENCH t {time.perf_counter() - t0:.4f}")
+""",
+    "P1": """
+import multiprocessing, time
+def bench_square(n):
+    print(f"Square of {n} is {n * n}")
+    time.sleep(1)
+t0 = time.perf_counter()
+processes = [multiprocessing.get_context("fork").Process(target=bench_square, args=(n,)) for n in range(1, 5)]
+for p in processes: p.start()
+for p in processes: p.join()
+print(f"BENCH t {time.perf_counter() - t0:.4f}")
+""",
+    "P2": """
+import multiprocessing, time
+def bench_sq(n):
+    return n * n
+t0 = time.perf_counter()
+with multiprocessing.get_context("fork").Pool(processes=3) as pool:
+    print("Squares:", pool.map(bench_sq, [1, 2, 3, 4, 5]))
+print(f"BENCH t {time.perf_counter() - t0:.4f}")
+""",
+    "A3": """
+import asyncio, time
+async def bench_task1():
+    print("Task 1 Start"); await asyncio.sleep(2); print("Task 1 Done")
+async def bench_task2():
+    print("Task 2 Start"); await asyncio.sleep(3); print("Task 2 Done")
+t0 = time.perf_counter()
+await asyncio.gather(bench_task1(), bench_task2())
+print(f"BENCH t {time.perf_counter() - t0:.4f}")
+""",
+}
+
+CPU_LOOP = """
+long benchLoopStart = System.nanoTime();
+long benchSum = 0;
+for (long i = 0; i < 400_000_000L; i++) { benchSum += i % 7; }
+System.out.println(String.format("%.3f s — loop sum %d", (System.nanoTime() - benchLoopStart) / 1e9, benchSum));
+"""
+
+
+def notebook_cells(notebook):
+    """{cell id: source} of notebooks/NAME.ipynb."""
+    import json
+    with open(os.path.join(REPO, "notebooks", notebook + ".ipynb"), encoding="utf-8") as f:
+        nb = json.load(f)
+    return {c.get("id"): "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"}
+
+
+def timed_example(d, code, pattern, timeout=300):
+    """(seconds the cell printed, seconds from execute_request to idle) for one cell; None where missing."""
+    run = d.execute(code, timeout=timeout)
+    out = stdout_of(run)
+    found = re.findall(pattern, out)
+    status = run["reply"]["content"].get("status")
+    if status != "ok" or not found:
+        d.note(f"an example cell gave status {status} and no time ({out.strip()[-200:]!r})")
+        return None, max(run["t_idle"], run["t_reply"]) - run["t0"]
+    return float(found[-1]), max(run["t_idle"], run["t_reply"]) - run["t0"]
+
+
+def debug_request(d, command, arguments):
+    """A Debug Adapter Protocol request in a debug_request on control, as JupyterLab sends it; its body."""
+    d.seq = getattr(d, "seq", 0) + 1
+    content = {"type": "request", "seq": d.seq, "command": command, "arguments": arguments}
+    msg = d.kc.session.msg("debug_request", content)
+    d.kc.control_channel.send(msg)
+    reply, _ = d.wait_reply("control", msg["header"]["msg_id"], 30.0)
+    c = reply["content"]
+    if not c.get("success", False):
+        raise RuntimeError(f"debug_request {command} failed: {c.get('message')}")
+    return c.get("body", {})
+
+
+def measure_debugger(d):
+    """T1 and a CPU loop with the debugger off, then attached (DAP initialize, attach, configurationDone, as
+    JupyterLab does), then detached again. None if the kernel has no debugger."""
+    if not (d.kernel_info or {}).get("debugger"):
+        return None
+    cells = notebook_cells("01-threads")
+    d.execute(cells["nb01-02"])
+    r = {}
+    for state in ("off", "on"):
+        if state == "on":
+            debug_request(d, "initialize", {"clientID": "threadbook-bench", "adapterID": "threadbook",
+                                            "pathFormat": "path", "linesStartAt1": True, "columnsStartAt1": True})
+            debug_request(d, "attach", {})
+            debug_request(d, "configurationDone", {})
+        r[("T1", state)] = timed_example(d, cells["nb01-04"], ELAPSED)[0]
+        r[("loop", state)] = timed_example(d, CPU_LOOP, ELAPSED)[0]
+    try:
+        debug_request(d, "disconnect", {"restart": False, "terminateDebuggee": False})
+    except Exception as e:
+        d.note(f"debugger: disconnect failed: {e}")
+    return r
+
+
+def measure_examples(kernel_name, label, language, args, log_dir, notes, pgids, pids):
+    """The examples in a fresh kernel of their own (Threadbook: the notebooks' cells), then the debugger rows."""
+    r = {}
+    d = Driver(kernel_name, label, log_dir, notes, pgids, pids)
+    try:
+        d.start()
+        d.execute(TRIVIAL)
+        for name, _what, _path, notebook, setup, cell, pattern, after in EXAMPLES:
+            if args.quick and name == "R1":
+                continue
+            print(f"  {label}: example {name}...", file=sys.stderr, flush=True)
+            try:
+                if language == "java":
+                    cells = notebook_cells(notebook)
+                    missing = [c for c in setup + [cell] + after if c not in cells]
+                    if missing:
+                        d.note(f"{name}: notebooks/{notebook}.ipynb has no cell {missing}")
+                        continue
+                    for c in setup:
+                        d.execute(cells[c], timeout=120)
+                    r[name] = timed_example(d, cells[cell], pattern)
+                    for c in after:
+                        d.execute(cells[c], timeout=60)
+                elif name in PYTHON_EXAMPLES:
+                    r[name] = timed_example(d, PYTHON_EXAMPLES[name], r"BENCH t (\d+\.\d+)")
+            except Timeout:
+                d.note(f"example {name} timed out")
+                d.restart(f"example {name} timed out")
+        if language == "java":
+            print(f"  {label}: debugger on/off...", file=sys.stderr, flush=True)
+            try:
+                r["debugger"] = measure_debugger(d)
+            except Exception as e:
+                d.note(f"debugger rows: {e!r}")
+                r["debugger"] = f"failed: {e}"
+    except Timeout:
+        d.note("examples: the kernel did not start")
+    except Exception as e:
+        d.note(f"examples failed: {e!r}")
+        traceback.print_exc(file=sys.stderr)
+    finally:
+        d.shutdown()
+    return r
+
+
+def print_examples(tb, py, quick):
+    print("\nThe notebooks' examples against their critical paths (the time each cell prints; the cell's round"
+          " trip in brackets)")
+    rows = []
+    for name, what, path, _nb, _setup, _cell, _pattern, _after in EXAMPLES:
+        def show(r, python=False):
+            if python and name not in PYTHON_EXAMPLES:
+                return "-"
+            if quick and name == "R1":
+                return "full run only"
+            if r is None or name not in r:
+                return "not measured"
+            printed, round_trip = r[name]
+            return f"{printed:.2f} s ({round_trip:.2f} s)" if printed is not None else f"no time ({round_trip:.2f} s)"
+        over = ""
+        t = (tb or {}).get(name)
+        if t and t[0] is not None:
+            over = f"+{t[0] - path:.2f} s" if path else f"{t[0]:.2f} s"
+        rows.append((f"{name}: {what}", f"{path:.0f} s" if path else "~0 s", show(tb), over,
+                     show(py, True) if py is not None else "-"))
+    print_table(rows, ("example", "critical path", "Threadbook", "over the path", "ipykernel"))
+    dbg = (tb or {}).get("debugger")
+    print("\nDebugger attached vs not (Threadbook; T1 and a loop of 400 million additions, the times the cells print)")
+    if dbg is None:
+        print("  n/a (the kernel_info_reply says debugger: false; no debugger in this build)")
+    elif isinstance(dbg, str):
+        print(f"  {dbg}")
+    else:
+        for key, what in (("T1", "T1 (2 threads, 2 s)"), ("loop", "CPU loop")):
+            off, on = dbg.get((key, "off")), dbg.get((key, "on"))
+            f = lambda v: f"{v:.2f} s" if v is not None else "no time"
+            print(f"  {what}: off {f(off)}, on {f(on)}" + (f" ({on / off:.2f}x)" if on and off else ""))
 
 
 def measure_kernel(kernel_name, label, language, args, log_dir, notes, pgids, pids):
     """Everything for one kernel. Returns a dict of figures; a failed measurement is None ("timeout")."""
     r = {}
     print(f"  {label}: {args.starts} fresh start(s)...", file=sys.stderr, flush=True)
-    r["cold"], r["first"], r["info"] = measure_starts(kernel_name, label, args.starts, log_dir, notes, pgids, pids)
+    starts, r["info"] = measure_starts(kernel_name, label, language, args.starts, log_dir, notes, pgids, pids)
+    r.update(starts)
 
     d = Driver(kernel_name, label, log_dir, notes, pgids, pids)
     try:
@@ -600,6 +985,10 @@ def measure_kernel(kernel_name, label, language, args, log_dir, notes, pgids, pi
                 traceback.print_exc(file=sys.stderr)
 
         step("trivial", lambda: measure_trivial(d, args.warmup, args.cells))
+        step("statement", lambda: measure_statement(d, language, args.warmup, args.cells))
+        # Before the interrupts: the last of them restarts Threadbook's Java process, which would start the
+        # agent JVM's memory afresh.
+        step("rss after cells", lambda: measure_rss_after(d, language, args.rss_cells))
         # One cell that prints first, so the two rows below show steady printing, not first use.
         step("print warm-up", lambda: d.execute(PRINT_CELL[language].format(n=1_000)))
         step("print10k", lambda: measure_print(d, language, 10_000))
@@ -608,7 +997,7 @@ def measure_kernel(kernel_name, label, language, args, log_dir, notes, pgids, pi
         kinds = JAVA_INTERRUPTS if language == "java" else PYTHON_INTERRUPTS
         step("interrupts", lambda: measure_interrupts(d, kinds, args.interrupts))
         if language == "java":
-            step("workers", lambda: measure_workers(d, 5 if args.quick else 20))
+            step("workers", lambda: measure_workers(d, args))
     except Timeout:
         d.note("did not start (no kernel_info_reply)")
     except Exception as e:
@@ -721,9 +1110,46 @@ def build_rows(tb, py):
     row(f"trivial cell `1 + 1` -> idle + reply, p95", fmt_ms(p95(t or [])), fmt_ms(p95(p or [])),
         p95(t or []), p95(p or []))
 
+    a, b = tb.get("statement"), pyget("statement")
+    n = len(a) if a else 0
+    row(f"trivial cell `int x = 1;` / `x = 1` -> idle + reply, median (n={n})", fmt_ms(median(a or [])),
+        fmt_ms(median(b or [])), median(a or []), median(b or []))
+    row("trivial cell `int x = 1;` / `x = 1` -> idle + reply, p95", fmt_ms(p95(a or [])), fmt_ms(p95(b or [])),
+        p95(a or []), p95(b or []))
+
+    for key, when in (("print_first", "first print of a fresh session"), ("print_second", "the same print again")):
+        a = [x["time"] for x in tb.get(key) or []]
+        b = [x["time"] for x in (pyget(key) or [])]
+        row(f"10,000 printed lines, {when} (median of {len(a)})", fmt_ms(median(a)), fmt_ms(median(b)),
+            median(a), median(b))
+    bad = [x["check"] for x in (tb.get("print_first") or []) + (tb.get("print_second") or []) if not x["check"].startswith("yes")]
+    if bad:
+        row("10,000 printed lines in fresh sessions: all lines arrived?", "; ".join(sorted(set(bad))), "")
+
+    def cores(values):
+        return f"{median(values):.2f} cores" if values else "not measured"
+    a, b = tb.get("cpu_cores") or [], pyget("cpu_cores") or []
+    row(f"CPU of the kernel's processes while cell 2 sleeps {SLEEP_SECONDS:.0f} s (median of {len(a)})", cores(a),
+        cores(b), median(a), median(b))
+
+    def mb(rss, split):
+        if not rss:
+            return "not measured"
+        own, below, total = rss
+        if split and below is not None:
+            return f"{total:.0f} MB ({own:.0f} + {below:.0f})"
+        return f"{total:.0f} MB"
+    starts_a, starts_b = tb.get("rss_start") or [], pyget("rss_start") or []
+    mid = lambda xs: sorted(xs, key=lambda x: x[2])[len(xs) // 2] if xs else None
+    row("RSS, kernel JVM + agent JVM, after the first cell", mb(mid(starts_a), True), mb(mid(starts_b), False),
+        mid(starts_a) and mid(starts_a)[2], mid(starts_b) and mid(starts_b)[2])
+    a, b = tb.get("rss after cells"), pyget("rss after cells")
+    row(f"RSS, kernel JVM + agent JVM, after {a['cells'] if a else '?'} cells", mb(a and a["rss"], True),
+        mb(b and b["rss"], False), a and a["rss"] and a["rss"][2], b and b["rss"] and b["rss"][2])
+
     for key, n in (("print10k", "10,000"), ("print100k", "100,000")):
         a, b = tb.get(key), pyget(key)
-        row(f"{n} printed lines: request -> idle", fmt_ms(a and a["time"]), fmt_ms(b and b["time"]),
+        row(f"{n} printed lines, after a 1,000-line print: request -> idle", fmt_ms(a and a["time"]), fmt_ms(b and b["time"]),
             a and a["time"], b and b["time"])
         row(f"{n} printed lines: iopub stream messages", str(a["messages"]) if a else "timeout",
             str(b["messages"]) if b else "timeout")
@@ -814,14 +1240,18 @@ def main():
     ap.add_argument("--python-kernel", default="python3",
                     help="kernelspec of ipykernel to compare with (default %(default)s); 'none' to skip")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions: a run under a minute")
+    ap.add_argument("--prestart", default=None,
+                    help="the cell that asks for N pre-started workers, with {n} for N (default: found in %%help workers)")
     ap.add_argument("--keep-logs", action="store_true", help="keep the kernels' logs (their folder is printed)")
     args = ap.parse_args()
     if args.quick:
         args.starts, args.warmup, args.cells, args.interrupts = 1, 10, 50, 1
         args.complete_warmup, args.completions = 1, 5
+        args.rss_cells, args.worker_starts, args.together = 150, 5, 2
     else:
         args.starts, args.warmup, args.cells, args.interrupts = 5, 20, 200, 3
         args.complete_warmup, args.completions = 3, 20
+        args.rss_cells, args.worker_starts, args.together = 500, 20, 5
 
     ksm = KernelSpecManager()
     try:
@@ -841,12 +1271,14 @@ def main():
     notes, pgids, pids = [], set(), set()
     started = now()
     date = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
-    tb = py = None
+    tb = py = tb_examples = py_examples = None
     try:
         print(f"Measuring ({'quick' if args.quick else 'full'} run)...", file=sys.stderr, flush=True)
         tb = measure_kernel(args.kernel, "Threadbook", "java", args, log_dir, notes, pgids, pids)
+        tb_examples = measure_examples(args.kernel, "Threadbook", "java", args, log_dir, notes, pgids, pids)
         if py_spec is not None:
             py = measure_kernel(args.python_kernel, "ipykernel", "python", args, log_dir, notes, pgids, pids)
+            py_examples = measure_examples(args.python_kernel, "ipykernel", "python", args, log_dir, notes, pgids, pids)
     except KeyboardInterrupt:
         print("interrupted; shutting the kernels down", file=sys.stderr)
         raise
@@ -880,14 +1312,24 @@ def main():
         print(f"  ipykernel:  not measured (no kernelspec '{args.python_kernel}')")
     print(f"  client:     jupyter_client {JUPYTER_CLIENT_VERSION} BlockingKernelClient, Python "
           f"{platform.python_version()}; times by time.perf_counter")
-    print(f"  repetitions: {args.starts} start(s), {args.cells} trivial cells after {args.warmup} warm-up, "
+    print(f"  repetitions: {args.starts} start(s), {args.cells} trivial cells of each kind after {args.warmup} warm-up, "
           f"{args.completions} completions after {args.complete_warmup}, {args.interrupts} interrupt(s) per kind;\n"
-          "               printing measured once each, after one warm-up cell that prints 1,000 lines")
+          "               per start: the 10,000-line print twice; in the session: printing measured once each,"
+          " after one warm-up cell that prints 1,000 lines;\n"
+          f"               RSS after {args.rss_cells} cells; {args.worker_starts} worker starts one at a time,"
+          f" {args.together} of 4 at once; each example once{' (R1 in the full run only)' if args.quick else ''}")
+    try:
+        load = os.getloadavg()
+        print(f"  load:       {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} (1, 5, 15 min) when the run ended: figures from a"
+              " busy machine are not the kernel's")
+    except OSError:
+        pass
     print()
     rows = build_rows(tb, py)
     print_table(rows, ("measurement", "Threadbook", "ipykernel", "ratio TB/ipy"))
     print_interrupt_details(tb.get("interrupts") or {}, [(k, l) for k, l, _ in JAVA_INTERRUPTS], "Threadbook")
     print_workers(tb.get("workers"))
+    print_examples(tb_examples, py_examples, args.quick)
     if py is not None:
         print_interrupt_details(py.get("interrupts") or {}, [(k, l) for k, l, _ in PYTHON_INTERRUPTS], "ipykernel")
 

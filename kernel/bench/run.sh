@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Threadbook's benchmark: launches the kernel with a real Jupyter client (jupyter_client) and prints
-# figures next to ipykernel's: cold start, first cell, trivial cell round trip, printing 10,000 and
-# 100,000 lines, completion, and interrupting cells that stop in different ways.
+# figures next to ipykernel's: cold start, first cell, trivial cell round trip (`1 + 1` and `int x = 1;`),
+# the CPU the kernel's processes burn after the first cell, RSS at start and after 500 cells, printing
+# 10,000 lines (first time in a session and later) and 100,000, completion, interrupting cells that stop
+# in different ways, worker JVM starts (cold and pre-started, one and 4 at once), the notebooks' examples
+# T1, P1, P2, A3 and R1 against their critical paths, and T1 and a CPU loop with the debugger attached.
 #
-#   kernel/bench/run.sh [--quick] [--java PATH]
+#   kernel/bench/run.sh [--quick] [--java PATH] [--prestart CELL]
 #
-#   --quick      fewer repetitions (a run under a minute); the default run takes about 4 minutes
-#   --java PATH  the java (or JDK folder) the kernel runs on; default: the one install/install.sh chooses
+#   --quick          fewer repetitions and no R1 (a run of about a minute); the full run takes longer
+#   --java PATH      the java (or JDK folder) the kernel runs on; default: the one install/install.sh chooses
+#   --prestart CELL  the cell that asks for N pre-started workers, {n} standing for N (default: the
+#                    `%workers WORD N` that `%help workers` shows, if any)
 #
 # It is not a test: it never fails on a time. It builds the kernel if kernel/core/target has no jar,
 # installs the kernelspec "threadbook-bench" into a temporary folder (removed at the end), and runs
@@ -19,7 +24,7 @@ name=threadbook-bench
 java_args=()
 bench_args=()
 
-usage() { sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 die() { echo "run.sh: $*" >&2; exit 2; }
 
 while (($#)); do
@@ -27,6 +32,7 @@ while (($#)); do
     --quick) bench_args+=(--quick) ;;
     --java) [[ $# -ge 2 ]] || die "--java needs a path"; java_args=(--java "$2"); shift ;;
     --java=*) java_args=(--java "${1#*=}") ;;
+    --prestart) [[ $# -ge 2 ]] || die "--prestart needs a cell"; bench_args+=(--prestart "$2"); shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option '$1'" ;;
   esac

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /** The agent's end of the event channel: events written whole, in order, from any thread. */
-public final class EventChannel {
+final class EventChannel {
     private final DataOutputStream out;
     private volatile boolean broken;
 

@@ -18,7 +18,7 @@ import java.util.Map;
  * A cell that prints without end is capped: past {@code capBytes} its output is dropped with a note,
  * while the cell goes on running.
  */
-public final class OutputRouter {
+final class OutputRouter {
     private static final long PARTIAL_LINE_WAIT_NANOS = 100_000_000L;
     private static final int MAX_EVENT_BYTES = 1 << 20;
 

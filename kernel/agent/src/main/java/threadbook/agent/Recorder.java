@@ -21,7 +21,7 @@ final class Recorder {
 
     private Recorder() {}
 
-    static synchronized Object start() {
+    static synchronized void start() {
         if (recording != null) {
             recording.close();
         }
@@ -34,11 +34,10 @@ final class Recorder {
         recording.enable("jdk.ThreadEnd").withoutStackTrace();
         recording.start();
         start = Instant.now();
-        return null;
     }
 
-    /** Stops the recording; returns {file, start epoch ns, end epoch ns, worker task lines}. */
-    static synchronized Object[] stop() throws IOException {
+    /** Stops the recording; says where it is, when it ran, and the worker tasks meanwhile. */
+    static synchronized threadbook.agent.link.Recording stop() throws IOException {
         if (recording == null) {
             throw new IllegalStateException("no recording was started");
         }
@@ -49,8 +48,8 @@ final class Recorder {
         recording.dump(file);
         recording.close();
         recording = null;
-        return new Object[] {file.toString(), epochNanos(start), epochNanos(end),
-            threadbook.workers.WorkerRegistry.tasksSince(start)};
+        return new threadbook.agent.link.Recording(file.toString(), epochNanos(start), epochNanos(end),
+                java.util.List.of(threadbook.workers.WorkerRegistry.tasksSince(start)));
     }
 
     static long epochNanos(Instant i) {

@@ -9,37 +9,38 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import threadbook.api.Renderable;
+import threadbook.agent.link.MimeBundle;
 
 /**
  * How values show in the notebook beyond their toString: Renderable values as their MIME bundle,
  * images as PNG, and a CompletableFuture as a display that says "running" and updates in place to its
  * result (or exception) when it completes. Every bundle has a text/plain fallback.
  */
-public final class Renderers {
+final class Renderers {
     /** Returned for a value that was displayed already (a future): the cell shows no execute_result. */
-    static final String[][] DISPLAYED = new String[0][];
+    static final MimeBundle DISPLAYED = new MimeBundle(List.of());
 
     private Renderers() {}
 
     /** The rich bundle of a value, {@link #DISPLAYED}, or null when plain text says it all. */
-    static String[][] forResult(Object value, long cell) {
+    static MimeBundle forResult(Object value, long cell) {
         if (value instanceof CompletableFuture<?> future) {
             showFuture(future, cell);
             return DISPLAYED;
         }
         List<String[]> bundle = bundle(value);
-        return bundle == null ? null : bundle.toArray(new String[0][]);
+        return bundle == null ? null
+                : new MimeBundle(bundle.stream().map(e -> new MimeBundle.Entry(e[0], e[1])).toList());
     }
 
     /** Whether a value shows as more than its text (without rendering it). */
     static boolean isRich(Object value) {
-        return value instanceof CompletableFuture || value instanceof Renderable || isImage(value);
+        return value instanceof CompletableFuture || value instanceof SelfRendering || isImage(value);
     }
 
     /** The MIME bundle of a rich value, or null if it has none. */
     public static List<String[]> bundle(Object value) {
-        if (value instanceof Renderable r) {
+        if (value instanceof SelfRendering r) {
             List<String[]> bundle = new ArrayList<>();
             boolean plain = false;
             for (Map.Entry<String, String> e : r.render().entrySet()) {
@@ -65,7 +66,7 @@ public final class Renderers {
 
     private static void showFuture(CompletableFuture<?> future, long cell) {
         String id = UUID.randomUUID().toString();
-        ThreadbookAgent.send(new Event.Display(cell, id, false, List.<String[]>of(new String[] {"text/plain",
+        Cells.send(new Event.Display(cell, id, false, List.<String[]>of(new String[] {"text/plain",
             future.isDone() ? "CompletableFuture: completing…" : "CompletableFuture: running…"})));
         future.whenComplete((value, error) -> {
             List<String[]> bundle;
@@ -77,7 +78,7 @@ public final class Renderers {
                 List<String[]> rich = bundle(value);
                 bundle = rich != null ? rich : List.<String[]>of(new String[] {"text/plain", "CompletableFuture: completed with " + value});
             }
-            ThreadbookAgent.send(new Event.Display(cell, id, true, bundle));
+            Cells.send(new Event.Display(cell, id, true, bundle));
         });
     }
 

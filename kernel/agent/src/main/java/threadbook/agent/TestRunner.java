@@ -71,9 +71,9 @@ public final class TestRunner {
      * message, exception class, frames (one per line: class, method, file, line, tab-separated),
      * stuck threads (text, frames as "\tat FILE:LINE:METHOD" lines), milliseconds}.
      */
-    static String[][] report() {
+    static java.util.List<String[]> report() {
         synchronized (results) {
-            return results.toArray(new String[0][]);
+            return new java.util.ArrayList<>(results);
         }
     }
 

@@ -6,10 +6,19 @@ import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import jdk.jshell.execution.RemoteExecutionControl;
 import jdk.jshell.execution.Util;
+import threadbook.agent.link.AgentException;
+import threadbook.agent.link.AgentLink;
+import threadbook.agent.link.BackgroundWork;
+import threadbook.agent.link.CpuReading;
+import threadbook.agent.link.Dispatcher;
+import threadbook.agent.link.MimeBundle;
+import threadbook.agent.link.Recording;
+import threadbook.agent.link.Stopped;
 import threadbook.workers.SnippetClasses;
 import threadbook.workers.WorkerRegistry;
 
@@ -22,7 +31,7 @@ import threadbook.workers.WorkerRegistry;
  * Nagle's algorithm and delayed ACKs add ~170 ms to every cell.
  */
 public final class ThreadbookAgent extends RemoteExecutionControl {
-    private static OutputRouter router;
+    /** The event channel to the kernel: broken means the kernel is gone. */
     private static EventChannel events;
 
     // Read by the kernel through JDI, so that it stops the cell's thread without suspending the JVM and
@@ -55,16 +64,16 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         eventOut.write(secret);
         eventOut.flush();
         events = new EventChannel(eventOut);
-        router = new OutputRouter(events,
+        OutputRouter router = new OutputRouter(events,
                 Long.getLong("threadbook.output.interval", 20),
                 Long.getLong("threadbook.output.cap", 8L << 20));
         router.start();
+        Cells.connect(router, events);
         System.setOut(router.printStream(Event.Stream.STDOUT));
         System.setErr(router.printStream(Event.Stream.STDERR));
         System.setIn(new UserInput(router, events, eventSocket.getInputStream()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            router.flush(true);
-            events.send(new Event.Exiting(CellThreads.current(), Thread.currentThread().getName()));
+            Cells.send(new Event.Exiting(CellThreads.current(), Thread.currentThread().getName()));
         }, "threadbook-exit-notice"));
         watchKernel();
         startStopper();
@@ -181,63 +190,103 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         return text;
     }
 
+    private static final Dispatcher DISPATCHER = new Dispatcher(new Answers());
+
+    /**
+     * The kernel's questions (see {@link AgentLink}) arrive here as {@link threadbook.agent.link.Request}
+     * records under one command name; any other name keeps JShell's meaning.
+     */
     @Override
     public Object extensionCommand(String command, Object arg)
             throws RunException, EngineTerminationException, InternalException {
-        switch (command) {
-            case "begin": {
-                Object[] cellAndLabel = (Object[]) arg;
-                CellThreads.enter((Long) cellAndLabel[0], (String) cellAndLabel[1]);
-                return null;
+        if (!Dispatcher.handles(command)) {
+            return super.extensionCommand(command, arg);
+        }
+        try {
+            return DISPATCHER.answer(arg);
+        } catch (AgentException.Unknown e) {
+            throw new NotImplementedException(e.getMessage());
+        } catch (AgentException e) {
+            // JShell carries an InternalException's message to the kernel, which makes it an AgentException again.
+            throw new InternalException(e.getMessage());
+        }
+    }
+
+    /** This JVM's answers to the kernel's questions. */
+    private static final class Answers implements AgentLink {
+        @Override
+        public void begin(long cell, String label) {
+            CellThreads.enter(cell, label);
+        }
+
+        @Override
+        public boolean end(long cell) {
+            CellThreads.leave(cell);
+            Cells.sync(cell, cell);
+            return Renderers.isRich(lastValue);
+        }
+
+        @Override
+        public MimeBundle richValue() {
+            Object value = lastValue;
+            lastValue = null;
+            return Renderers.forResult(value, CellThreads.current());
+        }
+
+        @Override
+        public CpuReading cpu() {
+            CpuReading reading = new CpuReading(processCpuNanos(), WorkerRegistry.cpuNanos(), firstStart, lastEnd);
+            firstStart = 0;
+            return reading;
+        }
+
+        @Override
+        public List<String> threads(int limit) {
+            return Background.threads(limit);
+        }
+
+        @Override
+        public String deadlocks() {
+            return LockReport.deadlocks();
+        }
+
+        @Override
+        public List<String> workers() {
+            return Background.workers();
+        }
+
+        @Override
+        public Stopped stop(BackgroundWork what) {
+            return Background.stop(what);
+        }
+
+        @Override
+        public void timelineStart() {
+            Recorder.start();
+        }
+
+        @Override
+        public Recording timelineStop() throws AgentException {
+            try {
+                return Recorder.stop();
+            } catch (java.io.IOException | IllegalStateException e) {
+                throw new AgentException("the recording failed: " + e.getMessage());
             }
-            case "rich-value": {
-                Object value = lastValue;
-                lastValue = null;
-                return Renderers.forResult(value, CellThreads.current());
-            }
-            case "cpu": {
-                // [JVM CPU, workers' CPU, start of the code run since the last mark, its end]
-                long[] reading = {processCpuNanos(), WorkerRegistry.cpuNanos(), firstStart, lastEnd};
-                firstStart = 0;
-                return reading;
-            }
-            case "end":
-                CellThreads.leave((Long) arg);
-                sync((Long) arg, (Long) arg);
-                // Whether the last value has a rich form: the kernel asks for it only then, saving a
-                // round trip on the common plain values.
-                return Renderers.isRich(lastValue);
-            case "sync":
-                sync(CellThreads.current(), (Long) arg);
-                return null;
-            case "threads":
-                return arg instanceof Integer limit ? UserThreads.describe(limit) : UserThreads.describe();
-            case "stop-threads":
-                return UserThreads.stopAll();
-            case "timeline-start":
-                return Recorder.start();
-            case "timeline-stop":
-                try {
-                    return Recorder.stop();
-                } catch (java.io.IOException | IllegalStateException e) {
-                    throw new InternalException("the recording failed: " + e.getMessage());
-                }
-            case "workers":
-                return WorkerRegistry.describe();
-            case "deadlocks":
-                return LockReport.deadlocks();
-            case "test-report":
-                return TestRunner.report();
-            case "test-junit":
-                // Whether %%test put JUnit on this JVM's class path already (a new Java process has not).
-                if (Boolean.TRUE.equals(arg)) {
-                    junitAdded = true;
-                }
-                return junitAdded;
-            case "kill-workers":
-                return WorkerRegistry.killAll();
-            default:
-                return super.extensionCommand(command, arg);
+        }
+
+        @Override
+        public List<String[]> testReport() {
+            return TestRunner.report();
+        }
+
+        @Override
+        public boolean junitAdded() {
+            return junitAdded;
+        }
+
+        @Override
+        public void markJUnitAdded() {
+            junitAdded = true;
         }
     }
 
@@ -250,23 +299,6 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         return -1;
     }
 
-    /** Sends everything printed so far, then a marker the kernel waits for. */
-    static void sync(long cell, long token) {
-        router.flush(true);
-        events.send(new Event.Sync(cell, token));
-    }
-
-    /** Prints text into a given cell's output, as if a thread of that cell had printed it. */
-    public static void print(long cell, int stream, String text) {
-        router.printTo(cell, stream, text);
-    }
-
-    /** Sends an event from user code (displays, pages) in order with the output before it. */
-    public static void send(Event event) {
-        router.flush(true);
-        events.send(event);
-    }
-
     /** Waits for the kernel's interrupt (through JDI) and then interrupts every user thread; see stopRounds. */
     private static void startStopper() {
         Thread t = new Thread(() -> {
@@ -274,7 +306,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
                 try {
                     Thread.sleep(Long.MAX_VALUE);
                 } catch (InterruptedException e) {
-                    UserThreads.Stopped round = UserThreads.interruptAll(300);
+                    UserThreads.Stopped round = Background.stopThreadsAndWait(300);
                     stoppedNames = round.names();
                     survivors = round.survivors();
                     stopRounds++;

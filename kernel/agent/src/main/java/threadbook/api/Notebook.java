@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import threadbook.agent.CellThreads;
+import threadbook.agent.Cells;
 import threadbook.agent.Event;
-import threadbook.agent.ThreadbookAgent;
 
 /**
  * What a cell can show besides printed text. Every cell imports these statically, so a cell can say
@@ -18,7 +18,7 @@ public final class Notebook {
 
     /** Shows a value in the cell: as its own bundle if it is Renderable (or an image), else as text. */
     public static void display(Object value) {
-        List<String[]> rich = threadbook.agent.Renderers.bundle(value);
+        List<String[]> rich = Cells.bundle(value);
         show(rich != null ? rich : bundle("text/plain", String.valueOf(value)));
     }
 
@@ -51,7 +51,7 @@ public final class Notebook {
 
     /** Clears the cell's output; with {@code wait}, only when the next output arrives (no flicker). */
     public static void clearOutput(boolean wait) {
-        ThreadbookAgent.send(new Event.ClearOutput(CellThreads.current(), wait));
+        Cells.send(new Event.ClearOutput(CellThreads.current(), wait));
     }
 
     /**
@@ -69,12 +69,12 @@ public final class Notebook {
 
     /** Shows text in the frontend's pager (JupyterLab shows it below the cell). */
     public static void page(Object text) {
-        ThreadbookAgent.send(new Event.Page(CellThreads.current(), String.valueOf(text)));
+        Cells.send(new Event.Page(CellThreads.current(), String.valueOf(text)));
     }
 
     private static DisplayHandle show(List<String[]> bundle) {
         DisplayHandle handle = new DisplayHandle(UUID.randomUUID().toString());
-        ThreadbookAgent.send(new Event.Display(CellThreads.current(), handle.id(), false, bundle));
+        Cells.send(new Event.Display(CellThreads.current(), handle.id(), false, bundle));
         return handle;
     }
 
@@ -106,7 +106,7 @@ public final class Notebook {
         }
 
         public void update(String mimeType, String data) {
-            ThreadbookAgent.send(new Event.Display(CellThreads.current(), id, true, bundle(mimeType, data)));
+            Cells.send(new Event.Display(CellThreads.current(), id, true, bundle(mimeType, data)));
         }
 
         @Override

@@ -8,8 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import threadbook.agent.CellThreads;
+import threadbook.agent.Cells;
 import threadbook.agent.Event;
-import threadbook.agent.ThreadbookAgent;
 
 /**
  * A progress bar under the cell that updates in place (text and HTML). Safe to step from any thread.
@@ -84,7 +84,7 @@ public final class Progress {
     private synchronized void show() {
         if (!shown) {
             shown = true;
-            ThreadbookAgent.send(new Event.Display(cell, id, false, bundle()));
+            Cells.send(new Event.Display(cell, id, false, bundle()));
         }
     }
 
@@ -98,7 +98,7 @@ public final class Progress {
     }
 
     private synchronized void update() {
-        ThreadbookAgent.send(new Event.Display(cell, id, true, bundle()));
+        Cells.send(new Event.Display(cell, id, true, bundle()));
     }
 
     private List<String[]> bundle() {

@@ -8,6 +8,7 @@ import java.util.Map;
  * {@code display(value)}, shows it that way (binary types such as image/png as base64 text).
  */
 @FunctionalInterface
-public interface Renderable {
+public interface Renderable extends threadbook.agent.SelfRendering {
+    @Override
     Map<String, String> render();
 }

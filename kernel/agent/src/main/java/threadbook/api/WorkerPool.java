@@ -68,7 +68,8 @@ public final class WorkerPool implements AutoCloseable {
             try {
                 w.awaitReady();
             } catch (Exception e) {
-                throw new IllegalStateException("a worker did not start: " + e.getMessage(), e);
+                String why = e.getCause() instanceof threadbook.workers.WorkerFailure f ? new WorkerException(f).toString() : e.getMessage();
+                throw new IllegalStateException("a worker did not start: " + why, e);
             }
         }
         return this;
@@ -159,7 +160,7 @@ public final class WorkerPool implements AutoCloseable {
         Worker worker = w;
         CompletableFuture<Object> result;
         try {
-            result = worker.submit(task, cell);
+            result = WorkerException.raisedBy(worker.submit(task, cell));
         } catch (IOException e) {
             idle.add(replace(worker));
             throw new IllegalStateException("could not send the task to worker " + worker.index() + ": " + e.getMessage(), e);

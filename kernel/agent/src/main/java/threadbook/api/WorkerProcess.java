@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import threadbook.agent.CellThreads;
-import threadbook.agent.ThreadbookAgent;
+import threadbook.agent.Cells;
 import threadbook.workers.Tasks;
 import threadbook.workers.Worker;
 
@@ -42,7 +42,7 @@ public final class WorkerProcess {
         long cell = CellThreads.current();
         try {
             worker = new Worker(number);
-            done = worker.submit(task, cell);
+            done = WorkerException.raisedBy(worker.submit(task, cell));
         } catch (IOException e) {
             throw new IllegalStateException("could not start the worker process: " + e.getMessage(), e);
         }
@@ -51,7 +51,7 @@ public final class WorkerProcess {
             if (e instanceof WorkerException failure && !"WorkerDied".equals(failure.exceptionClass())) {
                 // As in Python, the child's traceback shows in the output and the exit code says it failed.
                 failed = true;
-                ThreadbookAgent.print(cell, 2, "[worker " + number + " pid " + w.pid() + "] " + failure.getMessage() + "\n");
+                Cells.print(cell, 2, "[worker " + number + " pid " + w.pid() + "] " + failure.getMessage() + "\n");
             }
             w.shutdown();
         });

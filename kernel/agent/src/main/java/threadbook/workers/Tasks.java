@@ -2,13 +2,25 @@ package threadbook.workers;
 
 import java.io.Serializable;
 import java.util.concurrent.Callable;
-import threadbook.api.SerialCallable;
-import threadbook.api.SerialFunction;
-import threadbook.api.SerialRunnable;
 
 /** The tasks that travel to worker processes (they must be on the worker's class path: this jar). */
 public final class Tasks {
     private Tasks() {}
+
+    /**
+     * A function that can travel to a worker. The notebook's {@code threadbook.api.SerialFunction}
+     * extends it: this package runs tasks and needs nothing from the API above it.
+     */
+    @FunctionalInterface
+    public interface Function<T, R> extends Serializable {
+        R apply(T value) throws Exception;
+    }
+
+    /** Code that can travel to a worker; the notebook's {@code threadbook.api.SerialRunnable} extends it. */
+    @FunctionalInterface
+    public interface Body extends Serializable {
+        void run() throws Exception;
+    }
 
     /** A task as bytes for the worker; a value that cannot travel gets an error naming its type. */
     public static byte[] serialize(Object task) {
@@ -16,7 +28,7 @@ public final class Tasks {
     }
 
     /** Applies a function to one item: one element of a pool's map. */
-    public record Apply<T, R>(SerialFunction<T, R> function, T item) implements Callable<R>, Serializable {
+    public record Apply<T, R>(Function<T, R> function, T item) implements Callable<R>, Serializable {
         @Override
         public R call() throws Exception {
             return function.apply(item);
@@ -24,7 +36,7 @@ public final class Tasks {
     }
 
     /** Applies a function to a chunk of items: a long map sends chunks, not one message per item. */
-    public record ApplyAll<T, R>(SerialFunction<T, R> function, java.util.List<T> items)
+    public record ApplyAll<T, R>(Function<T, R> function, java.util.List<T> items)
             implements Callable<java.util.List<R>>, Serializable {
         @Override
         public java.util.List<R> call() throws Exception {
@@ -37,7 +49,7 @@ public final class Tasks {
     }
 
     /** Runs code for its effects: a WorkerProcess's target. */
-    public record Run(SerialRunnable target) implements Callable<Object>, Serializable {
+    public record Run(Body target) implements Callable<Object>, Serializable {
         @Override
         public Object call() throws Exception {
             target.run();
@@ -46,7 +58,7 @@ public final class Tasks {
     }
 
     /** Computes a value: a pool's submit. */
-    public record Compute<V>(SerialCallable<V> callable) implements Callable<V>, Serializable {
+    public record Compute<V>(Callable<V> callable) implements Callable<V>, Serializable {
         @Override
         public V call() throws Exception {
             return callable.call();

@@ -14,8 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import threadbook.agent.CellThreads;
-import threadbook.agent.ThreadbookAgent;
-import threadbook.api.WorkerException;
+import threadbook.agent.Cells;
 
 /**
  * The agent's handle on one worker JVM: starts it with the kernel's own java (so every class file the
@@ -117,7 +116,7 @@ public final class Worker {
 
     /**
      * Sends a task (a serialized Callable) for the cell {@code forCell}, where its output goes; the
-     * future completes with its value or a WorkerException.
+     * future completes with its value or a WorkerFailure.
      */
     public CompletableFuture<Object> submit(byte[] serializedTask, long forCell) throws IOException {
         long id = TASK_IDS.incrementAndGet();
@@ -206,7 +205,7 @@ public final class Worker {
                         String type2 = Frames.readString(in);
                         String message = Frames.readString(in);
                         String trace = Frames.readString(in);
-                        finish(id, new WorkerException(this, type2, message, trace), null);
+                        finish(id, new WorkerFailure(this, type2, message, trace), null);
                         break;
                     }
                     default:
@@ -225,10 +224,10 @@ public final class Worker {
         }
         lastOutcome = describeExit(code);
         busy = false;
-        ready.completeExceptionally(new WorkerException(this, "WorkerDied", "worker " + index + " (pid " + pid()
+        ready.completeExceptionally(new WorkerFailure(this, "WorkerDied", "worker " + index + " (pid " + pid()
                 + ") " + lastOutcome + " before it was ready", ""));
         for (Map.Entry<Long, CompletableFuture<Object>> e : pending.entrySet()) {
-            e.getValue().completeExceptionally(new WorkerException(this, "WorkerDied", "worker " + index + " (pid "
+            e.getValue().completeExceptionally(new WorkerFailure(this, "WorkerDied", "worker " + index + " (pid "
                     + pid() + ") " + lastOutcome + " while running a task", ""));
         }
         pending.clear();
@@ -259,7 +258,7 @@ public final class Worker {
         return "exited with code " + code + " (System.exit(" + code + ") or a crash)";
     }
 
-    private void finish(long id, WorkerException failure, byte[] value) {
+    private void finish(long id, WorkerFailure failure, byte[] value) {
         long[] times = runningTimes.remove(id);
         if (times != null) {
             times[1] = epochNanos();
@@ -277,7 +276,7 @@ public final class Worker {
         try {
             f.complete(Frames.deserialize(value, userLoader != null ? userLoader : Worker.class.getClassLoader()));
         } catch (IOException | ClassNotFoundException e) {
-            f.completeExceptionally(new WorkerException(this, e.getClass().getName(),
+            f.completeExceptionally(new WorkerFailure(this, e.getClass().getName(),
                     "the result could not be read back: " + e.getMessage(), ""));
         }
     }
@@ -291,7 +290,7 @@ public final class Worker {
             while ((newline = partial.indexOf("\n")) >= 0) {
                 String line = partial.substring(0, newline + 1);
                 partial.delete(0, newline + 1);
-                ThreadbookAgent.print(cell, stream, label() + line);
+                Cells.print(cell, stream, label() + line);
             }
         }
     }
@@ -301,7 +300,7 @@ public final class Worker {
             StringBuilder partial = partialLines[s];
             synchronized (partial) {
                 if (partial.length() > 0) {
-                    ThreadbookAgent.print(cell, s + 1, label() + partial + "\n");
+                    Cells.print(cell, s + 1, label() + partial + "\n");
                     partial.setLength(0);
                 }
             }

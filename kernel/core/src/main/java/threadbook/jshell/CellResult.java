@@ -4,9 +4,12 @@ import java.util.List;
 
 /**
  * How a cell ended. {@code value} is the display text of the cell's final expression, if it had one;
- * an error carries a name, a one-line summary and the traceback lines the frontend shows.
+ * an error carries a name, a one-line summary and the traceback lines the frontend shows. {@code notes}
+ * are warnings of a cell that ran (a dropped {@code volatile}, a method waiting for a missing name),
+ * shown on its stderr.
  */
-public record CellResult(Status status, String value, String ename, String evalue, List<String> traceback) {
+public record CellResult(Status status, String value, String ename, String evalue, List<String> traceback,
+                         List<String> notes) {
 
     public enum Status {
         /** Ran to the end. */
@@ -20,19 +23,23 @@ public record CellResult(Status status, String value, String ename, String evalu
     }
 
     public static CellResult ok(String value) {
-        return new CellResult(Status.OK, value, null, null, List.of());
+        return ok(value, List.of());
+    }
+
+    public static CellResult ok(String value, List<String> notes) {
+        return new CellResult(Status.OK, value, null, null, List.of(), List.copyOf(notes));
     }
 
     public static CellResult error(String ename, String evalue, List<String> traceback) {
-        return new CellResult(Status.ERROR, null, ename, evalue, List.copyOf(traceback));
+        return new CellResult(Status.ERROR, null, ename, evalue, List.copyOf(traceback), List.of());
     }
 
     public static CellResult interrupted(String message) {
-        return new CellResult(Status.INTERRUPTED, null, "Interrupted", message, List.of(message));
+        return new CellResult(Status.INTERRUPTED, null, "Interrupted", message, List.of(message), List.of());
     }
 
     public static CellResult sessionLost(String message) {
-        return new CellResult(Status.SESSION_LOST, null, "JavaProcessEnded", message, List.of(message));
+        return new CellResult(Status.SESSION_LOST, null, "JavaProcessEnded", message, List.of(message), List.of());
     }
 
     public boolean isError() {

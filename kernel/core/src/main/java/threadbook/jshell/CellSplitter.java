@@ -304,4 +304,62 @@ final class CellSplitter {
         }
         return 0;
     }
+
+    /** Whether code ends with ";", comments after it aside ({@code f(); // why} ends with ";"). */
+    static boolean endsWithSemicolon(String code) {
+        return withoutComments(code).strip().endsWith(";");
+    }
+
+    /**
+     * The code with its comments blanked out (strings and chars are kept: a "//" inside a string is not a
+     * comment). Lengths and line breaks stay as they were.
+     */
+    static String withoutComments(String code) {
+        StringBuilder out = new StringBuilder(code.length());
+        int i = 0;
+        while (i < code.length()) {
+            char c = code.charAt(i);
+            char next = i + 1 < code.length() ? code.charAt(i + 1) : 0;
+            if (c == '/' && next == '/') {
+                while (i < code.length() && code.charAt(i) != '\n') {
+                    out.append(' ');
+                    i++;
+                }
+            } else if (c == '/' && next == '*') {
+                int end = code.indexOf("*/", i + 2);
+                end = end < 0 ? code.length() : end + 2;
+                for (; i < end; i++) {
+                    out.append(code.charAt(i) == '\n' ? '\n' : ' ');
+                }
+            } else if (c == '"' || c == '\'') {
+                boolean textBlock = c == '"' && code.startsWith("\"\"\"", i);
+                String close = textBlock ? "\"\"\"" : String.valueOf(c);
+                int j = i + close.length();
+                while (j < code.length() && !code.startsWith(close, j)) {
+                    j += code.charAt(j) == '\\' ? 2 : 1;
+                }
+                j = Math.min(code.length(), j + close.length());
+                out.append(code, i, j);
+                i = j;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    static int lineOf(String code, int offset) {
+        return count(code, '\n', 0, Math.min(offset, code.length())) + 1;
+    }
+
+    static int count(String s, char c, int from, int end) {
+        int n = 0;
+        for (int i = from; i < end && i < s.length(); i++) {
+            if (s.charAt(i) == c) {
+                n++;
+            }
+        }
+        return n;
+    }
 }

@@ -18,6 +18,8 @@ import jdk.jshell.SnippetEvent;
 import jdk.jshell.spi.ExecutionControl;
 import threadbook.agent.Event;
 import threadbook.agent.PrivateFolder;
+import threadbook.agent.link.AgentException;
+import threadbook.agent.link.AgentLink;
 
 /**
  * One JShell, with its agent JVM: runs cells, completes, documents. Used by one thread at a time, except
@@ -49,7 +51,7 @@ public final class JShellSession implements AutoCloseable {
     private final JShell jshell;
     private final AgentExecutionControlProvider provider;
     private final AgentEvents events;
-    private final CellEvaluator evaluator;
+    private final SnippetEvaluator evaluator;
     private final Map<Long, CountDownLatch> syncs = new ConcurrentHashMap<>();
     /** The cell an interrupt stopped (or is stopping): none of its code runs any more. */
     private volatile long stoppedCell = Long.MIN_VALUE;
@@ -58,6 +60,8 @@ public final class JShellSession implements AutoCloseable {
     /** Orders starting a cell's Java against stopping it: a late interrupt must not stop the next cell. */
     private final Object stopLock = new Object();
     private final AtomicBoolean killedByKernel = new AtomicBoolean();
+    /** The typed questions to the agent, through this session's engine. */
+    private final AgentChannel agent = new AgentChannel(this::control);
     private volatile boolean exitHookRan;
     private volatile boolean lastValueRich;
     private volatile boolean closed;
@@ -111,12 +115,12 @@ public final class JShellSession implements AutoCloseable {
         // Adding a path JShell's compiler and the agent already have changes nothing for them, but makes
         // JShell start a new compiler (JShell.addToClasspath renews its pool of javac contexts).
         String known = options.agentClasspath().toString();
-        this.evaluator = new CellEvaluator(jshell, () -> jshell.addToClasspath(known));
+        this.evaluator = new SnippetEvaluator(jshell, () -> jshell.addToClasspath(known));
     }
 
     /** Starts the agent JVM and JShell (about half a second) and runs the startup imports. */
     public static JShellSession start(Options options) throws IOException {
-        Thread warmup = warmUpCompiler();
+        Thread warmup = CompilerWarmup.start();
         JShellSession session = new JShellSession(options);
         try {
             warmup.join(5_000);
@@ -149,7 +153,7 @@ public final class JShellSession implements AutoCloseable {
      * (about half a second of CPU) and which used to compete with the first cell.
      */
     private void warmUp() {
-        run(WARM_UP_CELL, "", "for (int i = 0; i < 10_000; i++) System.out.println(i);");
+        runJava(WARM_UP_CELL, "", "for (int i = 0; i < 10_000; i++) System.out.println(i);");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline && classIndexBuilding()) {
             try {
@@ -174,49 +178,15 @@ public final class JShellSession implements AutoCloseable {
         return false;
     }
 
-    /**
-     * Compiles a tiny class in the background while JShell starts the agent JVM: loading and
-     * initializing javac (about a second, cold) then overlaps the agent's start instead of following it.
-     */
-    private static Thread warmUpCompiler() {
-        Thread t = new Thread(() -> {
-            try {
-                javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
-                javax.tools.JavaFileObject source = new javax.tools.SimpleJavaFileObject(
-                        java.net.URI.create("string:///Warm.java"), javax.tools.JavaFileObject.Kind.SOURCE) {
-                    @Override
-                    public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                        return "import java.util.*; class Warm { List<String> f() { return new ArrayList<>(); } }";
-                    }
-                };
-                javax.tools.StandardJavaFileManager files = javac.getStandardFileManager(null, null, null);
-                javac.getTask(java.io.Writer.nullWriter(), new javax.tools.ForwardingJavaFileManager<>(files) {
-                    @Override
-                    public javax.tools.JavaFileObject getJavaFileForOutput(Location location, String className,
-                            javax.tools.JavaFileObject.Kind kind, javax.tools.FileObject sibling) {
-                        return new javax.tools.SimpleJavaFileObject(java.net.URI.create("mem:///" + className + ".class"), kind) {
-                            @Override
-                            public OutputStream openOutputStream() {
-                                return OutputStream.nullOutputStream();
-                            }
-                        };
-                    }
-                }, d -> { }, List.of("-proc:none"), null, List.of(source)).call();
-            } catch (RuntimeException | LinkageError e) {
-                // only a warm-up
-            }
-        }, "threadbook-compiler-warmup");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
     public boolean isAlive() {
         return !closed;
     }
 
-    /** Runs a cell: all of its snippets, in order, stopping at the first error. */
-    public CellResult run(long cell, String cellLabel, String code) {
+    /**
+     * Runs Java of cell {@code cell} in the agent JVM, between the agent's begin and end of the cell (its
+     * output is all handed on when this returns); a stopped cell or a lost Java process ends it here.
+     */
+    public CellResult runJava(long cell, String cellLabel, String code) {
         if (closed) {
             return CellResult.sessionLost(deathMessage());
         }
@@ -227,13 +197,13 @@ public final class JShellSession implements AutoCloseable {
             }
             runningCell = cell;
             running = new CountDownLatch(1);
-            AgentExecutionControl agent = provider.control();
-            if (agent != null) {
-                agent.allowUserCode();
+            AgentExecutionControl engine = provider.control();
+            if (engine != null) {
+                engine.allowUserCode();
             }
         }
         try {
-            control().extensionCommand("begin", new Object[] {cell, cellLabel});
+            agent.begin(cell, cellLabel);
             CellResult result = evaluator.evaluate(cellLabel, code, () -> stoppedCell == cell);
             if (!closed) {
                 endCell(cell);
@@ -242,7 +212,7 @@ public final class JShellSession implements AutoCloseable {
                 return CellResult.sessionLost(deathMessage());
             }
             return result;
-        } catch (ExecutionControl.ExecutionControlException | IllegalStateException e) {
+        } catch (AgentException | IllegalStateException e) {
             if (closed || killedByKernel.get()) {
                 return CellResult.sessionLost(deathMessage());
             }
@@ -257,9 +227,9 @@ public final class JShellSession implements AutoCloseable {
     }
 
     /** Asks the agent for everything printed so far and waits until it has been handed to the sink. */
-    private void endCell(long cell) throws ExecutionControl.ExecutionControlException {
+    private void endCell(long cell) throws AgentException {
         CountDownLatch latch = syncs.computeIfAbsent(cell, t -> new CountDownLatch(1));
-        lastValueRich = Boolean.TRUE.equals(control().extensionCommand("end", cell));
+        lastValueRich = agent.end(cell);
         try {
             latch.await(SYNC_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -362,10 +332,10 @@ public final class JShellSession implements AutoCloseable {
 
     /**
      * Asks the agent something between cells (CPU time, live threads, a JFR recording...). The agent
-     * answers on the thread that runs cells, so this waits while a cell runs.
+     * answers on the thread that runs cells, so a question waits while a cell runs.
      */
-    public Object agentCommand(String command, Object argument) throws ExecutionControl.ExecutionControlException {
-        return control().extensionCommand(command, argument);
+    public AgentLink agent() {
+        return agent;
     }
 
     /** Where a frame of the notebook's code is ("cell [3], line 5"); null for a frame outside the notebook. */
@@ -412,38 +382,9 @@ public final class JShellSession implements AutoCloseable {
     }
 
     private String deathMessage() {
-        String cause;
         AgentExecutionControl control = provider.control();
-        Integer code = null;
-        if (control != null) {
-            try {
-                if (control.process().waitFor(2, TimeUnit.SECONDS)) {
-                    code = control.process().exitValue();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (killedByKernel.get() && stoppedCell != Long.MIN_VALUE) {
-            cause = "The cell did not stop when interrupted (it may catch Throwable, wait for a lock, or block"
-                    + " in native code), so the kernel ended the Java process and started a new one.";
-        } else if (killedByKernel.get()) {
-            cause = "The kernel ended the Java process.";
-        } else if (exitHookRan) {
-            cause = "Your code called System.exit(" + (code == null ? "?" : code) + "), which ends the Java process.";
-        } else if (code != null && code > 128) {
-            cause = "The Java process was killed by signal " + (code - 128)
-                    + (code == 137 ? " (SIGKILL: perhaps the machine ran out of memory)" : "") + ".";
-        } else if (code != null) {
-            cause = "The Java process ended with exit code " + code
-                    + " without running its shutdown hooks (Runtime.halt, or a crash).";
-        } else {
-            cause = "The Java process ended.";
-        }
-        int kept = evaluator.definitions().size();
-        return cause + " Its variables are gone: run the cells that set them again. The next cell runs in a fresh Java"
-                + " session" + (kept == 0 ? "." : ", where your " + kept + " method, class and import definition"
-                + (kept == 1 ? " is" : "s are") + " defined again.");
+        return JavaProcessEnded.message(control == null ? null : control.process(), killedByKernel.get(),
+                stoppedCell != Long.MIN_VALUE, exitHookRan, evaluator.definitions().size());
     }
 
     @Override

@@ -26,10 +26,10 @@ final class Assistance {
     private static final Pattern DECLARED = Pattern.compile(
             "\\b(?:class|interface|enum|record)\\s+(\\w+)|(\\w+)\\s*\\([^()]*\\)\\s*(?:throws[\\w\\s,.]+)?\\{");
 
-    private final Sessions sessions;
+    private final JShellSessions sessions;
     private final QuickAssist quick;
 
-    Assistance(Sessions sessions, QuickAssist quick) {
+    Assistance(JShellSessions sessions, QuickAssist quick) {
         this.sessions = sessions;
         this.quick = quick;
     }
@@ -38,7 +38,7 @@ final class Assistance {
     private JShellSession ready() {
         try {
             return sessions.within(SESSION_WAIT_MILLIS);
-        } catch (Sessions.StartFailure e) {
+        } catch (JShellSessions.StartFailure e) {
             return null;
         }
     }

@@ -54,23 +54,13 @@ final class CellOutput {
         if (event instanceof Event.Stream s) {
             stream(s.cell(), s.streamName(), new String(s.bytes(), java.nio.charset.StandardCharsets.UTF_8));
         } else if (event instanceof Event.Display d) {
-            JsonObject content = new JsonObject();
             JsonObject data = new JsonObject();
             for (String[] entry : d.bundle()) {
                 data.addProperty(entry[0], entry[1]);
             }
-            content.add("data", data);
-            content.add("metadata", new JsonObject());
-            JsonObject transientPart = new JsonObject();
-            if (!d.displayId().isEmpty()) {
-                transientPart.addProperty("display_id", d.displayId());
-            }
-            content.add("transient", transientPart);
-            iopub.publish(d.update() ? "update_display_data" : "display_data", parentOf(d.cell()), content);
+            iopub.displayData(parentOf(d.cell()), data, new JsonObject(), d.displayId(), d.update());
         } else if (event instanceof Event.ClearOutput c) {
-            JsonObject content = new JsonObject();
-            content.addProperty("wait", c.waitForNext());
-            iopub.publish("clear_output", parentOf(c.cell()), content);
+            iopub.clearOutput(parentOf(c.cell()), c.waitForNext());
         } else if (event instanceof Event.Page p) {
             pages.computeIfAbsent(p.cell(), k -> new ArrayList<>()).add(p.text());
         }
@@ -78,27 +68,20 @@ final class CellOutput {
 
     /** Publishes a display_data under a cell: a bundle and its metadata (per MIME type, numbers only). */
     void display(long cell, Map<String, String> bundle, Map<String, Map<String, Integer>> metadata) {
-        JsonObject content = new JsonObject();
         JsonObject data = new JsonObject();
         bundle.forEach(data::addProperty);
-        content.add("data", data);
         JsonObject meta = new JsonObject();
         metadata.forEach((type, values) -> {
             JsonObject v = new JsonObject();
             values.forEach(v::addProperty);
             meta.add(type, v);
         });
-        content.add("metadata", meta);
-        content.add("transient", new JsonObject());
-        iopub.publish("display_data", parentOf(cell), content);
+        iopub.displayData(parentOf(cell), data, meta, "", false);
     }
 
     /** Publishes text on a cell's stdout or stderr, as if the cell had printed it. */
     void stream(long cell, String name, String text) {
-        JsonObject content = new JsonObject();
-        content.addProperty("name", name);
-        content.addProperty("text", text);
-        iopub.publish("stream", parentOf(cell), content);
+        iopub.stream(parentOf(cell), name, text);
     }
 
     static JsonArray pagePayload(List<String> texts) {

@@ -7,32 +7,31 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
-import org.zeromq.ZMQ;
+import threadbook.agent.link.AgentException;
+import threadbook.agent.link.MimeBundle;
 import threadbook.jshell.CellResult;
 import threadbook.jshell.JShellSession;
 import threadbook.protocol.Message;
 
-/** execute_request and history_request: runs cells in order, counts them, and reports how they ended. */
+/**
+ * execute_request and interrupt_request: runs cells in order, counts them, and reports how they ended
+ * (the reply, and iopub's execute_input, execute_result and error).
+ */
 final class Execution {
     private static final Logger LOG = Logger.getLogger(Execution.class.getName());
     /** How long an interrupted cell may take to stop before the Java process is restarted. */
     private static final long INTERRUPT_GRACE_MILLIS = 1_000;
 
-    interface Replier {
-        void reply(ZMQ.Socket socket, Message request, String type, JsonObject content);
-    }
-
-    private final Sessions sessions;
+    private final JShellSessions sessions;
     private final CellOutput output;
     private final StdinBridge stdin;
     private final IOPub iopub;
-    private final Replier replier;
     private final java.util.function.Supplier<List<Message>> takeQueued;
     private final java.util.function.Consumer<List<Message>> answerQueued;
     /** One cell at a time, whichever channel asked: the JShell session and the stdin bridge are one. */
     private final java.util.concurrent.locks.ReentrantLock oneCellAtATime = new java.util.concurrent.locks.ReentrantLock();
-    private final History history = new History();
-    private final CellRunner cells;
+    private final History history;
+    private final CellSteps steps;
     private final AtomicLong cellIds = new AtomicLong();
     private volatile int executionCount;
 
@@ -53,7 +52,7 @@ final class Execution {
     private long pendingSince;
     private final java.util.concurrent.atomic.AtomicBoolean stoppingBackground = new java.util.concurrent.atomic.AtomicBoolean();
 
-    Execution(Sessions sessions, CellOutput output, StdinBridge stdin, IOPub iopub, Replier replier,
+    Execution(JShellSessions sessions, CellOutput output, StdinBridge stdin, IOPub iopub, History history,
               java.util.function.Supplier<List<Message>> takeQueued,
               java.util.function.Consumer<List<Message>> answerQueued) {
         this.takeQueued = takeQueued;
@@ -62,8 +61,8 @@ final class Execution {
         this.output = output;
         this.stdin = stdin;
         this.iopub = iopub;
-        this.replier = replier;
-        this.cells = new CellRunner(threadbook.magic.Magics.standard(), output);
+        this.history = history;
+        this.steps = new CellSteps(threadbook.magic.Magics.standard(), output);
     }
 
     int count() {
@@ -75,7 +74,7 @@ final class Execution {
      * runs when no cell does, and is refused with an error reply while one runs (waiting would hold up
      * interrupts, and running two cells at once in one session would mix them up).
      */
-    void execute(ZMQ.Socket socket, Message request, boolean fromShell) {
+    void execute(Message request, Reply reply, boolean fromShell) {
         String code = request.contentString("code", "");
         boolean silent = request.contentBoolean("silent", false);
         boolean storeHistory = !silent && request.contentBoolean("store_history", true);
@@ -90,17 +89,17 @@ final class Execution {
             busy.addProperty("evalue", "A cell is running: an execute_request on the control channel runs only"
                     + " when no cell does. Send it on the shell channel to queue it.");
             busy.add("traceback", new JsonArray());
-            replier.reply(socket, request, "execute_reply", busy);
+            reply.send("execute_reply", busy);
             return;
         }
         try {
-            execute(socket, request, fromShell, code, silent, storeHistory, stopOnError);
+            execute(request, reply, fromShell, code, silent, storeHistory, stopOnError);
         } finally {
             oneCellAtATime.unlock();
         }
     }
 
-    private void execute(ZMQ.Socket socket, Message request, boolean fromShell, String code, boolean silent,
+    private void execute(Message request, Reply replyTo, boolean fromShell, String code, boolean silent,
                          boolean storeHistory, boolean stopOnError) {
         if (storeHistory) {
             executionCount++;
@@ -109,10 +108,7 @@ final class Execution {
         long cell = cellIds.incrementAndGet();
         output.register(cell, request.header());
         if (!silent) {
-            JsonObject input = new JsonObject();
-            input.addProperty("code", code);
-            input.addProperty("execution_count", count);
-            iopub.publish("execute_input", request.header(), input);
+            iopub.executeInput(request.header(), code, count);
         }
         if (storeHistory) {
             history.add(count, code);
@@ -142,28 +138,16 @@ final class Execution {
         JsonObject reply = new JsonObject();
         reply.addProperty("execution_count", count);
         if (result.isError()) {
-            JsonObject error = new JsonObject();
-            error.addProperty("ename", result.ename());
-            error.addProperty("evalue", result.evalue());
-            JsonArray traceback = new JsonArray();
-            result.traceback().forEach(traceback::add);
-            error.add("traceback", traceback);
-            iopub.publish("error", request.header(), error);
+            iopub.error(request.header(), result);
             reply.addProperty("status", "error");
-            reply.addProperty("ename", result.ename());
-            reply.addProperty("evalue", result.evalue());
-            reply.add("traceback", traceback);
+            IOPub.errorContent(result).entrySet().forEach(e -> reply.add(e.getKey(), e.getValue()));
         } else {
-            if (result.evalue() != null) {
-                output.stream(cell, "stderr", result.evalue() + "\n");
+            if (!result.notes().isEmpty()) {
+                output.stream(cell, "stderr", String.join("\n", result.notes()) + "\n");
             }
             JsonObject data = result.value() != null && !silent ? resultData(result.value()) : null;
             if (data != null) {
-                JsonObject value = new JsonObject();
-                value.addProperty("execution_count", count);
-                value.add("data", data);
-                value.add("metadata", new JsonObject());
-                iopub.publish("execute_result", request.header(), value);
+                iopub.executeResult(request.header(), count, data);
                 if (storeHistory) {
                     history.setOutput(count, result.value());
                 }
@@ -175,7 +159,7 @@ final class Execution {
         // Taken before the reply: what is queued now was sent expecting this cell to succeed; what the
         // frontend sends after seeing the error must run. Answered after it: the error comes first.
         List<Message> aborted = result.isError() && stopOnError && fromShell ? takeQueued.get() : List.of();
-        replier.reply(socket, request, "execute_reply", reply);
+        replyTo.send("execute_reply", reply);
         if (result.status() == CellResult.Status.INTERRUPTED) {
             // After the reply, which an interrupt must not wait for; before idle, so that the frontend
             // shows it under the cell.
@@ -193,19 +177,19 @@ final class Execution {
      */
     private JsonObject resultData(String text) {
         JsonObject data = new JsonObject();
-        Object rich = null;
+        MimeBundle rich = null;
         JShellSession session = sessions.ifStarted();
         try {
-            rich = session == null || !session.lastValueIsRich() ? null : session.agentCommand("rich-value", null);
-        } catch (Exception e) {
+            rich = session == null || !session.lastValueIsRich() ? null : session.agent().richValue();
+        } catch (AgentException e) {
             LOG.fine(() -> "no rich value: " + e);
         }
-        if (rich instanceof String[][] bundle) {
-            if (bundle.length == 0) {
+        if (rich != null) {
+            if (rich.entries().isEmpty()) {
                 return null;
             }
-            for (String[] entry : bundle) {
-                data.addProperty(entry[0], entry[1]);
+            for (MimeBundle.Entry entry : rich.entries()) {
+                data.addProperty(entry.mimeType(), entry.data());
             }
         }
         if (!data.has("text/plain")) {
@@ -218,7 +202,7 @@ final class Execution {
         JShellSession session;
         try {
             session = sessions.get(() -> interrupted(cell));
-        } catch (Sessions.StartFailure e) {
+        } catch (JShellSessions.StartFailure e) {
             return CellResult.error("JavaNotStarted", e.getMessage(), List.of(e.getMessage()));
         }
         synchronized (cellLock) {
@@ -229,7 +213,7 @@ final class Execution {
         }
         stdin.begin(request, cell);
         try {
-            return cells.run(session, cell, label, code);
+            return steps.run(session, cell, label, code);
         } finally {
             stdin.end();
         }
@@ -266,10 +250,10 @@ final class Execution {
         }
         List<String> lines = new java.util.ArrayList<>();
         try {
-            for (String t : (String[]) session.agentCommand("threads", 10)) {
+            for (String t : session.agent().threads(10)) {
                 lines.add(t.startsWith("and ") ? "  " + t : "  thread " + t.strip());
             }
-            for (String w : (String[]) session.agentCommand("workers", null)) {
+            for (String w : session.agent().workers()) {
                 if (w.startsWith("worker")) {
                     lines.add("  " + w.strip());
                 }
@@ -298,19 +282,15 @@ final class Execution {
                 r = CellResult.error("BadRequest", why, List.of(why));
             } else {
                 try {
-                    r = sessions.get().run(cell, "[user expression]", value.getAsString());
-                } catch (Sessions.StartFailure e) {
+                    r = sessions.get().runJava(cell, "[user expression]", value.getAsString());
+                } catch (JShellSessions.StartFailure e) {
                     r = CellResult.error("JavaNotStarted", e.getMessage(), List.of());
                 }
             }
             JsonObject one = new JsonObject();
             if (r.isError()) {
                 one.addProperty("status", "error");
-                one.addProperty("ename", r.ename());
-                one.addProperty("evalue", r.evalue());
-                JsonArray tb = new JsonArray();
-                r.traceback().forEach(tb::add);
-                one.add("traceback", tb);
+                IOPub.errorContent(r).entrySet().forEach(e -> one.add(e.getKey(), e.getValue()));
             } else {
                 one.addProperty("status", "ok");
                 JsonObject data = new JsonObject();
@@ -392,27 +372,5 @@ final class Execution {
         int shown = Math.min(names.size(), 10);
         String first = String.join(", ", names.subList(0, shown));
         return shown == names.size() ? first : first + " and " + (names.size() - shown) + " more";
-    }
-
-    JsonObject history(Message request) {
-        boolean withOutput = request.contentBoolean("output", false);
-        String type = request.contentString("hist_access_type", "tail");
-        JsonArray rows;
-        switch (type) {
-            case "range":
-                rows = history.range(request.contentInt("session", 0), request.contentInt("start", 0),
-                        request.contentInt("stop", 0), withOutput);
-                break;
-            case "search":
-                rows = history.search(request.contentString("pattern", "*"), request.contentInt("n", 0),
-                        request.contentBoolean("unique", false), withOutput);
-                break;
-            default:
-                rows = history.tail(request.contentInt("n", 10), withOutput);
-        }
-        JsonObject content = new JsonObject();
-        content.addProperty("status", "ok");
-        content.add("history", rows);
-        return content;
     }
 }

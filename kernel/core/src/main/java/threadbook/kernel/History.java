@@ -2,20 +2,49 @@ package threadbook.kernel;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import threadbook.protocol.Message;
 
-/** This session's cells, for history requests: tail, range and glob search, as IPython answers them. */
+/**
+ * The kernel's cells, for history_request: tail, range and glob search, as IPython answers them. The
+ * protocol's "session" here is IPython's history session number, neither the Jupyter session id nor the
+ * JShell session.
+ */
 final class History {
-    /** The number of this session; there is one per kernel process. */
+    /** The history session number of this kernel's cells; there is one per kernel process. */
     static final int SESSION = 1;
 
     private record Entry(int line, String input, String output) {}
 
     private final List<Entry> entries = new ArrayList<>();
+
+    /** The history_reply content for a history_request. */
+    JsonObject answer(Message request) {
+        boolean withOutput = request.contentBoolean("output", false);
+        String type = request.contentString("hist_access_type", "tail");
+        JsonArray rows;
+        switch (type) {
+            case "range":
+                rows = range(request.contentInt("session", 0), request.contentInt("start", 0),
+                        request.contentInt("stop", 0), withOutput);
+                break;
+            case "search":
+                rows = search(request.contentString("pattern", "*"), request.contentInt("n", 0),
+                        request.contentBoolean("unique", false), withOutput);
+                break;
+            default:
+                rows = tail(request.contentInt("n", 10), withOutput);
+        }
+        JsonObject content = new JsonObject();
+        content.addProperty("status", "ok");
+        content.add("history", rows);
+        return content;
+    }
 
     synchronized void add(int line, String input) {
         entries.add(new Entry(line, input, null));

@@ -1,5 +1,6 @@
 package threadbook.kernel;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -7,12 +8,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.zeromq.ZMQ;
+import threadbook.jshell.CellResult;
 import threadbook.protocol.KernelSockets;
 import threadbook.protocol.Message;
 import threadbook.protocol.WireCodec;
 
 /**
- * Publishes on the iopub socket. Any thread may publish; one thread sends, in the order published, so
+ * Publishes on the iopub socket, in the protocol's words: one method per message the kernel sends there
+ * (status, execute_input, stream, display_data, execute_result, error, clear_output...), so that each
+ * content is built in one place. Any thread may publish; one thread sends, in the order published, so
  * the PUB socket is used by one thread only and output never overtakes the status that precedes it.
  */
 final class IOPub {
@@ -21,26 +25,104 @@ final class IOPub {
 
     private final BlockingQueue<Message> queue = new LinkedBlockingQueue<>();
     private final WireCodec codec;
-    private final String session;
+    /** The kernel's Jupyter session id, in the header of every message it sends. */
+    private final String jupyterSession;
     private final Thread sender;
 
-    IOPub(ZMQ.Socket socket, WireCodec codec, String session) {
+    IOPub(ZMQ.Socket socket, WireCodec codec, String jupyterSession) {
         this.codec = codec;
-        this.session = session;
+        this.jupyterSession = jupyterSession;
         this.sender = new Thread(() -> run(socket), "threadbook-iopub");
         sender.setDaemon(true);
         sender.start();
     }
 
-    void publish(String type, JsonObject parentHeader, JsonObject content) {
-        queue.add(Message.create(session, type, parentHeader, content,
-                List.of(("kernel." + session + "." + type).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    private void publish(String type, JsonObject parentHeader, JsonObject content) {
+        queue.add(Message.create(jupyterSession, type, parentHeader, content,
+                List.of(("kernel." + jupyterSession + "." + type).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     }
 
+    /** "starting", "busy" or "idle". */
     void status(String state, JsonObject parentHeader) {
         JsonObject content = new JsonObject();
         content.addProperty("execution_state", state);
         publish("status", parentHeader, content);
+    }
+
+    void executeInput(JsonObject parentHeader, String code, int executionCount) {
+        JsonObject content = new JsonObject();
+        content.addProperty("code", code);
+        content.addProperty("execution_count", executionCount);
+        publish("execute_input", parentHeader, content);
+    }
+
+    /** Text on "stdout" or "stderr". */
+    void stream(JsonObject parentHeader, String name, String text) {
+        JsonObject content = new JsonObject();
+        content.addProperty("name", name);
+        content.addProperty("text", text);
+        publish("stream", parentHeader, content);
+    }
+
+    /**
+     * A display_data, or with {@code update} an update_display_data of the output shown with
+     * {@code displayId} ("" when it has none).
+     */
+    void displayData(JsonObject parentHeader, JsonObject data, JsonObject metadata, String displayId, boolean update) {
+        JsonObject content = new JsonObject();
+        content.add("data", data);
+        content.add("metadata", metadata);
+        JsonObject transientPart = new JsonObject();
+        if (!displayId.isEmpty()) {
+            transientPart.addProperty("display_id", displayId);
+        }
+        content.add("transient", transientPart);
+        publish(update ? "update_display_data" : "display_data", parentHeader, content);
+    }
+
+    void executeResult(JsonObject parentHeader, int executionCount, JsonObject data) {
+        JsonObject content = new JsonObject();
+        content.addProperty("execution_count", executionCount);
+        content.add("data", data);
+        content.add("metadata", new JsonObject());
+        publish("execute_result", parentHeader, content);
+    }
+
+    /** A failed cell's error output. */
+    void error(JsonObject parentHeader, CellResult result) {
+        publish("error", parentHeader, errorContent(result));
+    }
+
+    void clearOutput(JsonObject parentHeader, boolean waitForNext) {
+        JsonObject content = new JsonObject();
+        content.addProperty("wait", waitForNext);
+        publish("clear_output", parentHeader, content);
+    }
+
+    void commClose(JsonObject parentHeader, String commId) {
+        JsonObject content = new JsonObject();
+        content.addProperty("comm_id", commId);
+        content.add("data", new JsonObject());
+        publish("comm_close", parentHeader, content);
+    }
+
+    /** The shutdown_reply, also on iopub so that every client learns of the shutdown. */
+    void shutdownReply(JsonObject parentHeader, JsonObject content) {
+        publish("shutdown_reply", parentHeader, content);
+    }
+
+    /**
+     * ename, evalue and traceback of a failed cell: the error message's content, and the error part of an
+     * execute_reply and of a user expression's result.
+     */
+    static JsonObject errorContent(CellResult result) {
+        JsonObject content = new JsonObject();
+        content.addProperty("ename", result.ename());
+        content.addProperty("evalue", result.evalue());
+        JsonArray traceback = new JsonArray();
+        result.traceback().forEach(traceback::add);
+        content.add("traceback", traceback);
+        return content;
     }
 
     /** Sends what is queued, then stops the sender. */

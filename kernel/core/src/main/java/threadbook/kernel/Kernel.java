@@ -22,13 +22,15 @@ import threadbook.protocol.WireCodec;
 public final class Kernel {
     private static final Logger LOG = Logger.getLogger(Kernel.class.getName());
 
-    private final String session = UUID.randomUUID().toString();
+    /** The Jupyter session id of the kernel's messages (not a JShell session: see {@link JShellSessions}). */
+    private final String jupyterSession = UUID.randomUUID().toString();
     private final KernelSockets sockets;
     private final WireCodec codec;
     private final IOPub iopub;
     private final CellOutput output;
     private final StdinBridge stdin;
-    private final Sessions sessions;
+    private final JShellSessions sessions;
+    private final History history = new History();
     private final Execution execution;
     private final Assistance assistance;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -40,11 +42,11 @@ public final class Kernel {
     public Kernel(ConnectionInfo info, SessionFactory factory) {
         this.sockets = new KernelSockets(info);
         this.codec = new WireCodec(new Signer(info.key()));
-        this.iopub = new IOPub(sockets.iopub, codec, session);
+        this.iopub = new IOPub(sockets.iopub, codec, jupyterSession);
         this.output = new CellOutput(iopub);
-        this.stdin = new StdinBridge(sockets.stdin, codec, session);
-        this.sessions = new Sessions(replay -> factory.start(stdin, output::accept, replay));
-        this.execution = new Execution(sessions, output, stdin, iopub, this::reply, this::takeQueued, this::answerQueued);
+        this.stdin = new StdinBridge(sockets.stdin, codec, jupyterSession);
+        this.sessions = new JShellSessions(replay -> factory.start(stdin, output::accept, replay));
+        this.execution = new Execution(sessions, output, stdin, iopub, history, this::takeQueued, this::answerQueued);
         this.assistance = new Assistance(sessions, threadbook.jshell.QuickAssist.forNotebook());
     }
 
@@ -145,7 +147,8 @@ public final class Kernel {
                     reply(socket, request, "kernel_info_reply", KernelInfo.content());
                     return;
                 case "execute_request":
-                    execution.execute(socket, request, socket == sockets.shell);
+                    execution.execute(request, (replyType, content) -> reply(socket, request, replyType, content),
+                            socket == sockets.shell);
                     return;
                 case "complete_request":
                     reply(socket, request, "complete_reply", assistance.complete(request));
@@ -157,7 +160,7 @@ public final class Kernel {
                     reply(socket, request, "is_complete_reply", assistance.isComplete(request));
                     return;
                 case "history_request":
-                    reply(socket, request, "history_reply", execution.history(request));
+                    reply(socket, request, "history_reply", history.answer(request));
                     return;
                 case "comm_info_request":
                     JsonObject comms = new JsonObject();
@@ -167,10 +170,7 @@ public final class Kernel {
                     return;
                 case "comm_open":
                     // No comm targets: tell the frontend the comm is closed, as ipykernel does.
-                    JsonObject close = new JsonObject();
-                    close.addProperty("comm_id", request.contentString("comm_id", ""));
-                    close.add("data", new JsonObject());
-                    iopub.publish("comm_close", request.header(), close);
+                    iopub.commClose(request.header(), request.contentString("comm_id", ""));
                     return;
                 case "comm_msg":
                 case "comm_close":
@@ -265,7 +265,7 @@ public final class Kernel {
         content.addProperty("status", "ok");
         content.addProperty("restart", restart);
         reply(socket, request, "shutdown_reply", content);
-        iopub.publish("shutdown_reply", request.header(), content);
+        iopub.shutdownReply(request.header(), content);
         LOG.info("shutting down" + (restart ? " for a restart" : ""));
         stop();
     }
@@ -279,7 +279,7 @@ public final class Kernel {
     }
 
     void reply(ZMQ.Socket socket, Message request, String type, JsonObject content) {
-        Message reply = request.reply(session, type, content);
+        Message reply = request.reply(jupyterSession, type, content);
         synchronized (socket) {
             KernelSockets.send(socket, codec.encode(reply));
         }

@@ -20,15 +20,15 @@ final class StdinBridge implements JShellSession.InputProvider {
 
     private final ZMQ.Socket socket;
     private final WireCodec codec;
-    private final String session;
+    private final String jupyterSession;
     private volatile Message request;
     private volatile long cell;
     private volatile boolean cancelled;
 
-    StdinBridge(ZMQ.Socket socket, WireCodec codec, String session) {
+    StdinBridge(ZMQ.Socket socket, WireCodec codec, String jupyterSession) {
         this.socket = socket;
         this.codec = codec;
-        this.session = session;
+        this.jupyterSession = jupyterSession;
     }
 
     /** Input read from now on answers {@code executeRequest}'s frontend. */
@@ -65,7 +65,7 @@ final class StdinBridge implements JShellSession.InputProvider {
         JsonObject content = new JsonObject();
         content.addProperty("prompt", prompt);
         content.addProperty("password", false);
-        Message ask = Message.create(session, "input_request", req.header(), content, req.identities());
+        Message ask = Message.create(jupyterSession, "input_request", req.header(), content, req.identities());
         synchronized (socket) {
             KernelSockets.send(socket, codec.encode(ask));
             while (true) {

@@ -1,5 +1,6 @@
 package threadbook.magic;
 
+import threadbook.agent.link.AgentException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,7 @@ final class CompareMagic implements Magic {
     record Measured(String label, Timing timing) {}
 
     @Override
-    public CellResult run(String args, String body, MagicContext context) throws MagicException {
+    public CellResult run(String args, String body, MagicContext context) throws MagicException, AgentException {
         int repeats = 1;
         if (!args.isEmpty()) {
             String[] words = args.split("\\s+");

@@ -1,5 +1,6 @@
 package threadbook.magic;
 
+import threadbook.agent.link.AgentException;
 import threadbook.jshell.CellResult;
 
 /**
@@ -24,7 +25,7 @@ public interface Magic {
 
     /**
      * Runs the magic. {@code body} is null for a line magic. Bad arguments throw {@link MagicException}
-     * before anything runs.
+     * before anything runs; the agent JVM failing to answer throws {@link AgentException}.
      */
-    CellResult run(String args, String body, MagicContext context) throws MagicException;
+    CellResult run(String args, String body, MagicContext context) throws MagicException, AgentException;
 }

@@ -1,6 +1,7 @@
 package threadbook.magic;
 
 import java.util.Map;
+import threadbook.agent.link.AgentLink;
 import threadbook.jshell.CellResult;
 
 /** What a magic may do: run Java in the cell, show output under the cell, ask the agent JVM. */
@@ -24,8 +25,11 @@ public interface MagicContext {
      */
     void display(Map<String, String> bundle, Map<String, Map<String, Integer>> metadata);
 
-    /** Asks the agent JVM (between cells): see ThreadbookAgent.extensionCommand for the commands. */
-    Object agent(String command, Object argument) throws MagicException;
+    /**
+     * The agent JVM's answers (CPU time, live threads, a recording...), one typed method a question; its
+     * failures ({@link threadbook.agent.link.AgentException}) may pass out of {@link Magic#run}.
+     */
+    AgentLink agent();
 
     /** Adds jars or class folders to the session (compiler and agent JVM) and to future worker processes. */
     void addToClasspath(java.util.List<java.nio.file.Path> paths);

@@ -65,6 +65,8 @@ public final class Magics {
             return magic.run(step.args().strip(), cell ? step.body() : null, context);
         } catch (MagicException e) {
             return usageError(e.getMessage() + "\nUsage: " + magic.usage());
+        } catch (threadbook.agent.link.AgentException e) {
+            return usageError("the Java process could not answer (" + e.getMessage() + ")\nUsage: " + magic.usage());
         }
     }
 

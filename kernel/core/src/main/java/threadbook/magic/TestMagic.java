@@ -1,5 +1,6 @@
 package threadbook.magic;
 
+import threadbook.agent.link.AgentException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +49,7 @@ final class TestMagic implements Magic {
     }
 
     @Override
-    public CellResult run(String args, String body, MagicContext context) throws MagicException {
+    public CellResult run(String args, String body, MagicContext context) throws MagicException, AgentException {
         long timeout = timeout(args);
         if (body.isBlank()) {
             throw new MagicException("%%test needs @Test methods below it");
@@ -85,9 +86,10 @@ final class TestMagic implements Magic {
         if (compiled.isError()) {
             return compiled;
         }
-        if (compiled.evalue() != null && compiled.evalue().contains("cannot be used until")) {
+        String notes = String.join("\n", compiled.notes());
+        if (notes.contains("cannot be used until")) {
             // JShell keeps a class that names something undeclared, but it cannot run: say so instead of failing every test.
-            String missing = compiled.evalue().replaceAll("(?s).*cannot be used until (.*?) is declared.*", "$1");
+            String missing = notes.replaceAll("(?s).*cannot be used until (.*?) is declared.*", "$1");
             String text = "the tests use " + missing + ", which is not declared: run the cell that declares it first";
             return CellResult.error("CompileError", text, List.of(BOLD_RED + "CompileError" + RESET + ": " + text));
         }
@@ -95,7 +97,7 @@ final class TestMagic implements Magic {
         if (ran.isError()) {
             return ran; // interrupted, or the Java process ended (a test called System.exit)
         }
-        return report((String[][]) context.agent("test-report", null), context);
+        return report(context.agent().testReport(), context);
     }
 
     private static long timeout(String args) throws MagicException {
@@ -117,8 +119,8 @@ final class TestMagic implements Magic {
     }
 
     /** JUnit on the class path of this Java process, once (a new process after a restart needs it again). */
-    private CellResult addJUnit(MagicContext context) throws MagicException {
-        if (Boolean.TRUE.equals(context.agent("test-junit", null))) {
+    private CellResult addJUnit(MagicContext context) throws AgentException {
+        if (context.agent().junitAdded()) {
             return null;
         }
         List<Path> jars;
@@ -138,7 +140,7 @@ final class TestMagic implements Magic {
         if (imported.isError()) {
             return imported;
         }
-        context.agent("test-junit", Boolean.TRUE);
+        context.agent().markJUnitAdded();
         return null;
     }
 
@@ -166,8 +168,8 @@ final class TestMagic implements Magic {
         }
     }
 
-    private static CellResult report(String[][] rows, MagicContext context) {
-        List<Outcome> outcomes = rows.length == 0 ? List.of() : java.util.Arrays.stream(rows).map(Outcome::of).toList();
+    private static CellResult report(List<String[]> rows, MagicContext context) {
+        List<Outcome> outcomes = rows.stream().map(Outcome::of).toList();
         if (outcomes.isEmpty()) {
             String text = "no tests ran: write methods annotated with @Test (not private, not static) in the %%test cell";
             return CellResult.error("NoTests", text, List.of(BOLD_RED + "NoTests" + RESET + ": " + text));

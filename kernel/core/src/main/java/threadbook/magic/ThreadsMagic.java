@@ -1,5 +1,8 @@
 package threadbook.magic;
 
+import java.util.List;
+import threadbook.agent.link.AgentException;
+import threadbook.agent.link.BackgroundWork;
 import threadbook.jshell.CellResult;
 
 /** %threads lists the live threads your cells started; %threads stop interrupts them. */
@@ -10,20 +13,20 @@ final class ThreadsMagic implements Magic {
     @Override public String usage() { return "%threads        list live threads (name, state, cell)\n%threads stop   interrupt them"; }
 
     @Override
-    public CellResult run(String args, String body, MagicContext context) throws MagicException {
+    public CellResult run(String args, String body, MagicContext context) throws MagicException, AgentException {
         switch (args) {
             case "":
-                String[] lines = (String[]) context.agent("threads", null);
-                context.print(lines.length == 0 ? "No thread started by your cells is running.\n"
-                        : lines.length + " thread" + (lines.length == 1 ? "" : "s") + " started by your cells still running:\n  "
+                List<String> lines = context.agent().threads(Integer.MAX_VALUE);
+                context.print(lines.isEmpty() ? "No thread started by your cells is running.\n"
+                        : lines.size() + " thread" + (lines.size() == 1 ? "" : "s") + " started by your cells still running:\n  "
                         + String.join("\n  ", lines) + "\n");
-                String deadlock = (String) context.agent("deadlocks", null);
+                String deadlock = context.agent().deadlocks();
                 if (!deadlock.isEmpty()) {
                     context.print("\n" + threadbook.jshell.LockSentences.deadlock(deadlock, context::cellLine));
                 }
                 return CellResult.ok(null);
             case "stop":
-                Object stopped = context.agent("stop-threads", null);
+                int stopped = context.agent().stop(BackgroundWork.THREADS).threads();
                 context.print("Interrupted " + stopped + " thread(s). A thread that ignores interrupts keeps running;"
                         + " restart the kernel to end it.\n");
                 return CellResult.ok(null);

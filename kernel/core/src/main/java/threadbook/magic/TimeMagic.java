@@ -1,5 +1,6 @@
 package threadbook.magic;
 
+import threadbook.agent.link.AgentException;
 import threadbook.jshell.CellResult;
 
 /** %time STATEMENT and %%time: wall time, CPU time of the whole JVM and its workers, and their ratio. */
@@ -10,7 +11,7 @@ final class TimeMagic implements Magic {
     @Override public String usage() { return "%time STATEMENT   e.g. %time Thread.sleep(500)\n%%time   (first line of a cell: times the whole cell)"; }
 
     @Override
-    public CellResult run(String args, String body, MagicContext context) throws MagicException {
+    public CellResult run(String args, String body, MagicContext context) throws MagicException, AgentException {
         String code = body != null ? body : args;
         if (body != null && !args.isEmpty()) {
             throw new MagicException("%%time takes no arguments; the cell below it is what is timed");

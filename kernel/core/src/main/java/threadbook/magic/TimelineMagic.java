@@ -1,5 +1,7 @@
 package threadbook.magic;
 
+import threadbook.agent.link.AgentException;
+import threadbook.agent.link.Recording;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,18 +51,18 @@ final class TimelineMagic implements Magic {
     static final int BLOCKED = 2;
 
     @Override
-    public CellResult run(String args, String body, MagicContext context) throws MagicException {
+    public CellResult run(String args, String body, MagicContext context) throws MagicException, AgentException {
         if (!args.isEmpty()) {
             throw new MagicException("%%timeline takes no arguments");
         }
-        context.agent("timeline-start", null);
+        context.agent().timelineStart();
         CellResult result = context.java(body);
-        Object[] recording = (Object[]) context.agent("timeline-stop", null);
-        Path file = Path.of((String) recording[0]);
-        long from = (Long) recording[1];
-        long to = (Long) recording[2];
+        Recording recording = context.agent().timelineStop();
+        Path file = Path.of(recording.file());
+        long from = recording.fromEpochNanos();
+        long to = recording.toEpochNanos();
         try {
-            List<Row> rows = rows(file, from, to, (String[]) recording[3]);
+            List<Row> rows = rows(file, from, to, recording.workerTasks());
             Drawing chart = GanttChart.draw(rows, from, to);
             context.display(chart.bundle(text(rows, from, to)), chart.metadata());
         } catch (IOException e) {
@@ -75,7 +77,7 @@ final class TimelineMagic implements Magic {
         return result;
     }
 
-    static List<Row> rows(Path file, long from, long to, String[] workerTasks) throws IOException {
+    static List<Row> rows(Path file, long from, long to, List<String> workerTasks) throws IOException {
         Map<Long, Row> threads = new LinkedHashMap<>();
         List<RecordedEvent> events = RecordingFile.readAllEvents(file);
         events.sort((a, b) -> a.getStartTime().compareTo(b.getStartTime()));

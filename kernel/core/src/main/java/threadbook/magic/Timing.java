@@ -1,6 +1,8 @@
 package threadbook.magic;
 
 import java.util.Locale;
+import threadbook.agent.link.AgentException;
+import threadbook.agent.link.CpuReading;
 
 /**
  * Wall and CPU time of running something in the agent JVM. CPU time is the whole JVM's (every thread,
@@ -15,12 +17,9 @@ record Timing(long wallNanos, long jvmCpuNanos, long workerCpuNanos) {
      * last two, so it leaves out JShell compiling the code, as IPython's %time leaves out parsing.
      */
     record Cpu(long jvm, long workers, long codeStart, long codeEnd) {
-        static Cpu read(MagicContext context) throws MagicException {
-            Object answer = context.agent("cpu", null);
-            if (answer instanceof long[] values && values.length == 4) {
-                return new Cpu(values[0], values[1], values[2], values[3]);
-            }
-            throw new MagicException("the Java process did not report its CPU time");
+        static Cpu read(MagicContext context) throws AgentException {
+            CpuReading reading = context.agent().cpu();
+            return new Cpu(reading.jvmNanos(), reading.workerNanos(), reading.codeStart(), reading.codeEnd());
         }
     }
 

@@ -1,5 +1,8 @@
 package threadbook.magic;
 
+import java.util.List;
+import threadbook.agent.link.AgentException;
+import threadbook.agent.link.BackgroundWork;
 import threadbook.jshell.CellResult;
 
 /** %workers lists the live worker processes (pid, state, CPU); %workers stop ends them. */
@@ -10,14 +13,14 @@ final class WorkersMagic implements Magic {
     @Override public String usage() { return "%workers        list worker processes\n%workers stop   end them all now"; }
 
     @Override
-    public CellResult run(String args, String body, MagicContext context) throws MagicException {
+    public CellResult run(String args, String body, MagicContext context) throws MagicException, AgentException {
         switch (args) {
             case "":
-                String[] lines = (String[]) context.agent("workers", null);
-                context.print(lines.length == 0 ? "No worker process has been started.\n" : String.join("\n", lines) + "\n");
+                List<String> lines = context.agent().workers();
+                context.print(lines.isEmpty() ? "No worker process has been started.\n" : String.join("\n", lines) + "\n");
                 return CellResult.ok(null);
             case "stop":
-                context.print("Ended " + context.agent("kill-workers", null) + " worker process(es).\n");
+                context.print("Ended " + context.agent().stop(BackgroundWork.WORKERS).workers() + " worker process(es).\n");
                 return CellResult.ok(null);
             default:
                 throw new MagicException("unknown argument '" + args + "' (valid: nothing, or stop)");

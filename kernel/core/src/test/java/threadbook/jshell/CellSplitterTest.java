@@ -130,7 +130,7 @@ class CellSplitterTest {
     private List<String> fast(String code) {
         List<String> out = new ArrayList<>();
         for (CellSplitter.Piece p : CellSplitter.split(code, analysis::analyzeCompletion)) {
-            out.add(CellEvaluator.withoutComments(p.source()).strip() + " @" + p.completeness().isComplete()
+            out.add(CellSplitter.withoutComments(p.source()).strip() + " @" + p.completeness().isComplete()
                     + " ..." + nextStart(code, p.end()));
         }
         return out;
@@ -150,7 +150,7 @@ class CellSplitterTest {
             String rest = info.completeness().isComplete() ? info.remaining() : "";
             consumed += remaining.length() - rest.length();
             remaining = rest;
-            out.add(CellEvaluator.withoutComments(source).strip() + " @" + info.completeness().isComplete()
+            out.add(CellSplitter.withoutComments(source).strip() + " @" + info.completeness().isComplete()
                     + " ..." + nextStart(code, consumed));
         }
         return out;
@@ -158,7 +158,7 @@ class CellSplitterTest {
 
     /** The next offset that is not whitespace or inside a comment. */
     private static int nextStart(String code, int from) {
-        String blanked = CellEvaluator.withoutComments(code);
+        String blanked = CellSplitter.withoutComments(code);
         int i = from;
         while (i < blanked.length() && Character.isWhitespace(blanked.charAt(i))) {
             i++;

@@ -34,7 +34,7 @@ class SessionWarmUpIT {
             assertTrue(events.stream().noneMatch(e -> e instanceof Event.Stream),
                     "the warm-up's 10,000 lines must not reach the notebook: " + events.size() + " events");
 
-            CellResult first = session.run(1, "[1]", "System.out.println(\"first\");");
+            CellResult first = session.runJava(1, "[1]", "System.out.println(\"first\");");
             assertEquals(CellResult.Status.OK, first.status(), String.valueOf(first.evalue()));
             // Before the warm-up, the first cell made JShell list every class of the JDK on a thread of its
             // own (about half a second of CPU), while the first timed cells ran.

@@ -6,18 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import threadbook.client.Command;
 import threadbook.client.Command.Result;
+import threadbook.client.InstalledKernel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,13 +38,12 @@ class BrowserIT {
     static final String KERNEL = "threadbook-browser";
     static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-    private Path repo;
-    private Path prefix;
+    private final Path repo = InstalledKernel.REPO;
+    private InstalledKernel installed;
     private Path screenshot;
 
     @BeforeAll
     void install() throws Exception {
-        repo = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
         screenshot = repo.resolve("kernel/core/target/browser/run-all.png");
 
         List<String> missing = new ArrayList<>();
@@ -74,22 +71,13 @@ class BrowserIT {
             fail("The browser test needs what is missing here:\n  " + String.join("\n  ", missing));
         }
 
-        prefix = Files.createTempDirectory("threadbook-browser-prefix");
-        Result r = Command.run(List.of("bash", repo.resolve("install/install.sh").toString(), "--no-build",
-                "--prefix", prefix.toString(), "--name", KERNEL, "--java", System.getProperty("java.home")), Map.of(), 300, repo);
-        assertEquals(0, r.code(), r.output());
-        assertTrue(Files.exists(prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json")), r.output());
+        installed = InstalledKernel.onTestJdk(KERNEL);
     }
 
     @AfterAll
     void removePrefix() throws IOException {
-        if (prefix == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(prefix)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        if (installed != null) {
+            installed.close();
         }
     }
 
@@ -101,10 +89,8 @@ class BrowserIT {
         Path dir = repo.resolve("kernel/core/src/test/python");
         Path script = dir.resolve("browser_run_all.py");
         assertTrue(Files.exists(script), script.toString());
-        Result r = Command.run(List.of(PYTHON, script.toString()), Map.of(
-                "JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
-                "THREADBOOK_KERNEL", KERNEL,
-                "THREADBOOK_SCREENSHOT", screenshot.toString()), 300, dir);
+        Result r = Command.run(List.of(PYTHON, script.toString()), installed.env(Map.of(
+                "THREADBOOK_SCREENSHOT", screenshot.toString())), 300, dir);
         System.out.println(r.output());
         assertEquals(0, r.code(), r.output());
         assertTrue(r.output().contains(" passed, 0 failed"), "every check in the page passed:\n" + r.output());

@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import threadbook.client.ChildProcesses;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
 import threadbook.client.SharedKernel;
@@ -140,17 +141,10 @@ class ExecutionSemanticsIT extends SharedKernel {
         try (KernelProcess own = KernelProcess.start(); KernelClient c = own.client()) {
             c.awaitReady(Duration.ofSeconds(30));
             c.execute("new Thread(() -> { while (true) { System.out.println(\"tick\"); try { Thread.sleep(50); } catch (InterruptedException e) { } } }).start();");
-            var below = own.descendants();
+            var below = ChildProcesses.below(own);
             assertTrue(!below.isEmpty());
-            JsonObject content = new JsonObject();
-            content.addProperty("restart", true);
-            c.reply(c.control, c.send(c.control, "shutdown_request", content), Duration.ofSeconds(10));
-            assertTrue(own.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS));
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (below.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertTrue(below.stream().noneMatch(ProcessHandle::isAlive), "the agent and its thread are gone");
+            ChildProcesses.shutdown(own, c, true);
+            ChildProcesses.assertNoneSurvives(below, "the agent and its thread are gone");
         }
     }
 

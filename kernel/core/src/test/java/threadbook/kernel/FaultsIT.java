@@ -3,10 +3,10 @@ package threadbook.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import threadbook.client.ChildProcesses;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
 import threadbook.protocol.Message;
@@ -55,19 +55,11 @@ class FaultsIT {
         try (KernelProcess kernel = KernelProcess.start(); KernelClient client = kernel.client()) {
             client.awaitReady(Duration.ofSeconds(30));
             client.execute("new ProcessBuilder(\"sleep\", \"300\").start();");
-            List<ProcessHandle> below = kernel.descendants();
+            List<ProcessHandle> below = ChildProcesses.below(kernel);
             assertTrue(below.size() >= 2, "agent JVM and sleep: " + below);
-            JsonObject content = new JsonObject();
-            content.addProperty("restart", false);
-            String id = client.send(client.control, "shutdown_request", content);
-            Message reply = client.reply(client.control, id, Duration.ofSeconds(10));
+            Message reply = ChildProcesses.shutdown(kernel, client, false);
             assertEquals("ok", reply.contentString("status", ""));
-            assertTrue(kernel.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS), "the kernel exited");
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (below.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertTrue(below.stream().noneMatch(ProcessHandle::isAlive), "no process left behind: " + below);
+            ChildProcesses.assertNoneSurvives(below, "no process left behind after shutdown");
         }
     }
 
@@ -77,15 +69,10 @@ class FaultsIT {
             client.awaitReady(Duration.ofSeconds(30));
             client.execute("new ProcessBuilder(\"sleep\", \"300\").start();\n"
                     + "new Thread(() -> { while (true) { try { Thread.sleep(100); } catch (InterruptedException e) { } } }).start();");
-            List<ProcessHandle> below = kernel.descendants();
+            List<ProcessHandle> below = ChildProcesses.below(kernel);
             assertTrue(below.size() >= 2, "agent JVM and sleep: " + below);
             kernel.process.destroyForcibly(); // SIGKILL: no shutdown hook runs in the kernel
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (below.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertTrue(below.stream().noneMatch(ProcessHandle::isAlive), "orphans: "
-                    + below.stream().filter(ProcessHandle::isAlive).map(p -> p.pid() + " " + p.info().command().orElse("")).toList());
+            ChildProcesses.assertNoneSurvives(below, "orphans of a killed kernel");
         }
     }
 }

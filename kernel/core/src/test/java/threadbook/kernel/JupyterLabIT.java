@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -18,6 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import threadbook.client.Command;
 import threadbook.client.Command.Result;
+import threadbook.client.InstalledKernel;
 import threadbook.client.JupyterEnv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,13 +41,12 @@ class JupyterLabIT {
     static final String KERNEL = "threadbook-lab";
     static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-    private Path repo;
-    private Path prefix;
+    private final Path repo = InstalledKernel.REPO;
+    private InstalledKernel installed;
     private Path python;
 
     @BeforeAll
     void install() throws Exception {
-        repo = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
         python = JupyterEnv.python(repo);
         List<String> missing = new ArrayList<>();
         if (!Files.isExecutable(Path.of("/usr/bin/chromium"))) {
@@ -66,23 +65,13 @@ class JupyterLabIT {
             fail("The JupyterLab test needs what is missing here (install/test.sh installs all of it):\n  "
                     + String.join("\n  ", missing));
         }
-        prefix = Files.createTempDirectory("threadbook-lab-prefix");
-        // No --java, and no JAVA_HOME (Maven may run on an older JDK): install.sh picks the newest JDK it finds.
-        Result r = Command.run(List.of("env", "-u", "JAVA_HOME", "bash", repo.resolve("install/install.sh").toString(),
-                "--no-build", "--prefix", prefix.toString(), "--name", KERNEL), Map.of(), 300, repo);
-        assertEquals(0, r.code(), r.output());
-        assertTrue(Files.exists(prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json")), r.output());
+        installed = InstalledKernel.onNewestJdk(KERNEL);
     }
 
     @AfterAll
     void removePrefix() throws IOException {
-        if (prefix == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(prefix)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        if (installed != null) {
+            installed.close();
         }
     }
 
@@ -90,11 +79,9 @@ class JupyterLabIT {
     void everyNotebookRunsInJupyterLabAndTheFrontendFeaturesWork() throws Exception {
         Path dir = repo.resolve("kernel/core/src/test/python");
         Path shots = repo.resolve("kernel/core/target/jupyterlab");
-        Result r = Command.run(List.of(python.toString(), "jupyterlab_run.py"), Map.of(
-                "JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
-                "THREADBOOK_KERNEL", KERNEL,
+        Result r = Command.run(List.of(python.toString(), "jupyterlab_run.py"), installed.env(Map.of(
                 "THREADBOOK_SHOTS", shots.toString(),
-                "PYTHONUNBUFFERED", "1"), 1800, dir);
+                "PYTHONUNBUFFERED", "1")), 1800, dir);
         System.out.println(r.output());
         assertEquals(0, r.code(), "some check failed (the lines starting with FAIL):\n" + r.output());
         Matcher summary = Pattern.compile("(?m)^(\\d+) passed, 0 failed$").matcher(r.output());

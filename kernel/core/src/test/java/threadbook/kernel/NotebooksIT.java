@@ -4,18 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import threadbook.client.Command;
 import threadbook.client.Command.Result;
+import threadbook.client.InstalledKernel;
 import threadbook.client.JupyterEnv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,25 +32,19 @@ import org.junit.jupiter.api.TestInstance;
 class NotebooksIT {
     static final String KERNEL = "threadbook-nb";
 
-    private Path repo;
-    private Path prefix;
+    private final Path repo = InstalledKernel.REPO;
+    private InstalledKernel installed;
     private String python;
 
     @BeforeAll
     void install() throws Exception {
-        repo = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
         python = JupyterEnv.python(repo).toString();
-        prefix = Files.createTempDirectory("threadbook-notebooks");
-        // No --java, and no JAVA_HOME (Maven may run on an older JDK): install.sh picks the newest JDK it finds.
-        Result r = Command.run(List.of("env", "-u", "JAVA_HOME", "bash", repo.resolve("install/install.sh").toString(), "--no-build",
-                "--prefix", prefix.toString(), "--name", KERNEL), Map.of(), 300, repo);
-        assertEquals(0, r.code(), r.output());
-        Path kernelJson = prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json");
-        assertTrue(Files.exists(kernelJson), r.output());
+        installed = InstalledKernel.onNewestJdk(KERNEL);
+        Path kernelJson = installed.kernelJson();
         Matcher version = Pattern.compile("\"java_version\"\\s*:\\s*(\\d+)").matcher(Files.readString(kernelJson));
         if (version.find()) {
             assertTrue(Integer.parseInt(version.group(1)) >= 21, "the notebooks need Java 21+ (virtual threads); install.sh"
-                    + " picked:\n" + Files.readString(kernelJson) + "\n" + r.output());
+                    + " picked:\n" + Files.readString(kernelJson) + "\n" + installed.installOutput);
         }
         Result check = Command.run(List.of(python, "-c", "import jupyter_client, nbclient, nbformat"), Map.of(), 60, repo);
         assertEquals(0, check.code(), "Jupyter's Python packages are missing in " + JupyterEnv.folder(repo)
@@ -62,12 +53,8 @@ class NotebooksIT {
 
     @AfterAll
     void uninstall() throws IOException {
-        if (prefix != null && Files.exists(prefix)) {
-            try (Stream<Path> paths = Files.walk(prefix)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+        if (installed != null) {
+            installed.close();
         }
     }
 
@@ -75,8 +62,7 @@ class NotebooksIT {
     void everyNotebookRunsAndEveryExampleShowsWhatItMust() throws Exception {
         Path dir = repo.resolve("kernel/core/src/test/python");
         assertTrue(Files.exists(dir.resolve("check_notebooks.py")));
-        Result r = Command.run(List.of(python, "check_notebooks.py", "--stored"), Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
-                "THREADBOOK_KERNEL", KERNEL, "PYTHONUNBUFFERED", "1"), 600, dir);
+        Result r = Command.run(List.of(python, "check_notebooks.py", "--stored"), installed.env(Map.of("PYTHONUNBUFFERED", "1")), 600, dir);
         System.out.println(r.output());
         assertEquals(0, r.code(), r.output());
         assertTrue(r.output().contains(" 0 failed"), "no check failed:\n" + r.output());

@@ -7,14 +7,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import threadbook.client.Command;
 import threadbook.client.Command.Result;
+import threadbook.client.InstalledKernel;
 import threadbook.client.JupyterEnv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,18 +35,13 @@ class RealClientsIT {
     static final String KERNEL = "threadbook-it";
     static final Pattern CLIENT_VERSION = Pattern.compile("jupyter_client (\\d+)\\.");
 
-    private Path repo;
-    private Path prefix;
+    private final Path repo = InstalledKernel.REPO;
+    private InstalledKernel installed;
     private Path kernelTestOnly;
 
     @BeforeAll
     void install() throws Exception {
-        repo = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
-        prefix = Files.createTempDirectory("threadbook-prefix");
-        Result r = run(List.of("bash", repo.resolve("install/install.sh").toString(), "--no-build",
-                "--prefix", prefix.toString(), "--name", KERNEL, "--java", System.getProperty("java.home")), Map.of(), 300);
-        assertEquals(0, r.code(), r.output());
-        assertTrue(Files.exists(prefix.resolve("share/jupyter/kernels/" + KERNEL + "/kernel.json")), r.output());
+        installed = InstalledKernel.onTestJdk(KERNEL);
         Result check = run(List.of(DEBIAN_PYTHON, "-c", "import jupyter_client, nbclient, jupyter_kernel_test"), Map.of(), 60);
         assertEquals(0, check.code(), "Debian's Jupyter packages are missing (Debian: apt-get install jupyter-client"
                 + " python3-nbclient python3-jupyter-kernel-test; install/test.sh does that):\n" + check.output());
@@ -60,16 +54,10 @@ class RealClientsIT {
 
     @AfterAll
     void cleanUp() throws IOException {
-        for (Path dir : new Path[] {prefix, kernelTestOnly}) {
-            if (dir == null || !Files.exists(dir)) {
-                continue;
-            }
-            try (Stream<Path> paths = Files.walk(dir)) {  // walk does not follow the symbolic link
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+        if (installed != null) {
+            installed.close();
         }
+        InstalledKernel.delete(kernelTestOnly);
     }
 
     @ParameterizedTest(name = "with {0}'s clients")
@@ -115,8 +103,7 @@ class RealClientsIT {
         List<String> command = new ArrayList<>();
         command.add(python);
         command.addAll(args);
-        return Command.run(command, Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
-                "THREADBOOK_KERNEL", KERNEL, "PYTHONPATH", path), 600, dir);
+        return Command.run(command, installed.env(Map.of("PYTHONPATH", path)), 600, dir);
     }
 
     private Result run(List<String> command, Map<String, String> env, int timeoutSeconds) throws Exception {

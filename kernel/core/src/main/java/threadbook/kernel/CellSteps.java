@@ -11,26 +11,27 @@ import threadbook.magic.MagicException;
 import threadbook.magic.Magics;
 
 /**
- * Runs one cell: its Java and its magics, in order, stopping at the first error. The value of the cell
- * is the value of its last step.
+ * Runs the steps of one cell: its magics, and its Java through {@link JShellSession#runJava}, in order,
+ * stopping at the first error. The value of the cell is the value of its last step. A cell without
+ * magics is one Java step.
  */
-final class CellRunner {
+final class CellSteps {
     private final Magics magics;
     private final CellOutput output;
 
-    CellRunner(Magics magics, CellOutput output) {
+    CellSteps(Magics magics, CellOutput output) {
         this.magics = magics;
         this.output = output;
     }
 
     CellResult run(JShellSession session, long cell, String label, String code) {
         if (!CellParser.hasMagic(code)) {
-            return session.run(cell, label, code);
+            return session.runJava(cell, label, code);
         }
         CellResult result = CellResult.ok(null);
         for (CellParser.Step step : CellParser.parse(code)) {
             if (step.kind() == CellParser.Step.Kind.JAVA) {
-                result = session.run(cell, label, step.code());
+                result = session.runJava(cell, label, step.code());
             } else {
                 result = magics.run(step, new Context(session, cell, label, step));
             }
@@ -58,7 +59,7 @@ final class CellRunner {
         @Override
         public CellResult java(String code) {
             String placed = step.kind() == CellParser.Step.Kind.LINE_MAGIC ? "\n".repeat(step.firstLine() - 1) + code : code;
-            return session.run(cell, label, placed);
+            return session.runJava(cell, label, placed);
         }
 
         @Override
@@ -78,12 +79,8 @@ final class CellRunner {
         }
 
         @Override
-        public Object agent(String command, Object argument) throws MagicException {
-            try {
-                return session.agentCommand(command, argument);
-            } catch (Exception e) {
-                throw new MagicException("the Java process could not answer (" + e.getMessage() + ")");
-            }
+        public threadbook.agent.link.AgentLink agent() {
+            return session.agent();
         }
 
         @Override

@@ -12,8 +12,8 @@ import threadbook.jshell.JShellSession;
  * The kernel's JShell session over time: started in the background as soon as the kernel runs (so
  * kernel_info is answered at once), started again after the Java process ended.
  */
-final class Sessions implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(Sessions.class.getName());
+final class JShellSessions implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(JShellSessions.class.getName());
 
     /** Starting a session failed; the message says why in words a user can act on. */
     static final class StartFailure extends Exception {
@@ -33,7 +33,7 @@ final class Sessions implements AutoCloseable {
     /** What the session being started defines again (after a restart): names completion knows meanwhile. */
     private volatile List<Definition> starting = List.of();
 
-    Sessions(Starter starter) {
+    JShellSessions(Starter starter) {
         this.starter = starter;
         this.current = startInBackground(List.of());
     }

@@ -1,0 +1,66 @@
+package threadbook.agent.link;
+
+import java.util.List;
+
+/**
+ * What the kernel may ask the agent JVM between JShell's own commands, one typed method a question.
+ * Internal to Threadbook (the kernel and the agent both load this package); not for notebooks.
+ *
+ * <p>The kernel's side ({@code threadbook.jshell.AgentChannel}) turns each call into its {@link Request}
+ * record and sends it through JShell's {@code extensionCommand} under the one name {@link #COMMAND};
+ * the agent's side answers with {@link Dispatcher}, which hands the record to the agent's own
+ * implementation of this interface. Every other command name keeps JShell's meaning (its default answer
+ * is "not implemented"): that is the escape hatch for something that fits no typed method.
+ *
+ * <p>To add a question: one record in {@link Request}, one method here, one handler in the agent.
+ * The agent answers on the thread that runs cells, so a call waits while a cell runs.
+ */
+public interface AgentLink {
+    /** The extensionCommand name that carries a {@link Request}. */
+    String COMMAND = "threadbook";
+
+    /** Cell {@code cell} starts: what its threads print goes to it. */
+    void begin(long cell, String label) throws AgentException;
+
+    /**
+     * Cell {@code cell} ended: everything it printed is sent, followed by a sync event with token
+     * {@code cell}. Returns whether the last value has a rich form (so the kernel asks for it only then).
+     */
+    boolean end(long cell) throws AgentException;
+
+    /** The last value's MIME bundle; an empty one if it showed itself already; null if it has none. */
+    MimeBundle richValue() throws AgentException;
+
+    /** The agent's CPU counters, and when the user code run since the previous reading ran. */
+    CpuReading cpu() throws AgentException;
+
+    /** One line per live thread the cells started (the first {@code limit}, then "and N more threads"). */
+    List<String> threads(int limit) throws AgentException;
+
+    /** The deadlock among the user's threads, in the agent's words; empty if none. */
+    String deadlocks() throws AgentException;
+
+    /** One line per live worker process, and a count of those that ended. */
+    List<String> workers() throws AgentException;
+
+    /**
+     * Stops background work: the user's threads (interrupted) and/or the worker processes (ended), as
+     * {@code what} says. Returns how many of each.
+     */
+    Stopped stop(BackgroundWork what) throws AgentException;
+
+    /** Starts a JFR recording of the user's threads (for %%timeline). */
+    void timelineStart() throws AgentException;
+
+    /** Stops the recording and says where it is. */
+    Recording timelineStop() throws AgentException;
+
+    /** The rows of the last %%test run (see threadbook.agent.TestRunner.report). */
+    List<String[]> testReport() throws AgentException;
+
+    /** Whether JUnit is on this JVM's class path already (a new Java process has not). */
+    boolean junitAdded() throws AgentException;
+
+    /** %%test put JUnit on this JVM's class path. */
+    void markJUnitAdded() throws AgentException;
+}

@@ -1,0 +1,98 @@
+package threadbook.agent.link;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One question of {@link AgentLink} as a record, the form it crosses from the kernel's JVM to the
+ * agent's (serialized by JShell's extensionCommand). {@link #askOf} calls the matching method, so the
+ * agent needs no switch over the records.
+ *
+ * @param <A> the answer's type
+ */
+public sealed interface Request<A> extends Serializable {
+
+    /** Asks {@code link} this question. */
+    A askOf(AgentLink link) throws AgentException;
+
+    record Begin(long cell, String label) implements Request<Void> {
+        @Override public Void askOf(AgentLink link) throws AgentException {
+            link.begin(cell, label);
+            return null;
+        }
+    }
+
+    record End(long cell) implements Request<Boolean> {
+        @Override public Boolean askOf(AgentLink link) throws AgentException {
+            return link.end(cell);
+        }
+    }
+
+    record RichValue() implements Request<MimeBundle> {
+        @Override public MimeBundle askOf(AgentLink link) throws AgentException {
+            return link.richValue();
+        }
+    }
+
+    record Cpu() implements Request<CpuReading> {
+        @Override public CpuReading askOf(AgentLink link) throws AgentException {
+            return link.cpu();
+        }
+    }
+
+    record Threads(int limit) implements Request<List<String>> {
+        @Override public List<String> askOf(AgentLink link) throws AgentException {
+            return link.threads(limit);
+        }
+    }
+
+    record Deadlocks() implements Request<String> {
+        @Override public String askOf(AgentLink link) throws AgentException {
+            return link.deadlocks();
+        }
+    }
+
+    record Workers() implements Request<List<String>> {
+        @Override public List<String> askOf(AgentLink link) throws AgentException {
+            return link.workers();
+        }
+    }
+
+    record Stop(BackgroundWork what) implements Request<Stopped> {
+        @Override public Stopped askOf(AgentLink link) throws AgentException {
+            return link.stop(what);
+        }
+    }
+
+    record TimelineStart() implements Request<Void> {
+        @Override public Void askOf(AgentLink link) throws AgentException {
+            link.timelineStart();
+            return null;
+        }
+    }
+
+    record TimelineStop() implements Request<Recording> {
+        @Override public Recording askOf(AgentLink link) throws AgentException {
+            return link.timelineStop();
+        }
+    }
+
+    record TestReport() implements Request<List<String[]>> {
+        @Override public List<String[]> askOf(AgentLink link) throws AgentException {
+            return link.testReport();
+        }
+    }
+
+    record JUnitAdded() implements Request<Boolean> {
+        @Override public Boolean askOf(AgentLink link) throws AgentException {
+            return link.junitAdded();
+        }
+    }
+
+    record MarkJUnitAdded() implements Request<Void> {
+        @Override public Void askOf(AgentLink link) throws AgentException {
+            link.markJUnitAdded();
+            return null;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package threadbook.agent.link;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vocabulary between the kernel's JVM and the agent's: every request crosses serialized as JShell
+ * sends it, reaches the method of its name with its arguments, and its answer crosses back.
+ */
+class DispatcherTest {
+
+    /** An agent that writes down what it was asked and answers with fixed, recognisable values. */
+    private static final class Notes implements AgentLink {
+        final List<String> calls = new ArrayList<>();
+
+        @Override public void begin(long cell, String label) { calls.add("begin " + cell + " " + label); }
+        @Override public boolean end(long cell) { calls.add("end " + cell); return true; }
+        @Override public MimeBundle richValue() {
+            calls.add("richValue");
+            return new MimeBundle(List.of(new MimeBundle.Entry("text/html", "<b>hi</b>")));
+        }
+        @Override public CpuReading cpu() { calls.add("cpu"); return new CpuReading(1, 2, 3, 4); }
+        @Override public List<String> threads(int limit) { calls.add("threads " + limit); return List.of("t1", "t2"); }
+        @Override public String deadlocks() { calls.add("deadlocks"); return ""; }
+        @Override public List<String> workers() { calls.add("workers"); return new ArrayList<>(List.of("worker 1")); }
+        @Override public Stopped stop(BackgroundWork what) { calls.add("stop " + what); return new Stopped(5, 6); }
+        @Override public void timelineStart() { calls.add("timelineStart"); }
+        @Override public Recording timelineStop() throws AgentException {
+            calls.add("timelineStop");
+            throw new AgentException("the recording failed: disk full");
+        }
+        @Override public List<String[]> testReport() {
+            calls.add("testReport");
+            return List.<String[]>of(new String[] {"test", "adds()", "", "SUCCESSFUL"});
+        }
+        @Override public boolean junitAdded() { calls.add("junitAdded"); return false; }
+        @Override public void markJUnitAdded() { calls.add("markJUnitAdded"); }
+    }
+
+    private final Notes agent = new Notes();
+    private final Dispatcher dispatcher = new Dispatcher(agent);
+
+    /** Asks as the kernel does: the request and the answer both go through Java serialization. */
+    private Object ask(Request<?> request) throws Exception {
+        return roundTrip(dispatcher.answer(roundTrip(request)));
+    }
+
+    private static Object roundTrip(Object value) throws IOException, ClassNotFoundException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return in.readObject();
+        }
+    }
+
+    @Test
+    void eachRequestReachesItsMethodWithItsArgumentsAndItsAnswerComesBack() throws Exception {
+        assertNull(ask(new Request.Begin(7, "[3]")));
+        assertEquals(Boolean.TRUE, ask(new Request.End(7)));
+        assertEquals(new MimeBundle(List.of(new MimeBundle.Entry("text/html", "<b>hi</b>"))), ask(new Request.RichValue()));
+        assertEquals(new CpuReading(1, 2, 3, 4), ask(new Request.Cpu()));
+        assertEquals(List.of("t1", "t2"), ask(new Request.Threads(10)));
+        assertEquals("", ask(new Request.Deadlocks()));
+        assertEquals(List.of("worker 1"), ask(new Request.Workers()));
+        assertEquals(new Stopped(5, 6), ask(new Request.Stop(BackgroundWork.WORKERS)));
+        assertNull(ask(new Request.TimelineStart()));
+        @SuppressWarnings("unchecked")
+        List<String[]> report = (List<String[]>) ask(new Request.TestReport());
+        assertArrayEquals(new String[] {"test", "adds()", "", "SUCCESSFUL"}, report.get(0));
+        assertEquals(Boolean.FALSE, ask(new Request.JUnitAdded()));
+        assertNull(ask(new Request.MarkJUnitAdded()));
+        assertEquals(List.of("begin 7 [3]", "end 7", "richValue", "cpu", "threads 10", "deadlocks", "workers",
+                "stop WORKERS", "timelineStart", "testReport", "junitAdded", "markJUnitAdded"), agent.calls);
+    }
+
+    @Test
+    void everyKindOfRequestIsARecordThatCrossesSerialized() throws Exception {
+        // A new question added to Request must be a record (plain data that both JVMs load) to travel.
+        Set<String> kinds = Stream.of(Request.class.getPermittedSubclasses()).map(Class::getSimpleName)
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("Begin", "End", "RichValue", "Cpu", "Threads", "Deadlocks", "Workers", "Stop",
+                "TimelineStart", "TimelineStop", "TestReport", "JUnitAdded", "MarkJUnitAdded"), kinds);
+        for (Class<?> kind : Request.class.getPermittedSubclasses()) {
+            assertTrue(kind.isRecord(), kind + " is a record");
+            assertTrue(Serializable.class.isAssignableFrom(kind), kind + " is serializable");
+        }
+        assertEquals(new Request.Stop(BackgroundWork.ALL), roundTrip(new Request.Stop(BackgroundWork.ALL)));
+        assertEquals(new Request.Begin(1, "[1]"), roundTrip(new Request.Begin(1, "[1]")));
+    }
+
+    @Test
+    void theAgentsOwnFailureKeepsItsWords() {
+        AgentException e = assertThrows(AgentException.class, () -> ask(new Request.TimelineStop()));
+        assertEquals("the recording failed: disk full", e.getMessage());
+        assertFalse(e instanceof AgentException.Unknown);
+    }
+
+    @Test
+    void somethingThatIsNotARequestIsRefusedWithAnExplanation() {
+        AgentException.Unknown e = assertThrows(AgentException.Unknown.class, () -> dispatcher.answer(new Object[] {1L, "[1]"}));
+        assertTrue(e.getMessage().contains("reinstall"), e.getMessage());
+        assertThrows(AgentException.Unknown.class, () -> dispatcher.answer(null));
+        assertTrue(agent.calls.isEmpty(), "nothing was asked of the agent: " + agent.calls);
+    }
+
+    @Test
+    void onlyTheLinksCommandNameIsTaken() {
+        assertTrue(Dispatcher.handles(AgentLink.COMMAND));
+        assertFalse(Dispatcher.handles("begin"), "the old string commands are gone");
+        assertFalse(Dispatcher.handles("sync"));
+    }
+
+    @Test
+    void backgroundWorkSaysWhatAStopEnds() {
+        assertTrue(BackgroundWork.THREADS.threads() && !BackgroundWork.THREADS.workers());
+        assertTrue(!BackgroundWork.WORKERS.threads() && BackgroundWork.WORKERS.workers());
+        assertTrue(BackgroundWork.ALL.threads() && BackgroundWork.ALL.workers());
+    }
+}

@@ -1,0 +1,299 @@
+package threadbook.jshell;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import jdk.jshell.DeclarationSnippet;
+import jdk.jshell.Diag;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+
+/**
+ * Evaluates the Java of a cell in JShell: one snippet at a time ({@code JShell.eval} takes only the
+ * first snippet of its input), in order, stopping at the first error; takes back what a failed snippet
+ * did, and keeps the notebook's live definitions. {@link CellSegments} cuts the cell, {@link ErrorRenderer}
+ * words what went wrong, {@link CellLines} remembers where each snippet came from.
+ */
+final class SnippetEvaluator {
+    private final JShell jshell;
+    private final CellLines cellLines;
+    private final ErrorRenderer errors;
+    /** The notebook's live methods, types and imports, in order, to define again in a new session. */
+    private final Map<String, Definition> definitions = new java.util.LinkedHashMap<>();
+
+    /** Gives JShell a fresh compiler (see {@link #undo}). */
+    private final Runnable freshCompiler;
+
+    SnippetEvaluator(JShell jshell, Runnable freshCompiler) {
+        this.jshell = jshell;
+        this.freshCompiler = freshCompiler;
+        this.cellLines = new CellLines(jshell);
+        this.errors = new ErrorRenderer(jshell, cellLines);
+    }
+
+    /** Runs a cell's Java; {@code stopRequested} says the cell was interrupted (JShell's stop came). */
+    CellResult evaluate(String cellLabel, String code, BooleanSupplier stopRequested) {
+        String value = null;
+        List<String> notes = new ArrayList<>();
+        List<CellSegments.Segment> segments =
+                new ArrayList<>(CellSegments.of(code, jshell.sourceCodeAnalysis()::analyzeCompletion));
+        for (int i = 0; i < segments.size(); i++) {
+            CellSegments.Segment segment = segments.get(i);
+            String source = segment.source();
+            int start = segment.start();
+            boolean last = i == segments.size() - 1;
+            int firstLine = segment.firstLine();
+
+            int oversized = CellSplitter.oversizedLiteral(source);
+            if (oversized >= 0) {
+                if (segment.parts().size() > 1) {
+                    segments.remove(i);
+                    segments.addAll(i, CellSegments.halves(code, segment));
+                    i--;
+                    continue;
+                }
+                return ErrorRenderer.errorAt(List.of(new ErrorRenderer.Problem(ErrorRenderer.STRING_LIMIT, oversized)), code, start, cellLabel, List.of());
+            }
+            CellResult beforehand = checkVariableReplacement(source, code, start, cellLabel);
+            if (beforehand != null) {
+                return beforehand;
+            }
+            List<SnippetEvent> events = jshell.eval(source);
+            value = null;
+            Failure failure = failure(events);
+            if (failure != null) {
+                // Nothing of this snippet may stay: JShell keeps a snippet it could not turn into a class,
+                // retries it with every later snippet, and fails each of them with the same error.
+                List<String> lost = undo(events, cellLabel, !failure.limits().isEmpty());
+                if (segment.parts().size() > 1) {
+                    segments.remove(i);
+                    segments.addAll(i, CellSegments.halves(code, segment));
+                    i--;
+                    continue;
+                }
+                return failure.limits().isEmpty()
+                        ? errors.compileError(failure.snippet(), failure.diags(), code, start, cellLabel, lost)
+                        : ErrorRenderer.errorAt(failure.limits(), code, start, cellLabel, lost);
+            }
+            track(events, cellLabel, firstLine);
+            cellLines.remember(events);
+            for (SnippetEvent event : events) {
+                if (event.causeSnippet() != null) {
+                    continue; // a dependent snippet updated because of this one
+                }
+                Snippet snippet = event.snippet();
+                cellLines.place(snippet.id(), cellLabel, firstLine);
+                if (event.status() == Snippet.Status.REJECTED) {
+                    if (segment.parts().size() > 1) {
+                        // The merged block did not compile (nothing ran): take it in halves, down to single
+                        // statements, so the error, if any, is JShell's own for the statement at fault.
+                        segments.remove(i);
+                        segments.addAll(i, CellSegments.halves(code, segment));
+                        i--;
+                        break;
+                    }
+                    List<Diag> diags = jshell.diagnostics(snippet).filter(Diag::isError).collect(Collectors.toList());
+                    return errors.compileError(snippet, diags, code, start, cellLabel, List.of());
+                }
+                if (event.exception() != null) {
+                    if (stopRequested.getAsBoolean()) {
+                        return CellResult.interrupted(interruptedMessage());
+                    }
+                    return errors.runtimeError(event.exception());
+                }
+                if (stopRequested.getAsBoolean()) {
+                    // JShell reports a stopped snippet as valid, with no value and no exception.
+                    return CellResult.interrupted(interruptedMessage());
+                }
+                ErrorRenderer.warnings(snippet, notes);
+                if ((event.status() == Snippet.Status.RECOVERABLE_DEFINED
+                        || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED)
+                        && snippet instanceof DeclarationSnippet declaration) {
+                    notes.add(errors.unresolvedNote(declaration));
+                }
+                if (last && shows(snippet) && !CellSplitter.endsWithSemicolon(code.substring(Math.max(0, start)))) {
+                    value = event.value();
+                }
+            }
+        }
+        return CellResult.ok(value, notes);
+    }
+
+    /** Below this size, a snippet cannot break a class-file limit (64 KB of code or constants). */
+    private static final int LIMIT_CHECK_CHARS = 16_000;
+
+    private static final String CHECK_PREFIX = "void $threadbookCheck() {\n";
+
+    /**
+     * A large declaration of a variable that already exists is first compiled as a local variable of a
+     * method that never runs: JShell replaces the old variable before it finds out that the new one
+     * breaks a class-file limit, and a replaced variable's value cannot be brought back. Null if the
+     * declaration may go ahead.
+     */
+    private CellResult checkVariableReplacement(String source, String code, int start, String cellLabel) {
+        if (source.length() < LIMIT_CHECK_CHARS) {
+            return null;
+        }
+        java.util.Set<String> existing = jshell.variables().map(v -> v.name()).collect(Collectors.toSet());
+        boolean replaces = jshell.sourceCodeAnalysis().sourceToSnippets(source).stream()
+                .anyMatch(s -> s instanceof jdk.jshell.VarSnippet v && existing.contains(v.name()));
+        if (!replaces) {
+            return null;
+        }
+        List<SnippetEvent> events = jshell.eval(CHECK_PREFIX + source + "\n}");
+        Failure failure = failure(events);
+        if (failure != null && !failure.limits().isEmpty()) {
+            undo(events, cellLabel, true);
+            int shift = start - CHECK_PREFIX.length();
+            return ErrorRenderer.errorAt(failure.limits(), code, shift, cellLabel, List.of());
+        }
+        for (SnippetEvent event : events) {
+            if (event.causeSnippet() == null && jshell.status(event.snippet()).isActive()) {
+                jshell.drop(event.snippet());
+            }
+        }
+        return null;
+    }
+
+    /** Why a snippet that JShell did not reject still failed. */
+    private record Failure(Snippet snippet, List<Diag> diags, List<ErrorRenderer.Problem> limits) {}
+
+    /**
+     * A snippet that JShell accepted but could not define for good: it broke a limit of the class-file
+     * format (javac reports those only when it writes the class), or it has errors that no later
+     * declaration can fix (nothing it uses is missing). JShell keeps such a snippet as "recoverable";
+     * only one that waits for a missing name is.
+     */
+    private Failure failure(List<SnippetEvent> events) {
+        for (SnippetEvent event : events) {
+            if (event.causeSnippet() != null) {
+                continue;
+            }
+            Snippet snippet = event.snippet();
+            List<Diag> errors = jshell.diagnostics(snippet).filter(Diag::isError).collect(Collectors.toList());
+            List<ErrorRenderer.Problem> limits = new ArrayList<>();
+            for (Diag d : errors) {
+                String limit = ErrorRenderer.limitMessage(d);
+                if (limit != null) {
+                    limits.add(new ErrorRenderer.Problem(limit, d.getPosition() >= 0 ? d.getPosition() : d.getStartPosition()));
+                }
+            }
+            if (!limits.isEmpty()) {
+                return new Failure(snippet, errors, limits);
+            }
+            boolean recoverable = event.status() == Snippet.Status.RECOVERABLE_DEFINED
+                    || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED;
+            if (recoverable && !errors.isEmpty() && (!(snippet instanceof DeclarationSnippet declaration)
+                    || jshell.unresolvedDependencies(declaration).findAny().isEmpty())) {
+                return new Failure(snippet, errors, List.of());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Takes back what a failed snippet did to the session: drops it, and defines again the methods and
+     * types it replaced (their dependents become valid again with them). A replaced variable cannot come
+     * back with its value: its name is returned, to be told.
+     *
+     * <p>After a class-file limit, JShell's compiler also needs replacing: javac adds a class's constants
+     * to its pool while generating code and clears the pool only when the class is written, and JShell
+     * reuses that compiler. A string over 64 KB or 65,536 constants left there make every later snippet
+     * fail the same way.
+     */
+    private List<String> undo(List<SnippetEvent> events, String cellLabel, boolean limit) {
+        List<Snippet> failed = new ArrayList<>();
+        for (SnippetEvent event : events) {
+            if (event.causeSnippet() == null) {
+                failed.add(event.snippet());
+            }
+        }
+        List<String> lost = new ArrayList<>();
+        for (Snippet snippet : failed) {
+            if (jshell.status(snippet).isActive()) {
+                jshell.drop(snippet);
+            }
+        }
+        if (limit) {
+            freshCompiler.run();
+        }
+        for (SnippetEvent event : events) {
+            if (event.causeSnippet() == null || event.status() != Snippet.Status.OVERWRITTEN
+                    || !failed.contains(event.causeSnippet())) {
+                continue;
+            }
+            Snippet old = event.snippet();
+            Definition before;
+            synchronized (definitions) {
+                before = definitions.get(old.id());
+            }
+            if (old.kind() == Snippet.Kind.VAR) {
+                lost.add(((DeclarationSnippet) old).name());
+                continue;
+            }
+            List<SnippetEvent> restored = jshell.eval(old.source());
+            Definition where = before != null ? before : new Definition(old.source(), cellLabel, 1);
+            for (SnippetEvent r : restored) {
+                if (r.causeSnippet() == null && r.status().isActive()) {
+                    synchronized (definitions) {
+                        definitions.put(r.snippet().id(), where);
+                    }
+                }
+            }
+        }
+        return lost;
+    }
+
+    /** Keeps {@link #definitions} up to date: a declaration in, a replaced or dropped one out. */
+    private void track(List<SnippetEvent> events, String cellLabel, int firstLine) {
+        synchronized (definitions) {
+            // Removals first: JShell gives a redefinition (same name and signature) the id of the snippet
+            // it replaces, and reports the replacement after the new snippet.
+            for (SnippetEvent event : events) {
+                if (isDeclaration(event.snippet()) && !event.status().isActive()) {
+                    definitions.remove(event.snippet().id());
+                }
+            }
+            for (SnippetEvent event : events) {
+                Snippet s = event.snippet();
+                if (isDeclaration(s) && event.status().isActive()) {
+                    definitions.putIfAbsent(s.id(), new Definition(s.source(), cellLabel, firstLine));
+                }
+            }
+        }
+    }
+
+    private static boolean isDeclaration(Snippet s) {
+        return s.kind() == Snippet.Kind.METHOD || s.kind() == Snippet.Kind.TYPE_DECL || s.kind() == Snippet.Kind.IMPORT;
+    }
+
+    /** Where a frame of the notebook's code is ("cell [3], line 5"); null for a frame outside the notebook. */
+    String where(StackTraceElement frame) {
+        return cellLines.where(frame);
+    }
+
+    List<Definition> definitions() {
+        synchronized (definitions) {
+            return List.copyOf(definitions.values());
+        }
+    }
+
+
+    /**
+     * Like IPython, a cell shows the value of its last expression only when it does not end with a
+     * semicolon: {@code list.size()} shows the size, {@code list.add(x);} shows nothing.
+     */
+    private static boolean shows(Snippet snippet) {
+        return snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND
+                || snippet.subKind() == Snippet.SubKind.VAR_VALUE_SUBKIND
+                || snippet.subKind() == Snippet.SubKind.OTHER_EXPRESSION_SUBKIND;
+    }
+
+    private static String interruptedMessage() {
+        return "The cell was interrupted.";
+    }
+
+}
