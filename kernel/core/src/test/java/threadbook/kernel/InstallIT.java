@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +133,11 @@ class InstallIT {
                 + required.output());
 
         for (Path archive : archives) {
-            Files.write(archive, new byte[4096]); // what a JDK updated in place would find: an archive it cannot map
+            // What a JDK updated in place would find: an archive it cannot map. A new file moved over the old one,
+            // as installers replace files: the kernel `jupyter run` started may still be exiting, with the old one
+            // mapped (a file cut short under a JVM that maps it crashes that JVM).
+            Path broken = Files.write(archive.resolveSibling("broken.tmp"), new byte[4096]);
+            Files.move(broken, archive, StandardCopyOption.REPLACE_EXISTING);
         }
         Result broken = runCell(env, null);
         assertTrue(broken.output().contains("from the archive: 42"), "a broken archive stops nothing:\n" + broken.output());
