@@ -2,7 +2,7 @@
 # Builds Threadbook and installs its Jupyter kernelspec ("Java (Threadbook)").
 #
 #   install/install.sh [--user | --sys-prefix | --prefix DIR] [--name NAME] [--java PATH]
-#                      [--no-build] [--with-jupyter] [--venv DIR] [--execute]
+#                      [--no-build] [--no-archive] [--with-jupyter] [--venv DIR] [--execute]
 #
 # Run install/install.sh --help for what each option does.
 set -euo pipefail
@@ -13,6 +13,7 @@ prefix=""
 name=threadbook
 java_arg=""
 build=1
+archive=1
 with_jupyter=0
 venv=$repo/.venv
 execute=0
@@ -33,6 +34,8 @@ Other options:
   --java PATH        the java (or JDK folder) the kernel runs on; default: $JAVA_HOME,
                      else the newest JDK 17+ found on PATH and in the usual JDK folders
   --no-build         install the jars already built in kernel/*/target
+  --no-archive       skip the start-up archive (a training run of about 15 s that makes every kernel
+                     start faster; see README "How fast it starts")
   --with-jupyter     first install JupyterLab 4 and Notebook 7 with pip into a virtual environment of
                      the project's own (.venv in the repository, or --venv DIR); no root needed
   --venv DIR         that environment's folder (default: .venv in the repository)
@@ -54,6 +57,7 @@ while (($#)); do
     --java) [[ $# -ge 2 ]] || die "--java needs a path"; java_arg=$2; shift ;;
     --java=*) java_arg=${1#*=} ;;
     --no-build) build=0 ;;
+    --no-archive) archive=0 ;;
     --with-jupyter) with_jupyter=1 ;;
     --venv) [[ $# -ge 2 ]] || die "--venv needs a folder"; venv=$2; shift ;;
     --venv=*) venv=${1#*=} ;;
@@ -161,12 +165,66 @@ rm -rf "$dir"
 mkdir -p "$dir/lib"
 cp "$jar" "$lib"/*.jar "$dir/lib/"
 cp "$repo/install/logo/logo-32x32.png" "$repo/install/logo/logo-64x64.png" "$dir/"
+# --- start-up archive -----------------------------------------------------------------------
+# A short notebook session (threadbook.Main --train) on JVMs that record the classes they load and the
+# methods that run hot; the kernel and its Java process then start from that archive (the JDK's AOT cache
+# from JDK 24, a CDS archive before) instead of reading, verifying and linking javac, JShell and JDI again.
+# It lives beside the jars it was made from: as private as they are, and gone with them. A JVM that finds
+# it stale (another JDK build, changed jars) ignores it and starts as without it.
+# The kernel JVM's own options, the same for the training run (an archive is made for them). Measured on
+# 2 cores (kernel/bench/run.sh, and the figures in README "How fast it starts"):
+# - the serial collector: the kernel's heap is small, and parallel collector threads would compete with cells;
+# - only the C1 compiler (TieredStopAtLevel=1): javac compiles a small cell at least as fast as with C2, and
+#   C2 no longer burns a core for seconds after start-up, nor in the middle of the first cells;
+# - a heap that starts at 16 MB and gives back what it no longer needs: the default starts at 1/64 of the
+#   machine's memory (384 MB on 24 GB), most of it touched by the young generation, for a live heap of 40 MB.
+kernel_opts=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=40
+             -XX:-UsePerfData)
+archive_opts=()
+agent_jar=$(cd "$dir/lib" && ls threadbook-agent-*.jar | head -n 1)
+if ((archive)); then
+  echo "Training the start-up archive (a short session on Java $version)..."
+  train_log=$dir/lib/training.log
+  if ((version >= 24)); then
+    if THREADBOOK_LOG=WARNING THREADBOOK_AGENT_OPTS="-XX:AOTMode=record -XX:AOTConfiguration=$dir/lib/agent.aotconf -Xlog:aot=off -Xlog:cds=off" \
+         "$java" "${kernel_opts[@]}" -XX:AOTMode=record -XX:AOTConfiguration="$dir/lib/kernel.aotconf" -Xlog:aot=off -Xlog:cds=off \
+           -cp "$dir/lib/*" threadbook.Main --train >"$train_log" 2>&1 &&
+       "$java" "${kernel_opts[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$dir/lib/kernel.aotconf" \
+           -XX:AOTCache="$dir/lib/kernel.aot" -Xlog:aot=error -cp "$dir/lib/*" >>"$train_log" 2>&1 &&
+       # The agent JVM runs under the debugger (JDWP), which an AOT cache with linked classes refuses.
+       "$java" -XX:AOTMode=create -XX:-AOTClassLinking -XX:AOTConfiguration="$dir/lib/agent.aotconf" \
+           -XX:AOTCache="$dir/lib/agent.aot" -Xlog:aot=error -cp "$dir/lib/$agent_jar" >>"$train_log" 2>&1; then
+      archive_opts=("-XX:AOTCache=$dir/lib/kernel.aot" -Xlog:aot=off -Xlog:cds=off)
+    fi
+    rm -f "$dir/lib/kernel.aotconf" "$dir/lib/agent.aotconf"
+  else
+    # The agent runs under the debugger (JDWP), with which a JVM cannot write a CDS archive as it exits:
+    # it lists the classes it loads instead, and a second JVM makes the archive from that list.
+    if THREADBOOK_LOG=WARNING THREADBOOK_AGENT_OPTS="-XX:DumpLoadedClassList=$dir/lib/agent.classlist" \
+         "$java" "${kernel_opts[@]}" -XX:ArchiveClassesAtExit="$dir/lib/kernel.jsa" -Xlog:cds=off \
+           -cp "$dir/lib/*" threadbook.Main --train >"$train_log" 2>&1 && [[ -s $dir/lib/kernel.jsa ]] &&
+       "$java" -Xshare:dump -XX:SharedClassListFile="$dir/lib/agent.classlist" -XX:SharedArchiveFile="$dir/lib/agent.jsa" \
+           -Xlog:cds=off -cp "$dir/lib/$agent_jar" >>"$train_log" 2>&1; then
+      archive_opts=("-XX:SharedArchiveFile=$dir/lib/kernel.jsa" -Xlog:cds=off)
+    fi
+    rm -f "$dir/lib/agent.classlist"
+  fi
+  if ((${#archive_opts[@]})); then
+    rm -f "$train_log"
+  else
+    rm -f "$dir/lib/"*.aot "$dir/lib/"*.jsa
+    echo "  note: the start-up archive could not be made (see $train_log); the kernel starts without it."
+  fi
+fi
+
 display="Java (Threadbook)"
 [[ $name == threadbook ]] || display="Java (Threadbook, $name)"
 json_string() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
+jvm_opts=""
+for o in "${kernel_opts[@]}" ${archive_opts[@]+"${archive_opts[@]}"}; do jvm_opts+="$(json_string "$o"), "; done
 cat > "$dir/kernel.json" <<JSON
 {
-  "argv": [$(json_string "$java"), "-XX:+UseSerialGC", "-Xshare:auto", "-cp", $(json_string "$dir/lib/*"),
+  "argv": [$(json_string "$java"), $jvm_opts"-cp", $(json_string "$dir/lib/*"),
            "threadbook.Main", "-f", "{connection_file}"],
   "display_name": $(json_string "$display"),
   "language": "java",

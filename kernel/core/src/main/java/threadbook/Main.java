@@ -21,6 +21,17 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         configureLogging();
+        Path agent = agentClasspath();
+        List<String> agentOptions = new ArrayList<>(startArchive(agent));
+        agentOptions.addAll(splitOptions(System.getenv("THREADBOOK_AGENT_OPTS")));
+        List<String> compilerOptions = splitOptions(System.getenv("THREADBOOK_COMPILER_OPTS"));
+        Kernel.SessionFactory sessions = (stdin, events, replay) -> JShellSession.start(
+                new JShellSession.Options(agent, agentOptions, compilerOptions, stdin, events, replay));
+        if (args.length == 1 && args[0].equals("--train")) {
+            System.setProperty("threadbook.training", "true");
+            Training.run(sessions);
+            System.exit(0);
+        }
         Path connectionFile = connectionFile(args);
         if (connectionFile == null) {
             System.err.println("usage: threadbook -f CONNECTION_FILE\n"
@@ -35,11 +46,7 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Path agent = agentClasspath();
-        List<String> agentOptions = splitOptions(System.getenv("THREADBOOK_AGENT_OPTS"));
-        List<String> compilerOptions = splitOptions(System.getenv("THREADBOOK_COMPILER_OPTS"));
-        Kernel kernel = new Kernel(info, (stdin, events, replay) -> JShellSession.start(
-                new JShellSession.Options(agent, agentOptions, compilerOptions, stdin, events, replay)));
+        Kernel kernel = new Kernel(info, sessions);
         Runtime.getRuntime().addShutdownHook(new Thread(kernel::stop, "threadbook-shutdown"));
         watchParent(kernel);
         kernel.run();
@@ -96,6 +103,27 @@ public final class Main {
             return Path.of(override);
         }
         return Path.of(ThreadbookAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    /**
+     * The options that start the agent JVM from the archive install/install.sh made beside the agent's jar
+     * (see Training): the JDK's AOT cache from JDK 24 on, a CDS archive before. None if there is none
+     * (a kernel run from the build folder). A JVM that finds the archive stale (another JDK build, a
+     * changed jar) ignores it and starts as without it, so the archive never stops a start.
+     */
+    static List<String> startArchive(Path agentJar) {
+        Path folder = agentJar.getParent();
+        if (folder == null || !java.nio.file.Files.isRegularFile(agentJar)) {
+            return List.of();
+        }
+        if (Runtime.version().feature() >= 24) {
+            Path cache = folder.resolve("agent.aot");
+            return java.nio.file.Files.isRegularFile(cache)
+                    ? List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off") : List.of();
+        }
+        Path archive = folder.resolve("agent.jsa");
+        return java.nio.file.Files.isRegularFile(archive)
+                ? List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off") : List.of();
     }
 
     private static List<String> splitOptions(String value) {

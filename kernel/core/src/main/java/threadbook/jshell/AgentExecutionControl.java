@@ -245,7 +245,8 @@ final class AgentExecutionControl extends JdiExecutionControl {
         disposeDebugger();
         super.close();
         try {
-            process.waitFor(500, TimeUnit.MILLISECONDS);
+            // A training run (threadbook.Main --train) lets the JVM write its AOT cache or CDS archive as it exits.
+            process.waitFor(Boolean.getBoolean("threadbook.training") ? 120_000 : 500, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

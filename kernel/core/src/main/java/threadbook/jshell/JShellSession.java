@@ -80,6 +80,9 @@ public final class JShellSession implements AutoCloseable {
                 answerInput(options.input(), request);
                 return;
             }
+            if (event.cell() == WARM_UP_CELL && !(event instanceof Event.Sync)) {
+                return; // the warm-up's output is not shown (see warmUp)
+            }
             sink.accept(event);
             if (event instanceof Event.Sync sync) {
                 syncs.computeIfAbsent(sync.token(), t -> new CountDownLatch(1)).countDown();
@@ -133,18 +136,55 @@ public final class JShellSession implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        session.jshell.sourceCodeAnalysis(); // JShell starts its class index now (see warmUp)
         for (String imported : STARTUP_IMPORTS) {
             session.jshell.eval("import " + imported + ";");
         }
         session.jshell.eval("import threadbook.api.*;");
         session.jshell.eval("import static threadbook.api.Notebook.*;");
         session.provider.control().prepareStop();
+        session.warmUp();
         // After the Java process ended, what the notebook defined comes back: methods, types, imports
         // (values do not: they would need the code that computed them to run again).
         for (Definition d : options.replay()) {
             session.evaluator.evaluate(d.cellLabel(), "\n".repeat(Math.max(0, d.firstLine() - 1)) + d.source(), () -> false);
         }
         return session;
+    }
+
+    /** The cell number of the warm-up, whose output is dropped. */
+    private static final long WARM_UP_CELL = -1;
+
+    /**
+     * Runs before the session is ready what would otherwise run cold in the first cells, so that their
+     * times are their code's: a print of 10,000 lines through the output path (the first one took 3 to 5
+     * times as long as later ones), and JShell's class index, which JShell builds on a thread of its own
+     * (about half a second of CPU) and which used to compete with the first cell.
+     */
+    private void warmUp() {
+        runJava(WARM_UP_CELL, "", "for (int i = 0; i < 10_000; i++) System.out.println(i);");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline && classIndexBuilding()) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Whether JShell's indexer thread is listing classes (it has no API to wait for it). */
+    private static boolean classIndexBuilding() {
+        for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+            for (StackTraceElement frame : stack) {
+                if (frame.getMethodName().equals("refreshIndexes")
+                        && frame.getClassName().equals("jdk.jshell.SourceCodeAnalysisImpl")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     public boolean isAlive() {

@@ -54,7 +54,7 @@ public final class InstalledKernel implements AutoCloseable {
         command.addAll(javaOptions);
         Result r;
         try {
-            r = Command.run(command, Map.of(), 120, REPO);
+            r = Command.run(command, Map.of(), 300, REPO); // the start-up archive's training run is part of it
         } catch (Exception e) {
             delete(prefix);
             throw e;

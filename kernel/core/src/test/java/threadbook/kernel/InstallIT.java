@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import threadbook.client.Command;
 import threadbook.client.Command.Result;
 import threadbook.client.JupyterEnv;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * install/install.sh and uninstall.sh as users (and the course image's Dockerfile) run them: every
@@ -96,6 +99,67 @@ class InstallIT {
         Result lab = run(List.of(venv.resolve("bin/python").toString(), "-c",
                 "import jupyterlab, notebook; print(jupyterlab.__version__, notebook.__version__)"), Map.of());
         assertTrue(lab.output().matches("(?s)4\\..* 7\\..*"), "JupyterLab 4 and Notebook 7: " + lab.output());
+    }
+
+    /**
+     * install.sh trains a start-up archive (threadbook.Main --train): kernel.json starts the kernel from it, and
+     * the kernel starts its Java process from the agent's. Both are really used: with JDK_JAVA_OPTIONS telling
+     * every JVM to refuse to start without its archive, a cell still runs. A broken archive (a JDK updated in
+     * place, a damaged file) stops nothing: the JVMs start without it. Once on the tests' JDK, once on JDK 25,
+     * where it is the AOT cache.
+     */
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"the tests' JDK", "/usr/lib/jvm/temurin-25-jdk-amd64"})
+    void theKernelAndItsJavaProcessStartFromTheArchiveMadeAtInstallAndABrokenOneStopsNothing(String jdk) throws Exception {
+        String home = jdk.startsWith("/") ? jdk : java;
+        Path prefix = Files.createTempDirectory("tb-archive");
+        Result r = run(List.of("bash", "install/install.sh", "--no-build", "--prefix", prefix.toString(), "--name", "tb-archive",
+                "--java", home), Map.of());
+        assertEquals(0, r.code(), r.output());
+        assertFalse(r.output().contains("could not be made"), r.output());
+        Path dir = prefix.resolve("share/jupyter/kernels/tb-archive");
+        JsonArray argv = JsonParser.parseString(Files.readString(dir.resolve("kernel.json"))).getAsJsonObject().getAsJsonArray("argv");
+        boolean aot = argv.toString().contains("-XX:AOTCache=");
+        assertTrue(aot || argv.toString().contains("-XX:SharedArchiveFile="), "kernel.json starts from the archive: " + argv);
+        List<Path> archives = List.of(dir.resolve(aot ? "lib/kernel.aot" : "lib/kernel.jsa"), dir.resolve(aot ? "lib/agent.aot" : "lib/agent.jsa"));
+        for (Path archive : archives) {
+            assertTrue(Files.size(archive) > 1_000_000, archive + " was made");
+        }
+        try (var files = Files.list(dir.resolve("lib"))) {
+            assertTrue(files.noneMatch(f -> f.toString().matches(".*\\.(aotconf|classlist|log)$")), "nothing of the training is left");
+        }
+        Map<String, String> env = Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString());
+        Result required = runCell(env, aot ? "-XX:AOTMode=on" : "-Xshare:on");
+        assertTrue(required.output().contains("from the archive: 42"), "kernel and agent JVMs start with their archive required:\n"
+                + required.output());
+
+        for (Path archive : archives) {
+            // What a JDK updated in place would find: an archive it cannot map. A new file moved over the old one,
+            // as installers replace files: the kernel `jupyter run` started may still be exiting, with the old one
+            // mapped (a file cut short under a JVM that maps it crashes that JVM).
+            Path broken = Files.write(archive.resolveSibling("broken.tmp"), new byte[4096]);
+            Files.move(broken, archive, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Result broken = runCell(env, null);
+        assertTrue(broken.output().contains("from the archive: 42"), "a broken archive stops nothing:\n" + broken.output());
+        run(List.of("bash", "install/uninstall.sh", "--prefix", prefix.toString(), "--name", "tb-archive"), Map.of());
+    }
+
+    /** Runs one cell with `jupyter run` on the kernelspec tb-archive; {@code jvmOption} goes to every JVM started. */
+    private Result runCell(Map<String, String> env, String jvmOption) throws Exception {
+        Path script = Files.createTempFile("tb-archive", ".jshell");
+        Files.writeString(script, "System.out.println(\"from the archive: \" + (40 + 2));\n");
+        Map<String, String> all = new java.util.HashMap<>(env);
+        if (jvmOption != null) {
+            all.put("JDK_JAVA_OPTIONS", jvmOption);
+        }
+        // jupyter run's RunApp waits 10 s for the first output: the Java session alone may take longer on a loaded machine.
+        String runapp = "import sys, jupyter_client.runapp as r; r.OUTPUT_TIMEOUT = 300; sys.argv[0] = 'jupyter-run'; r.main()";
+        try {
+            return run(List.of("/usr/bin/python3", "-c", runapp, "--kernel=tb-archive", script.toString()), all);
+        } finally {
+            Files.deleteIfExists(script);
+        }
     }
 
     @Test
