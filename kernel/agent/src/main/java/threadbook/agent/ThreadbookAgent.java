@@ -236,6 +236,8 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
                 return junitAdded;
             case "kill-workers":
                 return WorkerRegistry.killAll();
+            case "spares":
+                return threadbook.workers.Spares.command((String) arg);
             default:
                 return super.extensionCommand(command, arg);
         }

@@ -61,10 +61,25 @@ public final class Magics {
             return usageError("%%" + name + " is a cell magic: write %%" + name + " as the first line of the cell.\n"
                     + magic.usage());
         }
+        boolean held = magic.timesCode() && spares(context, "hold");
         try {
             return magic.run(step.args().strip(), cell ? step.body() : null, context);
         } catch (MagicException e) {
             return usageError(e.getMessage() + "\nUsage: " + magic.usage());
+        } finally {
+            if (held) {
+                spares(context, "release");
+            }
+        }
+    }
+
+    /** Holds or releases the start of pre-started workers around a timed magic (see Magic.timesCode). */
+    private static boolean spares(MagicContext context, String request) {
+        try {
+            context.agent("spares", request);
+            return true;
+        } catch (MagicException | RuntimeException theJavaProcessIsGone) {
+            return false; // a new one has no spares to hold back
         }
     }
 
