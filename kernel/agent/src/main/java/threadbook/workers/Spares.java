@@ -31,6 +31,8 @@ public final class Spares {
     /** How long a timed magic waits at most for a spare that is booting to be done with it. */
     private static final long HOLD_WAIT_MILLIS = 5_000;
     private static final long BOOT_WAIT_MILLIS = 20_000;
+    /** How long %workers prestart N waits for its spares to be ready. */
+    private static final long READY_WAIT_MILLIS = 60_000;
     /**
      * No spare starts this soon after a cell took a worker: the cell's tasks are starting to run in the
      * workers it took, and a JVM booting beside them would slow exactly what the spares are there to speed up.
@@ -159,6 +161,32 @@ public final class Spares {
         }
     }
 
+    /**
+     * Waits until {@code n} spares are warm, at most {@code millis}: %workers prestart N returns when they
+     * are ready, so that the next cell finds them (a notebook run top to bottom gets the same start times).
+     */
+    static boolean awaitWarm(int n, long millis) {
+        long until = System.currentTimeMillis() + millis;
+        synchronized (LOCK) {
+            try {
+                while (true) {
+                    SPARES.removeIf(w -> !w.isAlive());
+                    if (SPARES.stream().filter(Worker::isWarm).count() >= n) {
+                        return true;
+                    }
+                    long left = until - System.currentTimeMillis();
+                    if (left <= 0 || target() < n) {
+                        return false;
+                    }
+                    LOCK.wait(Math.min(left, 100));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
     /** One line on the setting, for %workers. */
     public static String status() {
         synchronized (LOCK) {
@@ -188,9 +216,18 @@ public final class Spares {
             case "release":
                 release();
                 break;
-            case "prestart":
-                setTarget(Integer.parseInt(words[1]));
+            case "prestart": {
+                int n = Integer.parseInt(words[1]);
+                setTarget(n);
+                if (n > 0) {
+                    long t0 = System.nanoTime();
+                    boolean ready = awaitWarm(n, READY_WAIT_MILLIS);
+                    return status() + String.format(java.util.Locale.ROOT, ready ? " (waited %.1f s for them)"
+                            : " (not all ready after %.0f s: the machine is busy; they keep starting in the background)",
+                            (System.nanoTime() - t0) / 1e9);
+                }
                 break;
+            }
             case "status":
                 break;
             default:

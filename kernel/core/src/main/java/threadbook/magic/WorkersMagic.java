@@ -16,8 +16,9 @@ final class WorkersMagic implements Magic {
     @Override public String usage() {
         return "%workers                  list worker processes, and the pre-started spares\n"
                 + "%workers stop             end them all now (spares too, until a cell starts a worker again)\n"
-                + "%workers prestart N       keep N worker JVMs started ahead (0 to " + MOST + "), so that\n"
-                + "                          new WorkerProcess(...).start() and new WorkerPool(n) take one at once\n"
+                + "%workers prestart N       keep N worker JVMs started ahead (0 to " + MOST + "; waits until they are\n"
+                + "                          ready), so that new WorkerProcess(...).start() and new WorkerPool(n)\n"
+                + "                          take one at once; a new one starts behind each one taken\n"
                 + "%workers prestart off     keep none: every worker JVM starts when asked for (cold)\n"
                 + "%workers prestart auto    the default: none until the notebook starts a worker, then as many as\n"
                 + "                          the most workers one cell started, at most 4\n"
