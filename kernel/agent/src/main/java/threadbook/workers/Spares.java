@@ -262,7 +262,10 @@ public final class Spares {
             synchronized (LOCK) {
                 try {
                     while ((job = next()) == null) {
-                        LOCK.wait(200); // also rechecks, now and then, whether a cell's worker is still booting
+                        // Short naps only while spares are missing (to see when a cell's worker is up, or the
+                        // quiet half second is over); else every change wakes this thread.
+                        boolean missing = holds == 0 && SPARES.size() < target();
+                        LOCK.wait(missing ? 100 : 5_000);
                     }
                 } catch (InterruptedException e) {
                     return;
