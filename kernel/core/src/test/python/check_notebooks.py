@@ -239,6 +239,26 @@ def check_P1(s, notebook_pid, kernel_pid):
     bounded("P1: about 1 s plus start-up, not 4", s.time("about 1 s plus starting 4 JVMs"), 0.95, 3.5)
 
 
+def check_prestarted(s, p1):
+    """02's pre-started processes: P1 again with spares taken, faster than the cold P1; the side-by-side medians."""
+    squares = sorted(int(m.group(1)) for m in (re.match(r"^Square of (\d) is \d+$", line) for line in s.text) if m)
+    check(squares == [1, 2, 3, 4], "pre-started P1: 'Square of n' for 1..4 again", repr(squares))
+    check(any(line.startswith("pids: [") and line.endswith("none of them one of P1's: true") for line in s.text),
+          "pre-started P1: four new processes, none of them one of P1's")
+    again = s.time("about 1 s: the 4 JVMs had started before")
+    cold = p1.time("about 1 s plus starting 4 JVMs")
+    bounded("pre-started P1: about 1 s", again, 0.95, 3.0)
+    check(again is not None and cold is not None and again < cold,
+          "pre-started P1 is faster than the cold P1", "%s s vs %s s" % (again, cold))
+
+    def median(label):
+        m = next((re.search(r"median (\d+) ms", line) for line in s.text if line.startswith(label)), None)
+        return int(m.group(1)) if m else None
+    cold_ms, warm_ms = median("cold start, a JVM boots:"), median("pre-started, a spare is taken:")
+    check(cold_ms is not None and warm_ms is not None and warm_ms * 2 < cold_ms,
+          "a pre-started start takes less than half a cold one (medians)", "%s ms vs %s ms" % (warm_ms, cold_ms))
+
+
 def check_processes_magic(s, notebook_pid):
     found = {}
     for line in s.lines:
@@ -481,6 +501,8 @@ def check_examples(nb):
     for key, section in sections.items():
         if key.startswith("%%processes"):
             check_processes_magic(section, notebook_pid)
+        if key.startswith("Pre-started processes") and "P1" in sections:
+            check_prestarted(section, sections["P1"])
         if key.startswith("Thousands of waits"):
             check_thousands(section)
     return {k for k in sections if k in IDS}

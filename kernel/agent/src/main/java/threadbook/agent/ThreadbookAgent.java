@@ -20,6 +20,7 @@ import threadbook.agent.link.MimeBundle;
 import threadbook.agent.link.Recording;
 import threadbook.agent.link.Stopped;
 import threadbook.workers.SnippetClasses;
+import threadbook.workers.Spares;
 import threadbook.workers.WorkerRegistry;
 
 /**
@@ -287,6 +288,26 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         @Override
         public void markJUnitAdded() {
             junitAdded = true;
+        }
+
+        @Override
+        public void holdSpares() {
+            Spares.hold();
+        }
+
+        @Override
+        public void releaseSpares() {
+            Spares.release();
+        }
+
+        @Override
+        public String spares() {
+            return Spares.status();
+        }
+
+        @Override
+        public String prestart(int spares) {
+            return Spares.prestart(spares);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import threadbook.agent.CellThreads;
+import threadbook.workers.Spares;
 import threadbook.workers.Tasks;
 import threadbook.workers.Worker;
 
@@ -39,7 +40,7 @@ public final class WorkerPool implements AutoCloseable {
         }
         try {
             for (int i = 1; i <= processes; i++) {
-                Worker w = new Worker(Worker.nextNumber());
+                Worker w = Spares.take(Worker.nextNumber());
                 workers.add(w);
                 idle.add(w);
             }
@@ -176,7 +177,7 @@ public final class WorkerPool implements AutoCloseable {
     private synchronized Worker replace(Worker dead) {
         dead.kill();
         try {
-            Worker fresh = new Worker(Worker.nextNumber());
+            Worker fresh = Spares.take(Worker.nextNumber());
             workers.set(workers.indexOf(dead), fresh);
             return fresh;
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import threadbook.agent.CellThreads;
 import threadbook.agent.Cells;
+import threadbook.workers.Spares;
 import threadbook.workers.Tasks;
 import threadbook.workers.Worker;
 
@@ -41,7 +42,7 @@ public final class WorkerProcess {
         byte[] task = Tasks.serialize(new Tasks.Run(target));
         long cell = CellThreads.current();
         try {
-            worker = new Worker(number);
+            worker = Spares.take(number);
             done = WorkerException.raisedBy(worker.submit(task, cell));
         } catch (IOException e) {
             throw new IllegalStateException("could not start the worker process: " + e.getMessage(), e);

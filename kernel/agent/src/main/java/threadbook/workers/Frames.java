@@ -21,11 +21,13 @@ final class Frames {
     static final int CLASSES = 1;   // int n, n x (name, bytes): the notebook's classes
     static final int TASK = 2;      // long id, bytes: a serialized task
     static final int SHUTDOWN = 3;
+    static final int WARM = 4;      // bytes: a serialized task run once to warm a spare up; no result goes back
     // worker -> agent
     static final int READY = 10;    // long pid
     static final int OUTPUT = 11;   // byte stream (1 out, 2 err), string text
     static final int RESULT = 12;   // long id, long cpuNanos, bytes: the serialized value
     static final int FAILURE = 13;  // long id, long cpuNanos, string class name, string message, string trace
+    static final int WARMED = 14;   // long cpuNanos: the warm-up is done
 
     private Frames() {}
 

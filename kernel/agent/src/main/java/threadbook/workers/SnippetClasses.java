@@ -17,16 +17,23 @@ public final class SnippetClasses {
 
     private SnippetClasses() {}
 
-    public static synchronized void record(jdk.jshell.spi.ExecutionControl.ClassBytecodes[] classes) {
-        for (jdk.jshell.spi.ExecutionControl.ClassBytecodes c : classes) {
-            CLASSES.put(c.name(), c.bytecodes());
+    public static void record(jdk.jshell.spi.ExecutionControl.ClassBytecodes[] classes) {
+        synchronized (SnippetClasses.class) {
+            for (jdk.jshell.spi.ExecutionControl.ClassBytecodes c : classes) {
+                CLASSES.put(c.name(), c.bytecodes());
+            }
+            version++;
         }
-        version++;
+        // Outside this class's lock: Spares takes its own lock, and then this one, to ship the classes.
+        Spares.classesChanged();
     }
 
-    public static synchronized void addClasspath(String path) {
-        CLASSPATH.add(path);
-        version++;
+    public static void addClasspath(String path) {
+        synchronized (SnippetClasses.class) {
+            CLASSPATH.add(path);
+            version++;
+        }
+        Spares.classesChanged();
     }
 
     /** The names of the classes recorded so far, in the order they were first loaded. */

@@ -64,4 +64,18 @@ public final class Tasks {
             return callable.call();
         }
     }
+
+    /**
+     * The task that warms a spare up: a lambda (read back through the same code as the notebook's), the
+     * number formatting and printing that tasks do, and a value to send back.
+     */
+    static byte[] warmUp() {
+        Callable<Object> work = (Callable<Object> & Serializable) () -> {
+            System.out.println(String.format(java.util.Locale.ROOT, "%.2f s %s %d", 1.5, "warm", 42) + " " + 2.5 + " " + 7L);
+            java.util.List<Integer> values = new java.util.ArrayList<>(java.util.List.of(3, 1, 2));
+            values.sort(null);
+            return values;
+        };
+        return serialize(new Compute<>(work));
+    }
 }

@@ -24,15 +24,18 @@ import threadbook.agent.Cells;
 public final class Worker {
     private static final AtomicLong TASK_IDS = new AtomicLong();
 
-    private final int index;
+    /** The worker's number, 0 while it is a spare: a spare gets its number when a cell takes it. */
+    private volatile int index;
     private final Process process;
     private final DataOutputStream toWorker;
     private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
     private final CompletableFuture<Long> ready = new CompletableFuture<>();
+    /** A spare's warm-up done, with the CPU its JVM used so far (see Spares). */
+    private final CompletableFuture<Long> warm = new CompletableFuture<>();
     private final StringBuilder[] partialLines = {new StringBuilder(), new StringBuilder()};
     private volatile long cell = CellThreads.current();
     /** The loader of the notebook's classes in this JVM, to read results of the notebook's types. */
-    private final ClassLoader userLoader = Thread.currentThread().getContextClassLoader();
+    private volatile ClassLoader userLoader = Thread.currentThread().getContextClassLoader();
     private volatile long cpuNanos;
     private volatile long classesSent = -1;
     private volatile boolean busy;
@@ -52,7 +55,8 @@ public final class Worker {
         return NUMBERS.incrementAndGet();
     }
 
-    public Worker(int index) throws IOException {
+    /** Starts a worker JVM; {@code index} 0 makes a spare (see Spares). Cells get workers through Spares.take. */
+    Worker(int index) throws IOException {
         this.index = index;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -65,7 +69,7 @@ public final class Worker {
         this.process = pb.start();
         this.toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
         WorkerRegistry.add(this);
-        Thread reader = new Thread(this::read, "threadbook-worker-" + index + "-reader");
+        Thread reader = new Thread(this::read, index == 0 ? "threadbook-spare-reader" : "threadbook-worker-" + index + "-reader");
         reader.setDaemon(true);
         reader.start();
     }
@@ -82,6 +86,62 @@ public final class Worker {
 
     public int index() {
         return index;
+    }
+
+    /** Whether this is a spare no cell has taken yet. */
+    boolean isSpare() {
+        return index == 0;
+    }
+
+    /**
+     * Makes a spare the worker of the cell running now: its number, the cell its output goes to, and the
+     * loader of the notebook's classes that reads its results. Only Spares calls this, once per spare.
+     */
+    void claim(int number) {
+        userLoader = Thread.currentThread().getContextClassLoader();
+        cell = CellThreads.current();
+        index = number;
+    }
+
+    boolean isReady() {
+        return ready.isDone() && !ready.isCompletedExceptionally();
+    }
+
+    boolean isWarm() {
+        return warm.isDone() && !warm.isCompletedExceptionally();
+    }
+
+    /** Waits at most {@code millis} for the spare's warm-up; false if it did not finish (or the JVM died). */
+    boolean awaitWarm(long millis) {
+        try {
+            warm.get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /**
+     * Warms a spare while no cell waits for it: the notebook's classes, then a task that goes through what a
+     * first task pays for (reading a lambda, the notebook's classes, formatting, writing a result).
+     */
+    void warmUp(byte[] warmTask) throws IOException {
+        synchronized (toWorker) {
+            shipClasses();
+            toWorker.writeByte(Frames.WARM);
+            Frames.writeBytes(toWorker, warmTask);
+            toWorker.flush();
+        }
+    }
+
+    /** Sends the notebook's classes now if they changed, so that a spare has them before a task needs them. */
+    void refreshClasses() throws IOException {
+        synchronized (toWorker) {
+            if (classesSent != SnippetClasses.version()) {
+                shipClasses();
+                toWorker.flush();
+            }
+        }
     }
 
     public long pid() {
@@ -105,6 +165,9 @@ public final class Worker {
     }
 
     String describe() {
+        if (isSpare() && process.isAlive()) {
+            return String.format("spare      pid %-8d %-24s (pre-started, no task yet)", pid(), isWarm() ? "ready" : "starting");
+        }
         String state = !process.isAlive() ? "exited (" + lastOutcome + ")" : busy ? "busy" : ready.isDone() ? "idle" : "starting";
         return String.format("worker %-3d pid %-8d %-24s CPU %.2f s", index, pid(), state, cpuNanos / 1e9);
     }
@@ -112,6 +175,10 @@ public final class Worker {
     /** Waits until the worker JVM is up; returns its pid as it reported it. */
     public long awaitReady() throws Exception {
         return ready.get();
+    }
+
+    long awaitReady(long millis) throws Exception {
+        return ready.get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -188,6 +255,10 @@ public final class Worker {
                         ready.complete(in.readLong());
                         lastOutcome = "ready";
                         break;
+                    case Frames.WARMED:
+                        cpuNanos = in.readLong();
+                        warm.complete(cpuNanos);
+                        break;
                     case Frames.OUTPUT:
                         int stream = in.readUnsignedByte();
                         relay(stream, Frames.readString(in));
@@ -224,6 +295,7 @@ public final class Worker {
         }
         lastOutcome = describeExit(code);
         busy = false;
+        warm.completeExceptionally(new IOException("the spare ended"));
         ready.completeExceptionally(new WorkerFailure(this, "WorkerDied", "worker " + index + " (pid " + pid()
                 + ") " + lastOutcome + " before it was ready", ""));
         for (Map.Entry<Long, CompletableFuture<Object>> e : pending.entrySet()) {

@@ -53,6 +53,9 @@ public final class WorkerMain {
                         byte[] task = Frames.readBytes(in);
                         run(id, task);
                         break;
+                    case Frames.WARM:
+                        warmUp(Frames.readBytes(in));
+                        break;
                     case Frames.SHUTDOWN:
                         System.out.flush();
                         System.err.flush();
@@ -87,6 +90,37 @@ public final class WorkerMain {
             loader = new SnippetLoader(new HashMap<>(classes), parent);
             classesChanged = false;
         }
+    }
+
+    /**
+     * A spare's warm-up, while no cell waits: defines the notebook's classes shipped so far and runs a task
+     * through the same steps as a real one (reading the lambda, running it, serializing its value), so the
+     * first real task finds that code loaded and linked. Its output is thrown away; only the CPU used goes back.
+     */
+    private static void warmUp(byte[] taskBytes) throws IOException {
+        for (String name : classes.keySet()) {
+            try {
+                Class.forName(name, false, loader);
+            } catch (Throwable unusable) {
+                // a class of a snippet that no longer compiles: a task would not use it either
+            }
+        }
+        PrintStream out = System.out;
+        try {
+            System.setOut(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+            Thread.currentThread().setContextClassLoader(loader);
+            Callable<?> task = (Callable<?>) Frames.deserialize(taskBytes, loader);
+            Frames.serialize(task.call(), "the warm-up's result");
+        } catch (Exception warmUpFailed) {
+            // only a warm-up: the real task will report whatever is wrong
+        } finally {
+            System.setOut(out);
+        }
+        long cpu = cpuNanos();
+        send(o -> {
+            o.writeByte(Frames.WARMED);
+            o.writeLong(cpu);
+        });
     }
 
     private static void run(long id, byte[] taskBytes) throws IOException {

@@ -49,15 +49,29 @@ public final class WorkerRegistry {
         return lines.toArray(new String[0]);
     }
 
-    /** Ends every live worker now. */
-    public static synchronized int killAll() {
-        int n = 0;
+    /** Whether a worker a cell took is still booting (spares wait for it: it gets the cores first). */
+    static synchronized boolean anyStarting() {
         for (Worker w : WORKERS) {
-            if (w.isAlive()) {
-                w.kill();
-                n++;
+            if (!w.isSpare() && w.isAlive() && !w.isReady()) {
+                return true;
             }
         }
-        return n;
+        return false;
+    }
+
+    /** Ends every live worker now, the pre-started spares too (they stay away until a cell starts a worker). */
+    public static int killAll() {
+        // Before this class's lock: Spares locks its own, then this one.
+        Spares.stopUntilNextUse();
+        synchronized (WorkerRegistry.class) {
+            int n = 0;
+            for (Worker w : WORKERS) {
+                if (w.isAlive()) {
+                    w.kill();
+                    n++;
+                }
+            }
+            return n;
+        }
     }
 }

@@ -100,4 +100,20 @@ final class AgentChannel implements AgentLink {
     @Override public void markJUnitAdded() throws AgentException {
         ask(new Request.MarkJUnitAdded());
     }
+
+    @Override public void holdSpares() throws AgentException {
+        ask(new Request.HoldSpares());
+    }
+
+    @Override public void releaseSpares() throws AgentException {
+        ask(new Request.ReleaseSpares());
+    }
+
+    @Override public String spares() throws AgentException {
+        return ask(new Request.Spares());
+    }
+
+    @Override public String prestart(int spares) throws AgentException {
+        return ask(new Request.Prestart(spares));
+    }
 }

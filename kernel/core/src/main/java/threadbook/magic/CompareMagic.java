@@ -26,6 +26,7 @@ import threadbook.jshell.CellResult;
 final class CompareMagic implements Magic {
     private static final Pattern LABEL = Pattern.compile("^\\s*//\\s*-{3,}\\s*(.+?)\\s*-*\\s*$");
 
+    @Override public boolean timesCode() { return true; }
     @Override public String name() { return "compare"; }
     @Override public Form form() { return Form.CELL; }
     @Override public String summary() { return "run labelled variants one after another; table and bar chart of their times"; }

@@ -24,6 +24,14 @@ public interface Magic {
     String usage();
 
     /**
+     * Whether the magic measures the time of code: then no pre-started worker JVM starts while it runs, so
+     * that no JVM start in the background falls into the time it shows.
+     */
+    default boolean timesCode() {
+        return false;
+    }
+
+    /**
      * Runs the magic. {@code body} is null for a line magic. Bad arguments throw {@link MagicException}
      * before anything runs; the agent JVM failing to answer throws {@link AgentException}.
      */

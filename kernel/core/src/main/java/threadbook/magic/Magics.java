@@ -61,12 +61,31 @@ public final class Magics {
             return usageError("%%" + name + " is a cell magic: write %%" + name + " as the first line of the cell.\n"
                     + magic.usage());
         }
+        boolean held = magic.timesCode() && spares(context, true);
         try {
             return magic.run(step.args().strip(), cell ? step.body() : null, context);
         } catch (MagicException e) {
             return usageError(e.getMessage() + "\nUsage: " + magic.usage());
         } catch (threadbook.agent.link.AgentException e) {
             return usageError("the Java process could not answer (" + e.getMessage() + ")\nUsage: " + magic.usage());
+        } finally {
+            if (held) {
+                spares(context, false);
+            }
+        }
+    }
+
+    /** Holds (or releases) the start of pre-started workers around a timed magic (see Magic.timesCode). */
+    private static boolean spares(MagicContext context, boolean hold) {
+        try {
+            if (hold) {
+                context.agent().holdSpares();
+            } else {
+                context.agent().releaseSpares();
+            }
+            return true;
+        } catch (threadbook.agent.link.AgentException | RuntimeException theJavaProcessIsGone) {
+            return false; // a new one has no spares to hold back
         }
     }
 

@@ -5,6 +5,7 @@ import threadbook.jshell.CellResult;
 
 /** %time STATEMENT and %%time: wall time, CPU time of the whole JVM and its workers, and their ratio. */
 final class TimeMagic implements Magic {
+    @Override public boolean timesCode() { return true; }
     @Override public String name() { return "time"; }
     @Override public Form form() { return Form.BOTH; }
     @Override public String summary() { return "wall and CPU time of a statement or cell, and CPU/wall (parallelism)"; }

@@ -18,6 +18,7 @@ final class TimeitMagic implements Magic {
     private static final String SINK = "__timeitSink";
     private static final String METHOD = "__timeitLoops";
 
+    @Override public boolean timesCode() { return true; }
     @Override public String name() { return "timeit"; }
     @Override public Form form() { return Form.BOTH; }
     @Override public String summary() { return "time a statement over many loops: mean ± std. dev. of 7 runs, after JIT warm-up"; }

@@ -26,6 +26,7 @@ import threadbook.jshell.CellResult;
 final class TimelineMagic implements Magic {
     private static final int MAX_ROWS = 40;
 
+    @Override public boolean timesCode() { return true; }
     @Override public String name() { return "timeline"; }
     @Override public Form form() { return Form.CELL; }
     @Override public String summary() { return "run the cell and draw when each thread and worker process ran, waited or was blocked"; }

@@ -119,7 +119,8 @@ class LocalAttackIT {
             commandLines.add(commandLine(kernel.process.toHandle()));
             kernel.descendants().forEach(p -> commandLines.add(commandLine(p)));
             List<String> workers = commandLines.stream().filter(c -> c.contains("threadbook.workers.WorkerMain")).toList();
-            assertEquals(2, workers.size(), "two workers: " + commandLines);
+            // The pool's two, and pre-started spares if some are starting already (same command line).
+            assertTrue(workers.size() >= 2, "two workers: " + commandLines);
             for (String worker : workers) {
                 assertTrue(worker.contains("-XX:SharedArchiveFile=" + folder.resolve("worker-25.jsa")), worker);
                 assertTrue(worker.contains("-XX:ErrorFile=" + folder), worker);

@@ -63,4 +63,16 @@ public interface AgentLink {
 
     /** %%test put JUnit on this JVM's class path. */
     void markJUnitAdded() throws AgentException;
+
+    /** No pre-started worker starts until {@link #releaseSpares}: a magic is timing a cell. */
+    void holdSpares() throws AgentException;
+
+    /** Spares may start again. */
+    void releaseSpares() throws AgentException;
+
+    /** One line on the pre-started workers: the setting, how many there are, how many are ready. */
+    String spares() throws AgentException;
+
+    /** Keeps {@code spares} pre-started workers ready (0: none, -1: automatic); answers the status line. */
+    String prestart(int spares) throws AgentException;
 }

@@ -95,4 +95,30 @@ public sealed interface Request<A> extends Serializable {
             return null;
         }
     }
+
+    record HoldSpares() implements Request<Void> {
+        @Override public Void askOf(AgentLink link) throws AgentException {
+            link.holdSpares();
+            return null;
+        }
+    }
+
+    record ReleaseSpares() implements Request<Void> {
+        @Override public Void askOf(AgentLink link) throws AgentException {
+            link.releaseSpares();
+            return null;
+        }
+    }
+
+    record Spares() implements Request<String> {
+        @Override public String askOf(AgentLink link) throws AgentException {
+            return link.spares();
+        }
+    }
+
+    record Prestart(int spares) implements Request<String> {
+        @Override public String askOf(AgentLink link) throws AgentException {
+            return link.prestart(spares);
+        }
+    }
 }

@@ -52,6 +52,10 @@ class DispatcherTest {
         }
         @Override public boolean junitAdded() { calls.add("junitAdded"); return false; }
         @Override public void markJUnitAdded() { calls.add("markJUnitAdded"); }
+        @Override public void holdSpares() { calls.add("holdSpares"); }
+        @Override public void releaseSpares() { calls.add("releaseSpares"); }
+        @Override public String spares() { calls.add("spares"); return "Pre-started workers: off"; }
+        @Override public String prestart(int spares) { calls.add("prestart " + spares); return "2 kept ready"; }
     }
 
     private final Notes agent = new Notes();
@@ -88,8 +92,13 @@ class DispatcherTest {
         assertArrayEquals(new String[] {"test", "adds()", "", "SUCCESSFUL"}, report.get(0));
         assertEquals(Boolean.FALSE, ask(new Request.JUnitAdded()));
         assertNull(ask(new Request.MarkJUnitAdded()));
+        assertNull(ask(new Request.HoldSpares()));
+        assertNull(ask(new Request.ReleaseSpares()));
+        assertEquals("Pre-started workers: off", ask(new Request.Spares()));
+        assertEquals("2 kept ready", ask(new Request.Prestart(2)));
         assertEquals(List.of("begin 7 [3]", "end 7", "richValue", "cpu", "threads 10", "deadlocks", "workers",
-                "stop WORKERS", "timelineStart", "testReport", "junitAdded", "markJUnitAdded"), agent.calls);
+                "stop WORKERS", "timelineStart", "testReport", "junitAdded", "markJUnitAdded", "holdSpares",
+                "releaseSpares", "spares", "prestart 2"), agent.calls);
     }
 
     @Test
@@ -98,7 +107,8 @@ class DispatcherTest {
         Set<String> kinds = Stream.of(Request.class.getPermittedSubclasses()).map(Class::getSimpleName)
                 .collect(Collectors.toSet());
         assertEquals(Set.of("Begin", "End", "RichValue", "Cpu", "Threads", "Deadlocks", "Workers", "Stop",
-                "TimelineStart", "TimelineStop", "TestReport", "JUnitAdded", "MarkJUnitAdded"), kinds);
+                "TimelineStart", "TimelineStop", "TestReport", "JUnitAdded", "MarkJUnitAdded", "HoldSpares", "ReleaseSpares",
+                "Spares", "Prestart"), kinds);
         for (Class<?> kind : Request.class.getPermittedSubclasses()) {
             assertTrue(kind.isRecord(), kind + " is a record");
             assertTrue(Serializable.class.isAssignableFrom(kind), kind + " is serializable");
