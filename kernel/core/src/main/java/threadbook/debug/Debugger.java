@@ -140,6 +140,9 @@ public final class Debugger {
         JsonObject args = request.has("arguments") && request.get("arguments").isJsonObject()
                 ? request.getAsJsonObject("arguments") : new JsonObject();
         try {
+            if (command.equals("richInspectVariables")) {
+                return richInspect(request, args); // may wait for the agent: takes the lock itself
+            }
             synchronized (lock) {
                 return switch (command) {
                     case "initialize" -> initialize(request);
@@ -164,7 +167,6 @@ public final class Debugger {
                     case "source" -> source(request, args);
                     case "modules" -> modules(request);
                     case "inspectVariables" -> inspectVariables(request);
-                    case "richInspectVariables" -> richInspect(request, args);
                     default -> replies.fail(request, "The debugger does not know the request '" + command + "'.");
                 };
             }
@@ -403,9 +405,42 @@ public final class Debugger {
         return replies.ok(request, body);
     }
 
+    /**
+     * A variable's MIME bundle, as a cell ending in it would show it. Stopped at a breakpoint, the
+     * stopped thread renders it; between cells the agent does, asked outside the lock (its answer may
+     * take a moment and a JDI event meanwhile needs the lock). Otherwise, text/plain and a note why.
+     */
     private JsonObject richInspect(JsonObject request, JsonObject args) {
-        StoppedThreads.Frame frame = stopped.frame(Replies.integer(args, "frameId", -1));
-        return replies.ok(request, evaluation.richInspect(Replies.string(args, "variableName"), frame, stopped.invoker(frame)));
+        String name = Replies.string(args, "variableName");
+        JsonObject body;
+        RichForms.Result rich = null;
+        JShellSession askAgent = null;
+        synchronized (lock) {
+            StoppedThreads.Frame frame = stopped.frame(Replies.integer(args, "frameId", -1));
+            ThreadReference invoker = stopped.invoker(frame);
+            body = evaluation.richInspect(name, frame, invoker);
+            if (!body.getAsJsonObject("data").has("text/plain")) {
+                return replies.ok(request, body);
+            }
+            if (invoker != null) {
+                rich = RichForms.inStopped(invoker, notebook.lookup(name, frame));
+            } else if (session != null && !session.isRunningJava() && (frame == null || !notebook.isLocal(name, frame))) {
+                askAgent = session;
+            } else {
+                rich = new RichForms.Result(null, "a cell is running and no thread is stopped at a breakpoint"
+                        + " to render the value in: text only");
+            }
+        }
+        if (askAgent != null) {
+            rich = RichForms.between(askAgent, name);
+        }
+        RichForms.addTo(body.getAsJsonObject("data"), rich.bundle());
+        if (rich.note() != null) {
+            body.addProperty("note", rich.note());
+        }
+        synchronized (lock) {
+            return replies.ok(request, body);
+        }
     }
 
     // ---- JDI side -------------------------------------------------------------------------------

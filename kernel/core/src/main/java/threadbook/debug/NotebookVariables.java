@@ -86,6 +86,15 @@ final class NotebookVariables {
         return s != null && s.notebookVariables().stream().anyMatch(v -> v.name().equals(name));
     }
 
+    /** Whether {@code name} is a local variable of the frame (not a notebook variable). */
+    boolean isLocal(String name, StoppedThreads.Frame frame) {
+        try {
+            return frame.thread().frame(frame.index()).visibleVariableByName(name) != null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** A name's value: a local of the frame first, then a notebook variable. */
     Value lookup(String name, StoppedThreads.Frame frame) {
         if (frame != null) {

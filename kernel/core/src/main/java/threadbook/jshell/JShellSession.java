@@ -387,6 +387,11 @@ public final class JShellSession implements AutoCloseable {
         return evaluator.definitions();
     }
 
+    /** Whether a cell's Java runs now (then the agent answers questions only after it). */
+    public boolean isRunningJava() {
+        return runningCell != Long.MIN_VALUE;
+    }
+
     /** Whether the value of the last cell run has a rich form (HTML, an image, a future...). */
     public boolean lastValueIsRich() {
         return lastValueRich;

@@ -218,6 +218,44 @@ class DebugProtocolIT {
     }
 
     @Test
+    void richInspectVariablesGivesTheBundleACellWouldShowBetweenCellsAndAtABreakpoint() throws Exception {
+        try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
+            c.awaitReady(LONG);
+            assertEquals("ok", c.execute("record Badge(String s) implements threadbook.api.Renderable {\n"
+                    + "    public java.util.Map<String, String> render() { return java.util.Map.of(\"text/html\", \"<b>\" + s + \"</b>\"); }\n"
+                    + "}\nBadge badge = new Badge(\"hi\");\nint plain = 7;").status());
+            start(c);
+            // Between cells the agent renders it, as it would render the cell's value.
+            JsonObject idle = ok(c, "richInspectVariables", json("{\"variableName\":\"badge\"}")).getAsJsonObject("data");
+            assertEquals("<b>hi</b>", idle.get("text/html").getAsString(), idle.toString());
+            assertTrue(idle.get("text/plain").getAsString().contains("Badge"), idle.toString());
+            JsonObject number = ok(c, "richInspectVariables", json("{\"variableName\":\"plain\"}")).getAsJsonObject("data");
+            assertEquals(List.of("text/plain"), List.copyOf(number.keySet()), "a plain value has text only");
+
+            // Stopped at a breakpoint the agent waits for the cell: the stopped thread renders it.
+            String code = "Badge local = new Badge(\"stop\");\nint here = 1;\nSystem.out.println(local.s() + here);";
+            breakpoint(c, code, 3);
+            ok(c, "configurationDone", null);
+            String exec = c.executeAsync(code);
+            int thread = awaitEvent(c, "stopped").getAsJsonObject("body").get("threadId").getAsInt();
+            JsonObject top = ok(c, "stackTrace", json("{\"threadId\":" + thread + "}")).getAsJsonArray("stackFrames")
+                    .get(0).getAsJsonObject();
+            int frame = top.get("id").getAsInt();
+            JsonObject stoppedLocal = ok(c, "richInspectVariables", json("{\"variableName\":\"local\",\"frameId\":" + frame + "}"));
+            assertEquals("<b>stop</b>", stoppedLocal.getAsJsonObject("data").get("text/html").getAsString(), stoppedLocal.toString());
+            JsonObject stoppedGlobal = ok(c, "richInspectVariables", json("{\"variableName\":\"badge\",\"frameId\":" + frame + "}"));
+            assertEquals("<b>hi</b>", stoppedGlobal.getAsJsonObject("data").get("text/html").getAsString(), stoppedGlobal.toString());
+            // No frame while the cell runs: text only, and the reply says why.
+            JsonObject busy = ok(c, "richInspectVariables", json("{\"variableName\":\"badge\"}"));
+            assertFalse(busy.getAsJsonObject("data").has("text/html"), busy.toString());
+            assertTrue(busy.get("note").getAsString().contains("text only"), busy.toString());
+
+            ok(c, "continue", json("{\"threadId\":" + thread + "}"));
+            assertEquals("ok", c.reply(c.shell, exec, LONG).contentString("status", ""));
+        }
+    }
+
+    @Test
     void breakpointInAnEarlierCellsMethodStopsAnotherThreadOnly() throws Exception {
         try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
             c.awaitReady(LONG);
