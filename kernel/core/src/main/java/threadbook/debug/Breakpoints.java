@@ -80,8 +80,11 @@ final class Breakpoints {
     }
 
     /**
-     * Stop on exceptions no notebook code catches. "Caught" too: JShell's own machinery catches what a
-     * cell throws; the event handler keeps only exceptions that no notebook code catches.
+     * Stop on exceptions no notebook code catches, wherever they are thrown: in the notebook's code or in
+     * a JDK method it calls (Integer.parseInt in a thread the cell started). "Caught" too: JShell's own
+     * machinery catches what a cell throws; the event handler keeps only exceptions that no notebook code
+     * catches. Only the machinery's own throws are filtered out here (reflection wrapping the cell's
+     * exception would stop the thread a second time).
      */
     void setExceptions(boolean on, List<String> excluded) {
         VirtualMachine v = vm.get();

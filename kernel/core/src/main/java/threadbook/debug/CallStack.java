@@ -17,8 +17,34 @@ final class CallStack {
     static final List<String> MACHINERY = List.of("jdk.jshell.", "threadbook.agent.", "jdk.internal.reflect.",
             "java.lang.reflect.", "java.lang.invoke.");
 
+    /** Where the machinery throws (as class filters): never the notebook's exception, at most its wrapper. */
+    static final List<String> MACHINERY_THROWS = List.of("jdk.jshell.*", "threadbook.*", "jdk.internal.reflect.*",
+            "java.lang.reflect.*", "java.lang.invoke.*");
+
     private final CellSources cells;
     private final StoppedThreads stopped;
+
+    /**
+     * Whether an exception caught in {@code catcher} (JShell's or the agent's machinery) went through the
+     * notebook's code on its way there: then no notebook code caught it. An exception the JDK throws and
+     * catches inside itself (reflection, lambda linking) while running for a cell has not, and stops nothing.
+     */
+    static boolean passesNotebookCode(ThreadReference thread, String catcher) {
+        try {
+            for (StackFrame f : thread.frames()) {
+                String type = f.location().declaringType().name();
+                if (CellSources.wrapperClass(type) != null) {
+                    return true;
+                }
+                if (type.equals(catcher)) {
+                    return false;
+                }
+            }
+        } catch (com.sun.jdi.IncompatibleThreadStateException | RuntimeException e) {
+            return true; // cannot tell: stop, as before
+        }
+        return false;
+    }
 
     CallStack(CellSources cells, StoppedThreads stopped) {
         this.cells = cells;

@@ -251,7 +251,7 @@ public final class Debugger {
 
     private JsonObject setExceptionBreakpoints(JsonObject request, JsonObject args) {
         boolean on = args.has("filters") && args.getAsJsonArray("filters").size() > 0;
-        breakpoints.setExceptions(on, Stepping.NOT_STEPPED);
+        breakpoints.setExceptions(on, CallStack.MACHINERY_THROWS);
         JsonObject body = new JsonObject();
         body.add("breakpoints", new JsonArray());
         return replies.ok(request, body);
@@ -494,7 +494,8 @@ public final class Debugger {
                 } else if (e instanceof ExceptionEvent thrown && started) {
                     Location c = thrown.catchLocation();
                     String catcher = c == null ? null : c.declaringType().name();
-                    if (catcher == null || CallStack.MACHINERY.stream().anyMatch(catcher::startsWith)) {
+                    if (catcher == null || CallStack.MACHINERY.stream().anyMatch(catcher::startsWith)
+                            && CallStack.passesNotebookCode(thrown.thread(), catcher)) {
                         keep |= stopped.stop(thrown.thread(), "exception", thrown.exception().referenceType().name());
                     }
                 }

@@ -403,6 +403,25 @@ class DebugProtocolIT {
             assertEquals(2, topFrame(c, stopped.get("threadId").getAsInt()).get("line").getAsInt());
             ok(c, "continue", json("{\"threadId\":" + stopped.get("threadId").getAsInt() + "}"));
             assertEquals("error", c.reply(c.shell, exec, LONG).contentString("status", ""));
+            // Thrown inside a JDK method, in a thread the cell started: it stops there too.
+            exec = c.executeAsync("Thread parser = new Thread(() -> Integer.parseInt(\"x\"), \"parser\");\nparser.start();\nparser.join();");
+            stopped = awaitEvent(c, "stopped").getAsJsonObject("body");
+            assertEquals("exception", stopped.get("reason").getAsString());
+            assertTrue(stopped.get("description").getAsString().contains("NumberFormatException"), stopped.toString());
+            int parser = stopped.get("threadId").getAsInt();
+            assertTrue(parser != 1, "the thread the cell started stopped: " + stopped);
+            JsonArray parserFrames = ok(c, "stackTrace", json("{\"threadId\":" + parser + "}")).getAsJsonArray("stackFrames");
+            boolean cellLine = false;
+            for (JsonElement f : parserFrames) {
+                cellLine |= f.getAsJsonObject().get("name").getAsString().equals("lambda") && f.getAsJsonObject().get("line").getAsInt() == 1;
+            }
+            assertTrue(cellLine, "the cell's lambda (line 1) is on the stopped thread's stack: " + parserFrames);
+            ok(c, "continue", json("{\"threadId\":" + parser + "}"));
+            assertEquals("ok", c.reply(c.shell, exec, LONG).contentString("status", ""));
+            // Caught by the notebook's code, even when a JDK method threw it: no stop.
+            KernelClient.Execution caught = c.execute("try {\n    Integer.parseInt(\"y\");\n} catch (NumberFormatException e) {\n"
+                    + "    System.out.println(\"caught\");\n}", LONG);
+            assertEquals("caught\n", caught.stdout());
             ok(c, "setExceptionBreakpoints", json("{\"filters\":[]}"));
 
             // ■ while a cell is held at a breakpoint: the cell ends, interrupted; the session lives on.
