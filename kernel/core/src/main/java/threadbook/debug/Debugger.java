@@ -100,11 +100,21 @@ public final class Debugger {
                 }
             });
             threadEvents.stop(false);
+            // What the new session defined again before it was followed: methods of earlier cells keep
+            // their cells (their breakpoints work without running those cells again).
+            List<CellSources.Snippet> again = new ArrayList<>();
+            for (SnippetWrapper w : s.liveWrappers()) {
+                CellSources.Snippet snippet = cells.redefined(w.fullClassName(), w);
+                if (snippet != null) {
+                    again.add(snippet);
+                }
+            }
             if (started) {
                 threadEvents.follow();
                 if (!breakpoints.isEmpty()) {
                     breakpoints.ensurePrepareRequest();
                 }
+                again.stream().filter(snippet -> breakpoints.inCell(snippet.path())).forEach(breakpoints::applyToLoaded);
             }
         }
     }

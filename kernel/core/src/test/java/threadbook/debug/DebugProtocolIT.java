@@ -466,6 +466,29 @@ class DebugProtocolIT {
         }
     }
 
+    @Test
+    void aMethodTheNewJavaSessionDefinesAgainKeepsItsCellsBreakpoints() throws Exception {
+        try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
+            c.awaitReady(LONG);
+            String earlier = "int triple(int n) {\n    int t = n * 3;\n    return t;\n}";
+            assertEquals("ok", c.execute(earlier).status());
+            start(c);
+            String path = breakpoint(c, earlier, 2);
+            ok(c, "configurationDone", null);
+            assertEquals("error", c.execute("System.exit(0);").status(), "System.exit ends the Java session");
+            // The new session defined triple again; its cell is not run again.
+            String exec = c.executeAsync("System.out.println(triple(4));");
+            JsonObject stopped = awaitEvent(c, "stopped").getAsJsonObject("body");
+            assertEquals("breakpoint", stopped.get("reason").getAsString());
+            JsonObject top = topFrame(c, stopped.get("threadId").getAsInt());
+            assertEquals(2, top.get("line").getAsInt(), top.toString());
+            assertEquals(path, top.getAsJsonObject("source").get("path").getAsString(), "mapped to the cell that defined it");
+            ok(c, "continue", json("{\"threadId\":" + stopped.get("threadId").getAsInt() + "}"));
+            assertEquals("ok", c.reply(c.shell, exec, LONG).contentString("status", ""));
+            assertTrue(outputUntil(c, "12").contains("12"));
+        }
+    }
+
     /** The milliseconds a CPU loop takes in a cell, as the cell measures it. */
     private static long loopMillis(KernelClient c) {
         KernelClient.Execution run = c.execute("long t0 = System.nanoTime();\nlong sum = 0;\n"
