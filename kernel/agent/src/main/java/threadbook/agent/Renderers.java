@@ -33,6 +33,34 @@ final class Renderers {
                 : new MimeBundle(bundle.stream().map(e -> new MimeBundle.Entry(e[0], e[1])).toList());
     }
 
+    /**
+     * The rich bundle of a variable for the debugger's Variables panel, or null when plain text says it
+     * all. Unlike {@link #forResult}, a future is not displayed: no cell is there to show it.
+     */
+    static MimeBundle forVariable(Object value) {
+        List<String[]> bundle = bundle(value);
+        return bundle == null ? null
+                : new MimeBundle(bundle.stream().map(e -> new MimeBundle.Entry(e[0], e[1])).toList());
+    }
+
+    /**
+     * The same bundle as MIME type, data, MIME type, data..., or null: the debugger calls this over JDI in
+     * a thread stopped at a breakpoint (the agent's command channel waits for the cell then), and reads a
+     * String[] without calling further methods.
+     */
+    static String[] flatBundle(Object value) {
+        List<String[]> bundle = bundle(value);
+        if (bundle == null) {
+            return null;
+        }
+        String[] flat = new String[bundle.size() * 2];
+        for (int i = 0; i < bundle.size(); i++) {
+            flat[2 * i] = bundle.get(i)[0];
+            flat[2 * i + 1] = bundle.get(i)[1];
+        }
+        return flat;
+    }
+
     /** Whether a value shows as more than its text (without rendering it). */
     static boolean isRich(Object value) {
         return value instanceof CompletableFuture || value instanceof SelfRendering || isImage(value);

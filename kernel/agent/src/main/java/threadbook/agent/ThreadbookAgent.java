@@ -235,6 +235,24 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         }
 
         @Override
+        public MimeBundle richVariable(String className, String name) throws AgentException {
+            ThreadbookAgent agent = instance;
+            Class<?> type = agent == null ? null : agent.findClassOrNull(className);
+            if (type == null) {
+                throw new AgentException("the variable " + name + " is not defined in this Java process");
+            }
+            Object value;
+            try {
+                java.lang.reflect.Field field = type.getDeclaredField(name);
+                field.setAccessible(true);
+                value = field.get(null);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new AgentException("the variable " + name + " cannot be read: " + e);
+            }
+            return Renderers.forVariable(value);
+        }
+
+        @Override
         public CpuReading cpu() {
             CpuReading reading = new CpuReading(processCpuNanos(), WorkerRegistry.cpuNanos(), firstStart, lastEnd);
             firstStart = 0;

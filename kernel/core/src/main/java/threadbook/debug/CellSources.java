@@ -23,6 +23,13 @@ final class CellSources {
     private final String prefix;
     private final Map<String, String> codeByPath = new ConcurrentHashMap<>();
     private final Map<String, Snippet> byClass = new ConcurrentHashMap<>();
+    /**
+     * A definition's code (stripped) → the cell and line it came from. Kept across Java sessions: a new
+     * one defines the methods and classes again from their code alone, without the cell.
+     */
+    private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+
+    private record Origin(String path, int firstLine) {}
     private volatile String running;
 
     CellSources(String prefix) {
@@ -64,6 +71,21 @@ final class CellSources {
             return null;
         }
         Snippet s = new Snippet(path, className, wrapper, firstLine);
+        byClass.put(className, s);
+        origins.put(wrapper.source().strip(), new Origin(path, firstLine));
+        return s;
+    }
+
+    /**
+     * A definition a new Java session made again (after a restart or System.exit) got its wrapper class:
+     * it maps to the cell it first came from. Null if no cell of this kernel defined that code.
+     */
+    Snippet redefined(String className, SnippetWrapper wrapper) {
+        Origin o = origins.get(wrapper.source().strip());
+        if (o == null) {
+            return null;
+        }
+        Snippet s = new Snippet(o.path(), className, wrapper, o.firstLine());
         byClass.put(className, s);
         return s;
     }

@@ -3,16 +3,8 @@ package threadbook.debug;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.sun.jdi.AbsentInformationException;
-import com.sun.jdi.Field;
-import com.sun.jdi.LocalVariable;
 import com.sun.jdi.Location;
-import com.sun.jdi.Method;
-import com.sun.jdi.ObjectReference;
-import com.sun.jdi.ReferenceType;
-import com.sun.jdi.StackFrame;
 import com.sun.jdi.ThreadReference;
-import com.sun.jdi.Value;
 import com.sun.jdi.VirtualMachine;
 import com.sun.jdi.event.BreakpointEvent;
 import com.sun.jdi.event.ClassPrepareEvent;
@@ -20,20 +12,11 @@ import com.sun.jdi.event.Event;
 import com.sun.jdi.event.EventSet;
 import com.sun.jdi.event.ExceptionEvent;
 import com.sun.jdi.event.StepEvent;
-import com.sun.jdi.request.BreakpointRequest;
-import com.sun.jdi.request.ClassPrepareRequest;
-import com.sun.jdi.request.EventRequest;
-import com.sun.jdi.request.EventRequestManager;
-import com.sun.jdi.request.ExceptionRequest;
 import com.sun.jdi.request.StepRequest;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jdk.jshell.SourceCodeAnalysis.SnippetWrapper;
@@ -46,42 +29,33 @@ import threadbook.jshell.JShellSession;
  * Replies and events have the shapes ipykernel's debugger gives them. A breakpoint stops only the thread
  * that reaches it (the others run on, so one thread can be held inside a synchronized block while another
  * blocks on it); pause stops them all and names a deadlock if there is one.
+ *
+ * <p>This class dispatches requests and JDI events under one lock; the parts it hands them to
+ * ({@link Breakpoints}, {@link StoppedThreads}, {@link CallStack}, {@link Scopes}, {@link Evaluation},
+ * {@link ThreadEvents}, {@link Stepping}) rely on that lock.
  */
 public final class Debugger {
     private static final Logger LOG = Logger.getLogger(Debugger.class.getName());
-    /** Stepping stays in the notebook's code: these classes are stepped through, not into. */
-    private static final List<String> NOT_STEPPED = List.of("java.*", "javax.*", "jdk.*", "sun.*", "com.sun.*", "threadbook.*");
-    /** Frames of JShell's and the agent's machinery, below the notebook's code; the call stack ends there. */
-    private static final List<String> MACHINERY = List.of("jdk.jshell.", "threadbook.agent.", "jdk.internal.reflect.",
-            "java.lang.reflect.", "java.lang.invoke.");
 
-    private final Consumer<JsonObject> events;
+    private final Object lock = new Object();
     private final CellSources cells;
     private final Values values = new Values();
     private final Threads threads = new Threads();
-    private final Object lock = new Object();
+    private final Replies replies;
+    private final Breakpoints breakpoints;
+    private final StoppedThreads stopped;
+    private final ThreadEvents threadEvents;
+    private final NotebookVariables notebook;
+    private final CallStack callStack;
+    private final Scopes scopes;
+    private final Evaluation evaluation;
 
-    // All below guarded by lock.
+    // Guarded by lock.
     private JShellSession session;
     private boolean started;
-    private int seq;
-    private final Map<String, List<Integer>> breakpoints = new LinkedHashMap<>();
-    private final Map<String, List<BreakpointRequest>> requests = new HashMap<>();
-    private final Set<String> applied = new HashSet<>();
-    private ClassPrepareRequest prepare;
-    private ExceptionRequest exceptions;
-    private final List<EventRequest> threadRequests = new ArrayList<>();
-    private final Map<Integer, ThreadReference> stopped = new LinkedHashMap<>();
-    /** Threads stopped by a breakpoint, step or exception: only those can run toString for the panel. */
-    private final Set<Integer> stoppedByEvent = new HashSet<>();
-    private final Map<Integer, Frame> frames = new HashMap<>();
-    private int nextFrame = 1;
-
-    private record Frame(int threadId, ThreadReference thread, int index) {}
 
     /** {@code events} publishes a debug_event's content on iopub. */
     public Debugger(Consumer<JsonObject> events) {
-        this.events = events;
         String folder;
         try {
             folder = threadbook.agent.PrivateFolder.get().resolve("cells").toString();
@@ -90,6 +64,16 @@ public final class Debugger {
         }
         // Only names: no file is written there (the kernel answers `source` from memory).
         this.cells = new CellSources(folder + java.io.File.separator + ProcessHandle.current().pid() + java.io.File.separator);
+        Supplier<VirtualMachine> vm = this::vm;
+        Supplier<JShellSession> currentSession = () -> session;
+        this.replies = new Replies(events);
+        this.breakpoints = new Breakpoints(vm, cells);
+        this.stopped = new StoppedThreads(replies, threads, values);
+        this.threadEvents = new ThreadEvents(vm, threads, stopped, replies);
+        this.notebook = new NotebookVariables(currentSession, values);
+        this.callStack = new CallStack(cells, stopped);
+        this.scopes = new Scopes(vm, values, notebook);
+        this.evaluation = new Evaluation(values, notebook);
     }
 
     // ---- hooks from the kernel ------------------------------------------------------------------
@@ -97,20 +81,13 @@ public final class Debugger {
     /** A Java session started (the first, or after a restart): the debugger follows it from now on. */
     public void sessionStarted(JShellSession s) {
         synchronized (lock) {
-            List<Integer> wereStopped = new ArrayList<>(stopped.keySet());
             session = s;
-            requests.clear();
-            applied.clear();
-            prepare = null;
-            exceptions = null;
-            stopped.clear();
-            stoppedByEvent.clear();
-            frames.clear();
-            values.clear();
+            breakpoints.sessionStarted();
+            List<Integer> wereStopped = stopped.clear();
             threads.clear();
             cells.forgetClasses();
             // The threads stopped in the Java process that ended are gone: the panels must let go of them.
-            wereStopped.forEach(id -> continued(id, true));
+            wereStopped.forEach(id -> replies.continued(id, true));
             s.debug(new DebugHooks() {
                 @Override
                 public void snippet(String className, SnippetWrapper wrapper, int firstLine) {
@@ -122,12 +99,22 @@ public final class Debugger {
                     return jdiEvent(set);
                 }
             });
-            threadRequests.clear();
-            if (started) {
-                followThreads();
-                if (!breakpoints.isEmpty()) {
-                    ensurePrepareRequest();
+            threadEvents.stop(false);
+            // What the new session defined again before it was followed: methods of earlier cells keep
+            // their cells (their breakpoints work without running those cells again).
+            List<CellSources.Snippet> again = new ArrayList<>();
+            for (SnippetWrapper w : s.liveWrappers()) {
+                CellSources.Snippet snippet = cells.redefined(w.fullClassName(), w);
+                if (snippet != null) {
+                    again.add(snippet);
                 }
+            }
+            if (started) {
+                threadEvents.follow();
+                if (!breakpoints.isEmpty()) {
+                    breakpoints.ensurePrepareRequest();
+                }
+                again.stream().filter(snippet -> breakpoints.inCell(snippet.path())).forEach(breakpoints::applyToLoaded);
             }
         }
     }
@@ -137,12 +124,10 @@ public final class Debugger {
         cells.running(code);
         synchronized (lock) {
             VirtualMachine vm = vm();
-            if (vm != null && !vm.eventRequestManager().stepRequests().isEmpty()) {
-                vm.eventRequestManager().deleteEventRequests(vm.eventRequestManager().stepRequests());
+            if (vm != null) {
+                Stepping.cancelAll(vm.eventRequestManager());
             }
-            for (List<BreakpointRequest> list : requests.values()) {
-                list.forEach(r -> r.setEnabled(true));
-            }
+            breakpoints.enable(true);
         }
     }
 
@@ -152,10 +137,8 @@ public final class Debugger {
      */
     public void interrupted() {
         synchronized (lock) {
-            for (List<BreakpointRequest> list : requests.values()) {
-                list.forEach(r -> r.setEnabled(false));
-            }
-            resumeAll();
+            breakpoints.enable(false);
+            stopped.resumeAll();
         }
     }
 
@@ -163,18 +146,22 @@ public final class Debugger {
 
     /** Answers one DAP request (the debug_request's content); returns the debug_reply's content. */
     public JsonObject handle(JsonObject request) {
-        String command = string(request, "command");
+        String command = Replies.string(request, "command");
         JsonObject args = request.has("arguments") && request.get("arguments").isJsonObject()
                 ? request.getAsJsonObject("arguments") : new JsonObject();
         try {
+            if (command.equals("richInspectVariables")) {
+                return richInspect(request, args); // may wait for the agent: takes the lock itself
+            }
             synchronized (lock) {
                 return switch (command) {
                     case "initialize" -> initialize(request);
                     case "attach" -> attach(request);
                     case "disconnect" -> disconnect(request);
-                    case "debugInfo" -> ok(request, debugInfo());
+                    case "debugInfo" -> replies.ok(request,
+                            Capabilities.debugInfo(started, cells.prefix(), breakpoints, stopped.all().keySet()));
                     case "dumpCell" -> dumpCell(request, args);
-                    case "configurationDone" -> ok(request, null);
+                    case "configurationDone" -> replies.ok(request, null);
                     case "setBreakpoints" -> needsStart(request, () -> setBreakpoints(request, args));
                     case "setExceptionBreakpoints" -> needsStart(request, () -> setExceptionBreakpoints(request, args));
                     case "threads" -> needsStart(request, () -> threadsReply(request));
@@ -190,125 +177,61 @@ public final class Debugger {
                     case "source" -> source(request, args);
                     case "modules" -> modules(request);
                     case "inspectVariables" -> inspectVariables(request);
-                    case "richInspectVariables" -> richInspect(request, args);
-                    default -> fail(request, "The debugger does not know the request '" + command + "'.");
+                    default -> replies.fail(request, "The debugger does not know the request '" + command + "'.");
                 };
             }
         } catch (com.sun.jdi.VMDisconnectedException e) {
-            return fail(request, "The Java process has ended (restarted or crashed); run the cell again.");
+            return replies.fail(request, "The Java process has ended (restarted or crashed); run the cell again.");
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "debug request " + command + " failed", e);
-            return fail(request, "The debugger could not answer " + command + ": " + e);
+            return replies.fail(request, "The debugger could not answer " + command + ": " + e);
         }
     }
 
-    private JsonObject needsStart(JsonObject request, java.util.function.Supplier<JsonObject> answer) {
+    private JsonObject needsStart(JsonObject request, Supplier<JsonObject> answer) {
         if (!started) {
-            return fail(request, "The debugger is not on: send initialize and attach first.");
+            return replies.fail(request, "The debugger is not on: send initialize and attach first.");
         }
         return answer.get();
     }
 
     private JsonObject initialize(JsonObject request) {
         started = true;
-        followThreads();
+        threadEvents.follow();
         if (!breakpoints.isEmpty()) {
-            ensurePrepareRequest();
+            breakpoints.ensurePrepareRequest();
         }
-        JsonObject body = new JsonObject();
-        body.addProperty("supportsConfigurationDoneRequest", true);
-        body.addProperty("supportsEvaluateForHovers", true);
-        body.addProperty("supportsModulesRequest", true);
-        body.addProperty("supportsSetVariable", false);
-        body.addProperty("supportsConditionalBreakpoints", false);
-        body.addProperty("supportsStepBack", false);
-        body.addProperty("supportsTerminateRequest", false);
-        body.addProperty("supportsDelayedStackTraceLoading", false);
-        JsonArray filters = new JsonArray();
-        JsonObject uncaught = new JsonObject();
-        uncaught.addProperty("filter", "uncaught");
-        uncaught.addProperty("label", "Uncaught exceptions");
-        uncaught.addProperty("default", false);
-        filters.add(uncaught);
-        body.add("exceptionBreakpointFilters", filters);
-        return ok(request, body);
+        return replies.ok(request, Capabilities.initialize());
     }
 
     private JsonObject attach(JsonObject request) {
         started = true;
-        JsonObject reply = ok(request, null);
-        event("initialized", new JsonObject());
+        JsonObject reply = replies.ok(request, null);
+        replies.event("initialized", new JsonObject());
         return reply;
     }
 
     private JsonObject disconnect(JsonObject request) {
         VirtualMachine vm = vm();
         if (vm != null) {
-            EventRequestManager erm = vm.eventRequestManager();
-            requests.values().forEach(erm::deleteEventRequests);
-            erm.deleteEventRequests(erm.stepRequests());
-            if (prepare != null) {
-                erm.deleteEventRequest(prepare);
-            }
-            if (exceptions != null) {
-                erm.deleteEventRequest(exceptions);
-            }
-            erm.deleteEventRequests(threadRequests);
+            Stepping.cancelAll(vm.eventRequestManager());
         }
-        threadRequests.clear();
-        requests.clear();
-        applied.clear();
-        prepare = null;
-        exceptions = null;
-        breakpoints.clear();
-        resumeAll();
+        breakpoints.deleteAll();
+        threadEvents.stop(true);
+        stopped.resumeAll();
         started = false;
-        return ok(request, null);
-    }
-
-    private JsonObject debugInfo() {
-        JsonObject body = new JsonObject();
-        body.addProperty("isStarted", started);
-        body.addProperty("hashMethod", "Murmur2");
-        body.addProperty("hashSeed", Murmur2.SEED);
-        body.addProperty("tmpFilePrefix", cells.prefix());
-        body.addProperty("tmpFileSuffix", CellSources.SUFFIX);
-        JsonArray list = new JsonArray();
-        breakpoints.forEach((path, lines) -> {
-            JsonObject one = new JsonObject();
-            one.addProperty("source", path);
-            JsonArray bps = new JsonArray();
-            for (int line : lines) {
-                JsonObject bp = new JsonObject();
-                bp.addProperty("line", line);
-                bps.add(bp);
-            }
-            one.add("breakpoints", bps);
-            list.add(one);
-        });
-        body.add("breakpoints", list);
-        JsonArray ids = new JsonArray();
-        stopped.keySet().forEach(ids::add);
-        body.add("stoppedThreads", ids);
-        body.addProperty("richRendering", true);
-        JsonArray paths = new JsonArray();
-        paths.add("Java Exceptions");
-        body.add("exceptionPaths", paths);
-        body.addProperty("copyToGlobals", false);
-        // Said here because a student may wonder why a breakpoint in a worker's task never stops.
-        body.addProperty("note", "Worker processes (%workers, WorkerPool) are not debugged: breakpoints stop the notebook's own JVM only.");
-        return body;
+        return replies.ok(request, null);
     }
 
     private JsonObject dumpCell(JsonObject request, JsonObject args) {
         JsonObject body = new JsonObject();
-        body.addProperty("sourcePath", cells.dump(string(args, "code")));
-        return ok(request, body);
+        body.addProperty("sourcePath", cells.dump(Replies.string(args, "code")));
+        return replies.ok(request, body);
     }
 
     private JsonObject setBreakpoints(JsonObject request, JsonObject args) {
         JsonObject source = args.has("source") ? args.getAsJsonObject("source") : new JsonObject();
-        String path = string(source, "path");
+        String path = Replies.string(source, "path");
         List<Integer> lines = new ArrayList<>();
         if (args.has("breakpoints")) {
             for (JsonElement e : args.getAsJsonArray("breakpoints")) {
@@ -317,21 +240,7 @@ public final class Debugger {
         } else if (args.has("lines")) {
             args.getAsJsonArray("lines").forEach(e -> lines.add(e.getAsInt()));
         }
-        VirtualMachine vm = vm();
-        List<BreakpointRequest> old = requests.remove(path);
-        if (old != null && vm != null) {
-            vm.eventRequestManager().deleteEventRequests(old);
-        }
-        applied.removeIf(key -> key.startsWith(path + "|"));
-        if (lines.isEmpty()) {
-            breakpoints.remove(path);
-        } else {
-            breakpoints.put(path, List.copyOf(lines));
-            ensurePrepareRequest();
-            for (CellSources.Snippet s : cells.snippets(path)) {
-                applyToLoaded(s);
-            }
-        }
+        breakpoints.set(path, lines);
         String code = cells.code(path);
         JsonArray list = new JsonArray();
         int id = 1;
@@ -347,266 +256,50 @@ public final class Debugger {
         }
         JsonObject body = new JsonObject();
         body.add("breakpoints", list);
-        return ok(request, body);
+        return replies.ok(request, body);
     }
 
     private JsonObject setExceptionBreakpoints(JsonObject request, JsonObject args) {
-        VirtualMachine vm = vm();
         boolean on = args.has("filters") && args.getAsJsonArray("filters").size() > 0;
-        if (exceptions != null && vm != null) {
-            vm.eventRequestManager().deleteEventRequest(exceptions);
-            exceptions = null;
-        }
-        if (on && vm != null) {
-            // "Caught" too: JShell's own machinery catches what a cell throws; the event handler keeps only
-            // exceptions that no notebook code catches.
-            exceptions = vm.eventRequestManager().createExceptionRequest(null, true, true);
-            for (String ex : NOT_STEPPED) {
-                exceptions.addClassExclusionFilter(ex);
-            }
-            exceptions.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-            exceptions.enable();
-        }
+        breakpoints.setExceptions(on, CallStack.MACHINERY_THROWS);
         JsonObject body = new JsonObject();
         body.add("breakpoints", new JsonArray());
-        return ok(request, body);
+        return replies.ok(request, body);
     }
 
     private JsonObject threadsReply(JsonObject request) {
-        JsonArray list = new JsonArray();
-        VirtualMachine vm = vm();
-        Set<Integer> listed = new HashSet<>();
-        if (vm != null) {
-            for (ThreadReference t : Threads.user(vm)) {
-                int id = threads.id(t);
-                listed.add(id);
-                list.add(thread(id, t));
-            }
-        }
-        // Virtual threads are not in allThreads; a stopped one is listed all the same.
-        stopped.forEach((id, t) -> {
-            if (!listed.contains(id)) {
-                list.add(thread(id, t));
-            }
-        });
         JsonObject body = new JsonObject();
-        body.add("threads", list);
-        return ok(request, body);
-    }
-
-    private static JsonObject thread(int id, ThreadReference t) {
-        JsonObject o = new JsonObject();
-        o.addProperty("id", id);
-        o.addProperty("name", t.name());
-        return o;
+        body.add("threads", threadEvents.list());
+        return replies.ok(request, body);
     }
 
     private JsonObject stackTrace(JsonObject request, JsonObject args) {
-        int threadId = integer(args, "threadId", stopped.isEmpty() ? 1 : stopped.keySet().iterator().next());
-        ThreadReference thread = stopped.get(threadId);
-        if (thread == null) {
-            return fail(request, "Thread " + threadId + " is running: only a stopped thread has a call stack to show.");
+        int threadId = stopped.named(args, 1);
+        if (stopped.get(threadId) == null) {
+            return replies.fail(request, "Thread " + threadId + " is running: only a stopped thread has a call stack to show.");
         }
-        JsonArray list = new JsonArray();
         try {
-            List<StackFrame> all = thread.frames();
-            boolean inNotebook = false;
-            for (int i = 0; i < all.size(); i++) {
-                Location loc = all.get(i).location();
-                String type = loc.declaringType().name();
-                boolean notebook = CellSources.wrapperClass(type) != null;
-                if (!notebook && inNotebook && MACHINERY.stream().anyMatch(type::startsWith)) {
-                    break; // what runs the cell, not the cell
-                }
-                inNotebook |= notebook;
-                int id = nextFrame++;
-                frames.put(id, new Frame(threadId, thread, i));
-                list.add(frame(id, loc));
-            }
+            return replies.ok(request, callStack.stackTrace(threadId,
+                    Replies.integer(args, "startFrame", 0), Replies.integer(args, "levels", 0)));
         } catch (com.sun.jdi.IncompatibleThreadStateException e) {
-            return fail(request, "Thread " + threadId + " is running again.");
+            return replies.fail(request, "Thread " + threadId + " is running again.");
         }
-        int start = integer(args, "startFrame", 0);
-        int levels = integer(args, "levels", 0);
-        JsonArray shown = new JsonArray();
-        for (int i = start; i < list.size() && (levels <= 0 || i < start + levels); i++) {
-            shown.add(list.get(i));
-        }
-        JsonObject body = new JsonObject();
-        body.add("stackFrames", shown);
-        body.addProperty("totalFrames", list.size());
-        return ok(request, body);
-    }
-
-    private JsonObject frame(int id, Location loc) {
-        JsonObject f = new JsonObject();
-        f.addProperty("id", id);
-        String type = loc.declaringType().name();
-        String method = loc.method().name();
-        CellSources.Place place = cells.place(type, loc.lineNumber());
-        JsonObject source = new JsonObject();
-        if (place != null) {
-            f.addProperty("name", method.equals("do_it$") ? "cell" : method.startsWith("lambda$") ? "lambda" : method);
-            f.addProperty("line", place.line());
-            source.addProperty("path", place.path());
-            source.addProperty("name", place.path().substring(place.path().lastIndexOf(java.io.File.separatorChar) + 1));
-        } else {
-            f.addProperty("name", type + "." + method);
-            f.addProperty("line", Math.max(0, loc.lineNumber()));
-            try {
-                source.addProperty("name", loc.sourceName());
-            } catch (AbsentInformationException e) {
-                source.addProperty("name", type);
-            }
-            f.addProperty("presentationHint", "subtle");
-        }
-        f.addProperty("column", 1);
-        f.add("source", source);
-        return f;
     }
 
     private JsonObject scopes(JsonObject request, JsonObject args) {
-        Frame frame = frames.get(integer(args, "frameId", -1));
+        StoppedThreads.Frame frame = stopped.frame(Replies.integer(args, "frameId", -1));
         if (frame == null) {
-            return fail(request, "That frame is gone: the thread has run on since.");
+            return replies.fail(request, "That frame is gone: the thread has run on since.");
         }
-        ThreadReference invoker = stoppedByEvent.contains(frame.threadId()) ? frame.thread() : null;
-        JsonArray list = new JsonArray();
-        list.add(scope("Locals", values.register(() -> locals(frame, invoker))));
-        list.add(scope("Globals", values.register(() -> globals(invoker))));
-        list.add(scope("Thread", values.register(() -> threadScope(frame.thread()))));
-        list.add(scope("Threads", values.register(this::allThreadsScope)));
         JsonObject body = new JsonObject();
-        body.add("scopes", list);
-        return ok(request, body);
-    }
-
-    private static JsonObject scope(String name, int reference) {
-        JsonObject s = new JsonObject();
-        s.addProperty("name", name);
-        s.addProperty("variablesReference", reference);
-        s.addProperty("expensive", false);
-        return s;
-    }
-
-    private List<JsonObject> locals(Frame frame, ThreadReference invoker) {
-        List<JsonObject> list = new ArrayList<>();
-        try {
-            StackFrame f = frame.thread().frame(frame.index());
-            ObjectReference self = f.thisObject();
-            Map<LocalVariable, Value> vars = f.getValues(f.visibleVariables());
-            for (Map.Entry<LocalVariable, Value> e : vars.entrySet()) {
-                list.add(values.variable(e.getKey().name(), e.getKey().typeName(), e.getValue(), invoker));
-            }
-            if (self != null && CellSources.wrapperClass(self.referenceType().name()) != null) {
-                list.add(values.variable("this", self.referenceType().name(), self, invoker));
-            }
-        } catch (AbsentInformationException e) {
-            list.add(values.note("(no variables)", "this code was compiled without local variable names", 0));
-        } catch (com.sun.jdi.IncompatibleThreadStateException | com.sun.jdi.InvalidStackFrameException e) {
-            list.add(values.note("(running)", "the thread has run on", 0));
-        }
-        return list;
-    }
-
-    /** The notebook's variables (static fields of JShell's wrapper classes), as a cell would see them. */
-    private List<JsonObject> globals(ThreadReference invoker) {
-        List<JsonObject> list = new ArrayList<>();
-        VirtualMachine vm = vm();
-        JShellSession s = session;
-        if (vm == null || s == null) {
-            return list;
-        }
-        for (JShellSession.NotebookVariable v : s.notebookVariables()) {
-            Value value = notebookValue(vm, v);
-            if (value != null || isLoaded(vm, v)) {
-                list.add(values.variable(v.name(), v.type(), value, invoker));
-            }
-        }
-        return list;
-    }
-
-    private static boolean isLoaded(VirtualMachine vm, JShellSession.NotebookVariable v) {
-        return !vm.classesByName(v.className()).isEmpty();
-    }
-
-    private static Value notebookValue(VirtualMachine vm, JShellSession.NotebookVariable v) {
-        for (ReferenceType type : vm.classesByName(v.className())) {
-            Field f = type.fieldByName(v.name());
-            if (f != null && f.isStatic()) {
-                return type.getValue(f);
-            }
-        }
-        return null;
-    }
-
-    /** Object id → the notebook variable that holds that object, to name locks. */
-    private Map<Long, String> lockNames() {
-        Map<Long, String> names = new HashMap<>();
-        VirtualMachine vm = vm();
-        JShellSession s = session;
-        if (vm == null || s == null) {
-            return names;
-        }
-        for (JShellSession.NotebookVariable v : s.notebookVariables()) {
-            try {
-                if (notebookValue(vm, v) instanceof ObjectReference o) {
-                    names.putIfAbsent(o.uniqueID(), v.name());
-                }
-            } catch (RuntimeException e) {
-                // not readable now
-            }
-        }
-        return names;
-    }
-
-    /** A thread's state and locks; a running thread is suspended for the moment it takes to read them. */
-    private List<JsonObject> threadScope(ThreadReference t) {
-        List<JsonObject> list = new ArrayList<>();
-        boolean wasSuspended = t.isSuspended();
-        if (!wasSuspended) {
-            t.suspend();
-        }
-        try {
-            Map<Long, String> names = lockNames();
-            list.add(values.note("name", t.name(), 0));
-            list.add(values.note("state", Threads.state(t), 0));
-            Threads.Locks locks = Threads.locks(t);
-            List<String> held = new ArrayList<>();
-            locks.owned().forEach(o -> held.add(Threads.name(o, names)));
-            list.add(values.note("holds", held.isEmpty() ? "no lock" : String.join(", ", held), 0));
-            if (locks.waitsFor() != null) {
-                list.add(values.note("waits for", Threads.name(locks.waitsFor(), names)
-                        + (locks.waitsForOwner() == null ? "" : ", held by " + locks.waitsForOwner().name()), 0));
-            }
-        } finally {
-            if (!wasSuspended) {
-                t.resume();
-            }
-        }
-        return list;
-    }
-
-    private List<JsonObject> allThreadsScope() {
-        List<JsonObject> list = new ArrayList<>();
-        VirtualMachine vm = vm();
-        if (vm == null) {
-            return list;
-        }
-        for (ThreadReference t : Threads.user(vm)) {
-            List<JsonObject> detail = threadScope(t);
-            String summary = detail.size() > 1 ? detail.get(1).get("value").getAsString() : "";
-            String holds = detail.size() > 2 ? detail.get(2).get("value").getAsString() : "";
-            list.add(values.note(t.name(), summary + ("no lock".equals(holds) ? "" : "; holds " + holds),
-                    values.register(() -> threadScope(t))));
-        }
-        return list;
+        body.add("scopes", scopes.of(frame, stopped.invoker(frame)));
+        return replies.ok(request, body);
     }
 
     private JsonObject variables(JsonObject request, JsonObject args) {
         JsonObject body = new JsonObject();
-        body.add("variables", Values.array(values.children(integer(args, "variablesReference", 0))));
-        return ok(request, body);
+        body.add("variables", Values.array(values.children(Replies.integer(args, "variablesReference", 0))));
+        return replies.ok(request, body);
     }
 
     /**
@@ -615,71 +308,57 @@ public final class Debugger {
      * continue with whichever thread it shows next, having dropped the one it shows now).
      */
     private JsonObject resume(JsonObject request, JsonObject args, int depth) {
-        int threadId = integer(args, "threadId", stopped.isEmpty() ? 1 : stopped.keySet().iterator().next());
+        int threadId = stopped.named(args, 1);
         ThreadReference thread = stopped.get(threadId);
-        JsonObject body = new JsonObject();
         if (depth < 0) {
             boolean single = args.has("singleThread") && args.get("singleThread").getAsBoolean();
             if (stopped.isEmpty() || single && thread == null) {
-                return fail(request, "Thread " + threadId + " is not stopped.");
+                return replies.fail(request, "Thread " + threadId + " is not stopped.");
             }
             if (single) {
-                forget(threadId);
+                stopped.forget(threadId);
                 thread.resume();
-                continued(threadId, false);
+                replies.continued(threadId, false);
             } else {
-                resumeAll();
+                stopped.resumeAll();
             }
+            JsonObject body = new JsonObject();
             body.addProperty("allThreadsContinued", !single);
-            return ok(request, body);
+            return replies.ok(request, body);
         }
         if (thread == null) {
-            return fail(request, "Thread " + threadId + " is not stopped.");
+            return replies.fail(request, "Thread " + threadId + " is not stopped.");
         }
-        VirtualMachine vm = vm();
-        EventRequestManager erm = vm.eventRequestManager();
-        List<StepRequest> old = new ArrayList<>();
-        for (StepRequest r : erm.stepRequests()) {
-            if (r.thread().equals(thread)) {
-                old.add(r);
-            }
-        }
-        erm.deleteEventRequests(old);
-        StepRequest step = erm.createStepRequest(thread, StepRequest.STEP_LINE, depth);
-        NOT_STEPPED.forEach(step::addClassExclusionFilter);
-        step.addCountFilter(1);
-        step.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-        step.putProperty("depth", depth);
-        step.enable();
-        forget(threadId);
+        Stepping.step(thread, depth);
+        stopped.forget(threadId);
         thread.resume();
-        return ok(request, null);
+        return replies.ok(request, null);
     }
 
     private JsonObject pause(JsonObject request, JsonObject args) {
         VirtualMachine vm = vm();
         if (vm == null) {
-            return fail(request, "The Java process is not running.");
+            return replies.fail(request, "The Java process is not running.");
         }
         List<ThreadReference> all = Threads.user(vm);
         for (ThreadReference t : all) {
             int id = threads.id(t);
-            if (!stopped.containsKey(id)) {
+            if (!stopped.contains(id)) {
                 t.suspend();
-                stopped.put(id, t);
+                stopped.paused(id, t);
             }
         }
-        Threads.Deadlock cycle = Threads.deadlock(all, lockNames());
+        Threads.Deadlock cycle = Threads.deadlock(all, notebook.lockNames());
         String deadlock = cycle == null ? null : cycle.text();
         if (deadlock == null && session != null) {
             deadlock = session.deadlockReport(); // java.util.concurrent locks, which are not monitors
         }
-        int threadId = integer(args, "threadId", 1);
+        int threadId = Replies.integer(args, "threadId", 1);
         if (cycle != null) {
             threadId = threads.id(cycle.cycle().get(0)); // show where a deadlocked thread is stuck
         }
-        if (!stopped.containsKey(threadId) && !stopped.isEmpty()) {
-            threadId = stopped.keySet().iterator().next();
+        if (!stopped.contains(threadId) && !stopped.isEmpty()) {
+            threadId = stopped.all().keySet().iterator().next();
         }
         JsonObject body = new JsonObject();
         body.addProperty("reason", "pause");
@@ -689,97 +368,28 @@ public final class Debugger {
             body.addProperty("description", deadlock);
             body.addProperty("text", deadlock);
         }
-        JsonObject reply = ok(request, null);
-        event("stopped", body);
+        JsonObject reply = replies.ok(request, null);
+        replies.event("stopped", body);
         return reply;
     }
 
     private JsonObject evaluate(JsonObject request, JsonObject args) {
-        String expression = string(args, "expression").strip();
-        Frame frame = frames.get(integer(args, "frameId", -1));
-        ThreadReference invoker = frame != null && stoppedByEvent.contains(frame.threadId()) ? frame.thread() : null;
-        if (!expression.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\s*(\\.\\s*[\\p{L}_$][\\p{L}\\p{N}_$]*|\\[\\s*\\d+\\s*\\]))*")) {
-            return fail(request, "The debugger shows variables, their fields and array elements (a, a.b, a[2]);"
-                    + " to run other Java, continue and write it in a cell.");
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*|\\d+").matcher(expression);
-        m.find();
-        String first = m.group();
-        Value value = lookup(first, frame);
-        if (value == null && !known(first, frame)) {
-            return fail(request, "There is no variable '" + first + "' here.");
-        }
-        while (m.find()) {
-            String part = m.group();
-            if (Character.isDigit(part.charAt(0))) {
-                if (!(value instanceof com.sun.jdi.ArrayReference a) || Integer.parseInt(part) >= a.length()) {
-                    return fail(request, "'" + expression + "': no element " + part + " there.");
-                }
-                value = a.getValue(Integer.parseInt(part));
-            } else {
-                if (!(value instanceof ObjectReference o) || o.referenceType().fieldByName(part) == null) {
-                    return fail(request, "'" + expression + "': no field " + part + " there.");
-                }
-                value = o.getValue(o.referenceType().fieldByName(part));
-            }
-        }
-        JsonObject v = values.variable(expression, "", value, invoker);
-        JsonObject body = new JsonObject();
-        body.addProperty("result", v.get("value").getAsString());
-        body.add("type", v.get("type"));
-        body.add("variablesReference", v.get("variablesReference"));
-        return ok(request, body);
-    }
-
-    private boolean known(String name, Frame frame) {
-        if (frame != null) {
-            try {
-                if (frame.thread().frame(frame.index()).visibleVariableByName(name) != null) {
-                    return true;
-                }
-            } catch (Exception e) {
-                // fall through to the notebook's variables
-            }
-        }
-        return session != null && session.notebookVariables().stream().anyMatch(v -> v.name().equals(name));
-    }
-
-    /** A name's value: a local of the frame first, then a notebook variable. */
-    private Value lookup(String name, Frame frame) {
-        if (frame != null) {
-            try {
-                StackFrame f = frame.thread().frame(frame.index());
-                LocalVariable local = f.visibleVariableByName(name);
-                if (local != null) {
-                    return f.getValue(local);
-                }
-            } catch (Exception e) {
-                // no locals here
-            }
-        }
-        VirtualMachine vm = vm();
-        if (vm == null || session == null) {
-            return null;
-        }
-        for (JShellSession.NotebookVariable v : session.notebookVariables()) {
-            if (v.name().equals(name)) {
-                return notebookValue(vm, v);
-            }
-        }
-        return null;
+        StoppedThreads.Frame frame = stopped.frame(Replies.integer(args, "frameId", -1));
+        Evaluation.Answer a = evaluation.evaluate(Replies.string(args, "expression").strip(), frame, stopped.invoker(frame));
+        return a.failure() != null ? replies.fail(request, a.failure()) : replies.ok(request, a.body());
     }
 
     private JsonObject source(JsonObject request, JsonObject args) {
         JsonObject source = args.has("source") ? args.getAsJsonObject("source") : new JsonObject();
-        String code = cells.code(string(source, "path"));
+        String code = cells.code(Replies.string(source, "path"));
         if (code == null) {
-            JsonObject reply = fail(request, "source unavailable");
+            JsonObject reply = replies.fail(request, "source unavailable");
             reply.add("body", new JsonObject());
             return reply;
         }
         JsonObject body = new JsonObject();
         body.addProperty("content", code);
-        return ok(request, body);
+        return replies.ok(request, body);
     }
 
     private JsonObject modules(JsonObject request) {
@@ -795,28 +405,52 @@ public final class Debugger {
         JsonObject body = new JsonObject();
         body.add("modules", list);
         body.addProperty("totalModules", list.size());
-        return ok(request, body);
+        return replies.ok(request, body);
     }
 
     private JsonObject inspectVariables(JsonObject request) {
         values.clear();
         JsonObject body = new JsonObject();
-        body.add("variables", Values.array(globals(null)));
-        return ok(request, body);
+        body.add("variables", Values.array(notebook.globals(null)));
+        return replies.ok(request, body);
     }
 
+    /**
+     * A variable's MIME bundle, as a cell ending in it would show it. Stopped at a breakpoint, the
+     * stopped thread renders it; between cells the agent does, asked outside the lock (its answer may
+     * take a moment and a JDI event meanwhile needs the lock). Otherwise, text/plain and a note why.
+     */
     private JsonObject richInspect(JsonObject request, JsonObject args) {
-        String name = string(args, "variableName");
-        Frame frame = frames.get(integer(args, "frameId", -1));
-        ThreadReference invoker = frame != null && stoppedByEvent.contains(frame.threadId()) ? frame.thread() : null;
-        JsonObject data = new JsonObject();
-        if (known(name, frame)) {
-            data.addProperty("text/plain", values.text(lookup(name, frame), invoker));
+        String name = Replies.string(args, "variableName");
+        JsonObject body;
+        RichForms.Result rich = null;
+        JShellSession askAgent = null;
+        synchronized (lock) {
+            StoppedThreads.Frame frame = stopped.frame(Replies.integer(args, "frameId", -1));
+            ThreadReference invoker = stopped.invoker(frame);
+            body = evaluation.richInspect(name, frame, invoker);
+            if (!body.getAsJsonObject("data").has("text/plain")) {
+                return replies.ok(request, body);
+            }
+            if (invoker != null) {
+                rich = RichForms.inStopped(invoker, notebook.lookup(name, frame));
+            } else if (session != null && !session.isRunningJava() && (frame == null || !notebook.isLocal(name, frame))) {
+                askAgent = session;
+            } else {
+                rich = new RichForms.Result(null, "a cell is running and no thread is stopped at a breakpoint"
+                        + " to render the value in: text only");
+            }
         }
-        JsonObject body = new JsonObject();
-        body.add("data", data);
-        body.add("metadata", new JsonObject());
-        return ok(request, body);
+        if (askAgent != null) {
+            rich = RichForms.between(askAgent, name);
+        }
+        RichForms.addTo(body.getAsJsonObject("data"), rich.bundle());
+        if (rich.note() != null) {
+            body.addProperty("note", rich.note());
+        }
+        synchronized (lock) {
+            return replies.ok(request, body);
+        }
     }
 
     // ---- JDI side -------------------------------------------------------------------------------
@@ -826,99 +460,14 @@ public final class Debugger {
         return s == null ? null : s.virtualMachine();
     }
 
-    /**
-     * Thread started/exited events, so the Callstack panel's thread list follows the program. Platform
-     * threads only (JDK 21+ can say so): a cell that starts 10,000 virtual threads must not cost 20,000 events.
-     */
-    private void followThreads() {
-        VirtualMachine vm = vm();
-        if (vm == null || !threadRequests.isEmpty()) {
-            return;
-        }
-        EventRequestManager erm = vm.eventRequestManager();
-        for (EventRequest r : List.<EventRequest>of(erm.createThreadStartRequest(), erm.createThreadDeathRequest())) {
-            try {
-                r.getClass().getMethod("addPlatformThreadsOnlyFilter").invoke(r);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                // before JDK 21 every thread is a platform thread
-            }
-            r.setSuspendPolicy(EventRequest.SUSPEND_NONE);
-            r.enable();
-            threadRequests.add(r);
-        }
-    }
-
-    /** Breakpoints reach classes as they load: a wrapper class, or a class, lambda or anonymous class in it. */
-    private void ensurePrepareRequest() {
-        VirtualMachine vm = vm();
-        if (prepare != null || vm == null) {
-            return;
-        }
-        prepare = vm.eventRequestManager().createClassPrepareRequest();
-        prepare.addClassFilter("REPL.*");
-        prepare.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-        prepare.enable();
-    }
-
     private void snippetDefined(String className, SnippetWrapper wrapper, int firstLine) {
         CellSources.Snippet s = cells.define(className, wrapper, firstLine);
         if (s == null) {
             return;
         }
         synchronized (lock) {
-            if (started && breakpoints.containsKey(s.path())) {
-                applyToLoaded(s);
-            }
-        }
-    }
-
-    /** Sets the breakpoints of a snippet's cell in its wrapper class and the classes in it loaded so far. */
-    private void applyToLoaded(CellSources.Snippet s) {
-        VirtualMachine vm = vm();
-        if (vm == null) {
-            return;
-        }
-        for (ReferenceType type : vm.classesByName(s.className())) {
-            if (!type.isPrepared()) {
-                continue; // its ClassPrepareEvent comes
-            }
-            apply(type, s);
-            for (ReferenceType nested : type.nestedTypes()) {
-                if (nested.isPrepared()) {
-                    apply(nested, s);
-                }
-            }
-        }
-    }
-
-    private void apply(ReferenceType type, CellSources.Snippet s) {
-        List<Integer> lines = breakpoints.get(s.path());
-        if (lines == null || !applied.add(s.path() + "|" + type.name() + "|" + type.classLoader())) {
-            return;
-        }
-        EventRequestManager erm = type.virtualMachine().eventRequestManager();
-        for (int line : lines) {
-            int wrappedLine = CellSources.wrappedLine(s, line);
-            if (wrappedLine < 0) {
-                continue;
-            }
-            List<Location> locations;
-            try {
-                locations = type.locationsOfLine(wrappedLine);
-            } catch (AbsentInformationException | com.sun.jdi.ClassNotPreparedException e) {
-                continue;
-            }
-            // One breakpoint per method (a line may have several code ranges in one method).
-            Map<Method, Location> first = new LinkedHashMap<>();
-            for (Location l : locations) {
-                first.merge(l.method(), l, (a, b) -> a.codeIndex() <= b.codeIndex() ? a : b);
-            }
-            for (Location l : first.values()) {
-                BreakpointRequest r = erm.createBreakpointRequest(l);
-                r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-                r.putProperty("line", line);
-                r.enable();
-                requests.computeIfAbsent(s.path(), p -> new ArrayList<>()).add(r);
+            if (started && breakpoints.inCell(s.path())) {
+                breakpoints.applyToLoaded(s);
             }
         }
     }
@@ -938,153 +487,30 @@ public final class Debugger {
             boolean keep = false;
             for (Event e : set) {
                 if (e instanceof com.sun.jdi.event.ThreadStartEvent begun && started) {
-                    threadEvent(begun.thread(), "started");
+                    threadEvents.event(begun.thread(), "started");
                 } else if (e instanceof com.sun.jdi.event.ThreadDeathEvent ended && started) {
-                    threadEvent(ended.thread(), "exited");
+                    threadEvents.event(ended.thread(), "exited");
                 } else if (e instanceof ClassPrepareEvent prepared) {
-                    CellSources.Snippet s = cells.snippetOf(prepared.referenceType().name());
-                    if (s != null && breakpoints.containsKey(s.path())) {
-                        apply(prepared.referenceType(), s);
-                    }
+                    breakpoints.prepared(prepared.referenceType());
                 } else if (e instanceof BreakpointEvent hit && started) {
-                    keep |= stop(hit.thread(), "breakpoint", null);
+                    keep |= stopped.stop(hit.thread(), "breakpoint", null);
                 } else if (e instanceof StepEvent step) {
                     set.virtualMachine().eventRequestManager().deleteEventRequest(step.request());
                     if (cells.place(step.location().declaringType().name(), step.location().lineNumber()) == null) {
-                        // Wrapper code with no cell line (JShell's return from a snippet): step on.
-                        StepRequest again = set.virtualMachine().eventRequestManager().createStepRequest(
-                                step.thread(), StepRequest.STEP_LINE, StepRequest.STEP_OVER);
-                        NOT_STEPPED.forEach(again::addClassExclusionFilter);
-                        again.addCountFilter(1);
-                        again.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-                        again.enable();
+                        Stepping.onward(step.thread());
                         continue;
                     }
-                    keep |= started && stop(step.thread(), "step", null);
+                    keep |= started && stopped.stop(step.thread(), "step", null);
                 } else if (e instanceof ExceptionEvent thrown && started) {
                     Location c = thrown.catchLocation();
                     String catcher = c == null ? null : c.declaringType().name();
-                    if (catcher == null || MACHINERY.stream().anyMatch(catcher::startsWith)) {
-                        keep |= stop(thrown.thread(), "exception", thrown.exception().referenceType().name());
+                    if (catcher == null || CallStack.MACHINERY.stream().anyMatch(catcher::startsWith)
+                            && CallStack.passesNotebookCode(thrown.thread(), catcher)) {
+                        keep |= stopped.stop(thrown.thread(), "exception", thrown.exception().referenceType().name());
                     }
                 }
             }
             return keep;
-        }
-    }
-
-    private void threadEvent(ThreadReference thread, String reason) {
-        try {
-            if (!Threads.isUser(thread)) {
-                return;
-            }
-        } catch (RuntimeException gone) {
-            return;
-        }
-        JsonObject body = new JsonObject();
-        body.addProperty("reason", reason);
-        body.addProperty("threadId", threads.id(thread));
-        event("thread", body);
-    }
-
-    private boolean stop(ThreadReference thread, String reason, String description) {
-        int id = threads.id(thread);
-        if (stopped.containsKey(id)) {
-            return false;
-        }
-        stopped.put(id, thread);
-        stoppedByEvent.add(id);
-        // A step still pending on this thread (a breakpoint came first) would stop it again later, unasked.
-        EventRequestManager erm = thread.virtualMachine().eventRequestManager();
-        erm.deleteEventRequests(erm.stepRequests().stream().filter(r -> r.thread().equals(thread)).toList());
-        JsonObject body = new JsonObject();
-        body.addProperty("reason", reason);
-        body.addProperty("threadId", id);
-        body.addProperty("allThreadsStopped", false);
-        body.addProperty("preserveFocusHint", false);
-        if (description != null) {
-            body.addProperty("description", description);
-            body.addProperty("text", description);
-        }
-        event("stopped", body);
-        return true;
-    }
-
-    private void forget(int threadId) {
-        stopped.remove(threadId);
-        stoppedByEvent.remove(threadId);
-        frames.values().removeIf(f -> f.threadId() == threadId);
-        values.clear();
-    }
-
-    private void resumeAll() {
-        List<Integer> resumed = new ArrayList<>(stopped.keySet());
-        for (ThreadReference t : stopped.values()) {
-            try {
-                t.resume();
-            } catch (RuntimeException e) {
-                // ended or gone with the JVM
-            }
-        }
-        stopped.clear();
-        stoppedByEvent.clear();
-        frames.clear();
-        values.clear();
-        // One event per thread: JupyterLab forgets a stopped thread by the id a continued event names.
-        resumed.forEach(id -> continued(id, true));
-    }
-
-    private void continued(int threadId, boolean all) {
-        JsonObject body = new JsonObject();
-        body.addProperty("threadId", threadId);
-        body.addProperty("allThreadsContinued", all);
-        event("continued", body);
-    }
-
-    // ---- messages -------------------------------------------------------------------------------
-
-    private void event(String name, JsonObject body) {
-        JsonObject e = new JsonObject();
-        e.addProperty("seq", ++seq);
-        e.addProperty("type", "event");
-        e.addProperty("event", name);
-        e.add("body", body);
-        events.accept(e);
-    }
-
-    private JsonObject ok(JsonObject request, JsonObject body) {
-        JsonObject r = response(request, true);
-        r.add("body", body == null ? new JsonObject() : body);
-        return r;
-    }
-
-    private JsonObject fail(JsonObject request, String message) {
-        JsonObject r = response(request, false);
-        r.addProperty("message", message);
-        return r;
-    }
-
-    private JsonObject response(JsonObject request, boolean success) {
-        JsonObject r = new JsonObject();
-        r.addProperty("seq", ++seq);
-        r.addProperty("type", "response");
-        r.addProperty("request_seq", integer(request, "seq", 0));
-        r.addProperty("success", success);
-        r.addProperty("command", string(request, "command"));
-        return r;
-    }
-
-    private static String string(JsonObject o, String name) {
-        JsonElement e = o.get(name);
-        return e != null && e.isJsonPrimitive() ? e.getAsString() : "";
-    }
-
-    private static int integer(JsonObject o, String name, int fallback) {
-        JsonElement e = o.get(name);
-        try {
-            return e != null && e.isJsonPrimitive() ? e.getAsInt() : fallback;
-        } catch (NumberFormatException ex) {
-            return fallback;
         }
     }
 }

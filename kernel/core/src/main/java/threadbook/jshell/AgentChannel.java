@@ -61,6 +61,10 @@ final class AgentChannel implements AgentLink {
         return ask(new Request.RichValue());
     }
 
+    @Override public MimeBundle richVariable(String className, String name) throws AgentException {
+        return ask(new Request.RichVariable(className, name));
+    }
+
     @Override public CpuReading cpu() throws AgentException {
         return ask(new Request.Cpu());
     }

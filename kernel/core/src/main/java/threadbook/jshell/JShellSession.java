@@ -372,6 +372,22 @@ public final class JShellSession implements AutoCloseable {
         }
     }
 
+    /**
+     * The wrapper classes of the methods, types and variables live in this session: for a debugger that
+     * starts following it after they were defined (the definitions a new session makes again).
+     */
+    public List<jdk.jshell.SourceCodeAnalysis.SnippetWrapper> liveWrappers() {
+        List<jdk.jshell.SourceCodeAnalysis.SnippetWrapper> list = new java.util.ArrayList<>();
+        jshell.snippets().filter(sn -> jshell.status(sn).isActive()).forEach(sn -> {
+            try {
+                list.add(jshell.sourceCodeAnalysis().wrapper(sn));
+            } catch (RuntimeException e) {
+                // no wrapper (an import)
+            }
+        });
+        return list;
+    }
+
     /** Tells the debugger which snippet a wrapper class about to run is (JShell has defined it, not yet returned it). */
     private void announce(DebugHooks hooks, String className) {
         List<jdk.jshell.Snippet> all = jshell.snippets().toList();
@@ -425,6 +441,11 @@ public final class JShellSession implements AutoCloseable {
     /** The methods, types and imports the notebook defined and that are live, in order. */
     public List<Definition> definitions() {
         return evaluator.definitions();
+    }
+
+    /** Whether a cell's Java runs now (then the agent answers questions only after it). */
+    public boolean isRunningJava() {
+        return runningCell != Long.MIN_VALUE;
     }
 
     /** Whether the value of the last cell run has a rich form (HTML, an image, a future...). */

@@ -14,7 +14,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
 import threadbook.protocol.Message;
@@ -24,8 +28,32 @@ import threadbook.protocol.Message;
  * debug_event on iopub, a real cell stopped at a breakpoint in a real agent JVM. (DebuggerIT is the port
  * of ipykernel's test sequence; these are the backend's own checks.)
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DebugProtocolIT {
     private static final Duration LONG = Duration.ofSeconds(60);
+
+    /**
+     * One kernel for the tests that leave it as they found it: each test has its own client (no event of
+     * another test reaches it) and its own cells. Tests that interrupt, restart, exit, deadlock or time
+     * the kernel start their own.
+     */
+    private static KernelProcess shared;
+
+    private static KernelClient sharedClient() throws java.io.IOException {
+        if (shared == null) {
+            shared = KernelProcess.start();
+        }
+        KernelClient c = shared.client();
+        c.awaitReady(LONG);
+        return c;
+    }
+
+    @AfterAll
+    static void stopShared() {
+        if (shared != null) {
+            shared.close();
+        }
+    }
 
     private int seq;
     private final List<JsonObject> events = new ArrayList<>();
@@ -107,9 +135,9 @@ class DebugProtocolIT {
     }
 
     @Test
+    @Order(1)
     void kernelInfoAndDebugInfoAnnounceTheDebugger() throws Exception {
-        try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
-            c.awaitReady(LONG);
+        try (KernelClient c = sharedClient()) {
             String id = c.send(c.shell, "kernel_info_request", new JsonObject());
             assertTrue(c.reply(c.shell, id, LONG).content().get("debugger").getAsBoolean());
 
@@ -144,8 +172,7 @@ class DebugProtocolIT {
 
     @Test
     void breakpointInTheRunningCellThenStepsAndVariables() throws Exception {
-        try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
-            c.awaitReady(LONG);
+        try (KernelClient c = sharedClient()) {
             start(c);
             String code = "int add(int a, int b) {\n    int c = a + b;\n    return c;\n}\nString greeting = \"hi\";\n"
                     + "int r = add(2, 3);\nSystem.out.println(\"result \" + r);";
@@ -218,9 +245,45 @@ class DebugProtocolIT {
     }
 
     @Test
+    void richInspectVariablesGivesTheBundleACellWouldShowBetweenCellsAndAtABreakpoint() throws Exception {
+        try (KernelClient c = sharedClient()) {
+            assertEquals("ok", c.execute("record Badge(String s) implements threadbook.api.Renderable {\n"
+                    + "    public java.util.Map<String, String> render() { return java.util.Map.of(\"text/html\", \"<b>\" + s + \"</b>\"); }\n"
+                    + "}\nBadge badge = new Badge(\"hi\");\nint plain = 7;").status());
+            start(c);
+            // Between cells the agent renders it, as it would render the cell's value.
+            JsonObject idle = ok(c, "richInspectVariables", json("{\"variableName\":\"badge\"}")).getAsJsonObject("data");
+            assertEquals("<b>hi</b>", idle.get("text/html").getAsString(), idle.toString());
+            assertTrue(idle.get("text/plain").getAsString().contains("Badge"), idle.toString());
+            JsonObject number = ok(c, "richInspectVariables", json("{\"variableName\":\"plain\"}")).getAsJsonObject("data");
+            assertEquals(List.of("text/plain"), List.copyOf(number.keySet()), "a plain value has text only");
+
+            // Stopped at a breakpoint the agent waits for the cell: the stopped thread renders it.
+            String code = "Badge local = new Badge(\"stop\");\nint here = 1;\nSystem.out.println(local.s() + here);";
+            breakpoint(c, code, 3);
+            ok(c, "configurationDone", null);
+            String exec = c.executeAsync(code);
+            int thread = awaitEvent(c, "stopped").getAsJsonObject("body").get("threadId").getAsInt();
+            JsonObject top = ok(c, "stackTrace", json("{\"threadId\":" + thread + "}")).getAsJsonArray("stackFrames")
+                    .get(0).getAsJsonObject();
+            int frame = top.get("id").getAsInt();
+            JsonObject stoppedLocal = ok(c, "richInspectVariables", json("{\"variableName\":\"local\",\"frameId\":" + frame + "}"));
+            assertEquals("<b>stop</b>", stoppedLocal.getAsJsonObject("data").get("text/html").getAsString(), stoppedLocal.toString());
+            JsonObject stoppedGlobal = ok(c, "richInspectVariables", json("{\"variableName\":\"badge\",\"frameId\":" + frame + "}"));
+            assertEquals("<b>hi</b>", stoppedGlobal.getAsJsonObject("data").get("text/html").getAsString(), stoppedGlobal.toString());
+            // No frame while the cell runs: text only, and the reply says why.
+            JsonObject busy = ok(c, "richInspectVariables", json("{\"variableName\":\"badge\"}"));
+            assertFalse(busy.getAsJsonObject("data").has("text/html"), busy.toString());
+            assertTrue(busy.get("note").getAsString().contains("text only"), busy.toString());
+
+            ok(c, "continue", json("{\"threadId\":" + thread + "}"));
+            assertEquals("ok", c.reply(c.shell, exec, LONG).contentString("status", ""));
+        }
+    }
+
+    @Test
     void breakpointInAnEarlierCellsMethodStopsAnotherThreadOnly() throws Exception {
-        try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
-            c.awaitReady(LONG);
+        try (KernelClient c = sharedClient()) {
             String earlier = "Object lock = new Object();\nint work(int n) {\n    synchronized (lock) {\n        int doubled = n * 2;\n"
                     + "        return doubled;\n    }\n}";
             assertEquals("ok", c.execute(earlier).status());
@@ -365,6 +428,25 @@ class DebugProtocolIT {
             assertEquals(2, topFrame(c, stopped.get("threadId").getAsInt()).get("line").getAsInt());
             ok(c, "continue", json("{\"threadId\":" + stopped.get("threadId").getAsInt() + "}"));
             assertEquals("error", c.reply(c.shell, exec, LONG).contentString("status", ""));
+            // Thrown inside a JDK method, in a thread the cell started: it stops there too.
+            exec = c.executeAsync("Thread parser = new Thread(() -> Integer.parseInt(\"x\"), \"parser\");\nparser.start();\nparser.join();");
+            stopped = awaitEvent(c, "stopped").getAsJsonObject("body");
+            assertEquals("exception", stopped.get("reason").getAsString());
+            assertTrue(stopped.get("description").getAsString().contains("NumberFormatException"), stopped.toString());
+            int parser = stopped.get("threadId").getAsInt();
+            assertTrue(parser != 1, "the thread the cell started stopped: " + stopped);
+            JsonArray parserFrames = ok(c, "stackTrace", json("{\"threadId\":" + parser + "}")).getAsJsonArray("stackFrames");
+            boolean cellLine = false;
+            for (JsonElement f : parserFrames) {
+                cellLine |= f.getAsJsonObject().get("name").getAsString().equals("lambda") && f.getAsJsonObject().get("line").getAsInt() == 1;
+            }
+            assertTrue(cellLine, "the cell's lambda (line 1) is on the stopped thread's stack: " + parserFrames);
+            ok(c, "continue", json("{\"threadId\":" + parser + "}"));
+            assertEquals("ok", c.reply(c.shell, exec, LONG).contentString("status", ""));
+            // Caught by the notebook's code, even when a JDK method threw it: no stop.
+            KernelClient.Execution caught = c.execute("try {\n    Integer.parseInt(\"y\");\n} catch (NumberFormatException e) {\n"
+                    + "    System.out.println(\"caught\");\n}", LONG);
+            assertEquals("caught\n", caught.stdout());
             ok(c, "setExceptionBreakpoints", json("{\"filters\":[]}"));
 
             // ■ while a cell is held at a breakpoint: the cell ends, interrupted; the session lives on.
@@ -409,10 +491,33 @@ class DebugProtocolIT {
         }
     }
 
+    @Test
+    void aMethodTheNewJavaSessionDefinesAgainKeepsItsCellsBreakpoints() throws Exception {
+        try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
+            c.awaitReady(LONG);
+            String earlier = "int triple(int n) {\n    int t = n * 3;\n    return t;\n}";
+            assertEquals("ok", c.execute(earlier).status());
+            start(c);
+            String path = breakpoint(c, earlier, 2);
+            ok(c, "configurationDone", null);
+            assertEquals("error", c.execute("System.exit(0);").status(), "System.exit ends the Java session");
+            // The new session defined triple again; its cell is not run again.
+            String exec = c.executeAsync("System.out.println(triple(4));");
+            JsonObject stopped = awaitEvent(c, "stopped").getAsJsonObject("body");
+            assertEquals("breakpoint", stopped.get("reason").getAsString());
+            JsonObject top = topFrame(c, stopped.get("threadId").getAsInt());
+            assertEquals(2, top.get("line").getAsInt(), top.toString());
+            assertEquals(path, top.getAsJsonObject("source").get("path").getAsString(), "mapped to the cell that defined it");
+            ok(c, "continue", json("{\"threadId\":" + stopped.get("threadId").getAsInt() + "}"));
+            assertEquals("ok", c.reply(c.shell, exec, LONG).contentString("status", ""));
+            assertTrue(outputUntil(c, "12").contains("12"));
+        }
+    }
+
     /** The milliseconds a CPU loop takes in a cell, as the cell measures it. */
     private static long loopMillis(KernelClient c) {
         KernelClient.Execution run = c.execute("long t0 = System.nanoTime();\nlong sum = 0;\n"
-                + "for (int i = 0; i < 300_000_000; i++) { sum += i % 7; }\n"
+                + "for (int i = 0; i < 150_000_000; i++) { sum += i % 7; }\n"
                 + "System.out.println((System.nanoTime() - t0) / 1_000_000);", Duration.ofMinutes(3));
         assertEquals("ok", run.status(), run.stdout() + run.stderr());
         return Long.parseLong(run.stdout().strip());
@@ -441,8 +546,7 @@ class DebugProtocolIT {
 
     @Test
     void breakpointInAClassOfAnEarlierCellAndStepIn() throws Exception {
-        try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
-            c.awaitReady(LONG);
+        try (KernelClient c = sharedClient()) {
             String earlier = "class Counter {\n    private int count;\n    void add(int n) {\n        count += n;\n    }\n"
                     + "    int count() {\n        return count;\n    }\n}";
             assertEquals("ok", c.execute(earlier).status());

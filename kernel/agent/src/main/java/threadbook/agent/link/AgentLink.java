@@ -31,6 +31,14 @@ public interface AgentLink {
     /** The last value's MIME bundle; an empty one if it showed itself already; null if it has none. */
     MimeBundle richValue() throws AgentException;
 
+    /**
+     * The MIME bundle a cell ending in this notebook variable would show (static field {@code name} of
+     * JShell's wrapper class {@code className}); null if plain text says it all. A CompletableFuture is
+     * not displayed (that would print into a cell): its text stands for it. For the debugger's
+     * Variables panel, asked only while no cell runs.
+     */
+    MimeBundle richVariable(String className, String name) throws AgentException;
+
     /** The agent's CPU counters, and when the user code run since the previous reading ran. */
     CpuReading cpu() throws AgentException;
 

@@ -34,6 +34,12 @@ public sealed interface Request<A> extends Serializable {
         }
     }
 
+    record RichVariable(String className, String name) implements Request<MimeBundle> {
+        @Override public MimeBundle askOf(AgentLink link) throws AgentException {
+            return link.richVariable(className, name);
+        }
+    }
+
     record Cpu() implements Request<CpuReading> {
         @Override public CpuReading askOf(AgentLink link) throws AgentException {
             return link.cpu();

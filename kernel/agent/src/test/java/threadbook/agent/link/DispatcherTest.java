@@ -36,6 +36,10 @@ class DispatcherTest {
             calls.add("richValue");
             return new MimeBundle(List.of(new MimeBundle.Entry("text/html", "<b>hi</b>")));
         }
+        @Override public MimeBundle richVariable(String className, String name) {
+            calls.add("richVariable " + className + " " + name);
+            return null;
+        }
         @Override public CpuReading cpu() { calls.add("cpu"); return new CpuReading(1, 2, 3, 4); }
         @Override public List<String> threads(int limit) { calls.add("threads " + limit); return List.of("t1", "t2"); }
         @Override public String deadlocks() { calls.add("deadlocks"); return ""; }
@@ -81,6 +85,7 @@ class DispatcherTest {
         assertNull(ask(new Request.Begin(7, "[3]")));
         assertEquals(Boolean.TRUE, ask(new Request.End(7)));
         assertEquals(new MimeBundle(List.of(new MimeBundle.Entry("text/html", "<b>hi</b>"))), ask(new Request.RichValue()));
+        assertNull(ask(new Request.RichVariable("REPL.$JShell$12", "chart")));
         assertEquals(new CpuReading(1, 2, 3, 4), ask(new Request.Cpu()));
         assertEquals(List.of("t1", "t2"), ask(new Request.Threads(10)));
         assertEquals("", ask(new Request.Deadlocks()));
@@ -96,9 +101,9 @@ class DispatcherTest {
         assertNull(ask(new Request.ReleaseSpares()));
         assertEquals("Pre-started workers: off", ask(new Request.Spares()));
         assertEquals("2 kept ready", ask(new Request.Prestart(2)));
-        assertEquals(List.of("begin 7 [3]", "end 7", "richValue", "cpu", "threads 10", "deadlocks", "workers",
-                "stop WORKERS", "timelineStart", "testReport", "junitAdded", "markJUnitAdded", "holdSpares",
-                "releaseSpares", "spares", "prestart 2"), agent.calls);
+        assertEquals(List.of("begin 7 [3]", "end 7", "richValue", "richVariable REPL.$JShell$12 chart", "cpu",
+                "threads 10", "deadlocks", "workers", "stop WORKERS", "timelineStart", "testReport", "junitAdded",
+                "markJUnitAdded", "holdSpares", "releaseSpares", "spares", "prestart 2"), agent.calls);
     }
 
     @Test
@@ -106,9 +111,9 @@ class DispatcherTest {
         // A new question added to Request must be a record (plain data that both JVMs load) to travel.
         Set<String> kinds = Stream.of(Request.class.getPermittedSubclasses()).map(Class::getSimpleName)
                 .collect(Collectors.toSet());
-        assertEquals(Set.of("Begin", "End", "RichValue", "Cpu", "Threads", "Deadlocks", "Workers", "Stop",
-                "TimelineStart", "TimelineStop", "TestReport", "JUnitAdded", "MarkJUnitAdded", "HoldSpares", "ReleaseSpares",
-                "Spares", "Prestart"), kinds);
+        assertEquals(Set.of("Begin", "End", "RichValue", "RichVariable", "Cpu", "Threads", "Deadlocks", "Workers",
+                "Stop", "TimelineStart", "TimelineStop", "TestReport", "JUnitAdded", "MarkJUnitAdded", "HoldSpares",
+                "ReleaseSpares", "Spares", "Prestart"), kinds);
         for (Class<?> kind : Request.class.getPermittedSubclasses()) {
             assertTrue(kind.isRecord(), kind + " is a record");
             assertTrue(Serializable.class.isAssignableFrom(kind), kind + " is serializable");
