@@ -33,7 +33,7 @@ class InstallIT {
     @Test
     void prefixInstallWritesAKernelspecThatJupyterLists() throws Exception {
         Path prefix = Files.createTempDirectory("tb-prefix");
-        Result r = run(List.of("bash", "install/install.sh", "--no-build", "--prefix", prefix.toString(), "--name", "tb-prefix",
+        Result r = run(List.of("bash", "install/install.sh", "--no-build", "--no-archive", "--prefix", prefix.toString(), "--name", "tb-prefix",
                 "--java", java), Map.of());
         assertEquals(0, r.code(), r.output());
         assertTrue(r.output().contains("Java: ") && r.output().contains("given with --java"), "says which JDK and why: " + r.output());
@@ -59,7 +59,7 @@ class InstallIT {
     void userInstallGoesUnderTheDataDirAndPicksTheNewestJdkWithoutHints() throws Exception {
         Path home = Files.createTempDirectory("tb-home");
         Map<String, String> env = Map.of("HOME", home.toString(), "JAVA_HOME", "", "JUPYTER_DATA_DIR", "", "XDG_DATA_HOME", "");
-        Result r = run(List.of("bash", "-c", "unset JAVA_HOME JUPYTER_DATA_DIR XDG_DATA_HOME; bash install/install.sh --no-build --name tb-user"),
+        Result r = run(List.of("bash", "-c", "unset JAVA_HOME JUPYTER_DATA_DIR XDG_DATA_HOME; bash install/install.sh --no-build --no-archive --name tb-user"),
                 env);
         assertEquals(0, r.code(), r.output());
         assertTrue(r.output().contains("the newest JDK found"), r.output());
@@ -71,7 +71,7 @@ class InstallIT {
         // A virtual environment that sees Debian's Jupyter stands for the conda environment of the image.
         Path venv = Files.createTempDirectory("tb-venv");
         assertEquals(0, run(List.of("/usr/bin/python3", "-m", "venv", "--system-site-packages", venv.toString()), Map.of()).code());
-        Result r = run(List.of("bash", "-c", "PATH=" + venv.resolve("bin") + ":$PATH bash install/install.sh --no-build --sys-prefix"
+        Result r = run(List.of("bash", "-c", "PATH=" + venv.resolve("bin") + ":$PATH bash install/install.sh --no-build --no-archive --sys-prefix"
                 + " --name tb-sys --java " + java), Map.of());
         assertEquals(0, r.code(), r.output());
         assertTrue(Files.exists(venv.resolve("share/jupyter/kernels/tb-sys/kernel.json")), r.output());

@@ -39,7 +39,7 @@ class NotebooksIT {
     @BeforeAll
     void install() throws Exception {
         python = JupyterEnv.python(repo).toString();
-        installed = InstalledKernel.onNewestJdk(KERNEL);
+        installed = InstalledKernel.onNewestJdkWithoutArchive(KERNEL);
         Path kernelJson = installed.kernelJson();
         Matcher version = Pattern.compile("\"java_version\"\\s*:\\s*(\\d+)").matcher(Files.readString(kernelJson));
         if (version.find()) {
