@@ -117,7 +117,10 @@ final class CellSources {
             return null;
         }
         String source = s.wrapper().source();
-        return new Place(s.path(), s.firstLine() + lineOf(source, inSource) - 1 - leadingBreaks(source));
+        int line = s.firstLine() + lineOf(source, inSource) - 1 - leadingBreaks(source);
+        String code = codeByPath.get(s.path());
+        // The closing brace the kernel adds to a merged block of statements is on no line of the cell.
+        return code != null && line > lineCount(code) ? null : new Place(s.path(), line);
     }
 
     /** The wrapper line that holds cell line {@code cellLine} of snippet {@code s}; -1 if the snippet has no such line. */

@@ -97,7 +97,7 @@ public final class Debugger {
     /** A Java session started (the first, or after a restart): the debugger follows it from now on. */
     public void sessionStarted(JShellSession s) {
         synchronized (lock) {
-            boolean hadStopped = !stopped.isEmpty();
+            List<Integer> wereStopped = new ArrayList<>(stopped.keySet());
             session = s;
             requests.clear();
             applied.clear();
@@ -109,9 +109,8 @@ public final class Debugger {
             values.clear();
             threads.clear();
             cells.forgetClasses();
-            if (hadStopped) {
-                continued(1, true);
-            }
+            // The threads stopped in the Java process that ended are gone: the panels must let go of them.
+            wereStopped.forEach(id -> continued(id, true));
             s.debug(new DebugHooks() {
                 @Override
                 public void snippet(String className, SnippetWrapper wrapper, int firstLine) {
@@ -610,28 +609,34 @@ public final class Debugger {
         return ok(request, body);
     }
 
-    /** continue (depth -1), or a step: the one thread goes on, the others are as they were. */
+    /**
+     * continue (depth -1), or a step. A step moves the one thread, the others stay as they are. continue,
+     * as DAP has it, lets every stopped thread go on unless {@code singleThread} is asked (JupyterLab sends
+     * continue with whichever thread it shows next, having dropped the one it shows now).
+     */
     private JsonObject resume(JsonObject request, JsonObject args, int depth) {
         int threadId = integer(args, "threadId", stopped.isEmpty() ? 1 : stopped.keySet().iterator().next());
         ThreadReference thread = stopped.get(threadId);
+        JsonObject body = new JsonObject();
+        if (depth < 0) {
+            boolean single = args.has("singleThread") && args.get("singleThread").getAsBoolean();
+            if (stopped.isEmpty() || single && thread == null) {
+                return fail(request, "Thread " + threadId + " is not stopped.");
+            }
+            if (single) {
+                forget(threadId);
+                thread.resume();
+                continued(threadId, false);
+            } else {
+                resumeAll();
+            }
+            body.addProperty("allThreadsContinued", !single);
+            return ok(request, body);
+        }
         if (thread == null) {
             return fail(request, "Thread " + threadId + " is not stopped.");
         }
         VirtualMachine vm = vm();
-        JsonObject body = new JsonObject();
-        if (depth < 0) {
-            // After a pause every thread was held: continue lets them all go on, as it does in ipykernel.
-            boolean all = stopped.size() > 1 && !stoppedByEvent.contains(threadId);
-            if (all) {
-                resumeAll();
-            } else {
-                forget(threadId);
-                thread.resume();
-            }
-            body.addProperty("allThreadsContinued", all);
-            continued(threadId, all);
-            return ok(request, body);
-        }
         EventRequestManager erm = vm.eventRequestManager();
         List<StepRequest> old = new ArrayList<>();
         for (StepRequest r : erm.stepRequests()) {
@@ -989,6 +994,9 @@ public final class Debugger {
         }
         stopped.put(id, thread);
         stoppedByEvent.add(id);
+        // A step still pending on this thread (a breakpoint came first) would stop it again later, unasked.
+        EventRequestManager erm = thread.virtualMachine().eventRequestManager();
+        erm.deleteEventRequests(erm.stepRequests().stream().filter(r -> r.thread().equals(thread)).toList());
         JsonObject body = new JsonObject();
         body.addProperty("reason", reason);
         body.addProperty("threadId", id);
@@ -1010,7 +1018,7 @@ public final class Debugger {
     }
 
     private void resumeAll() {
-        boolean any = !stopped.isEmpty();
+        List<Integer> resumed = new ArrayList<>(stopped.keySet());
         for (ThreadReference t : stopped.values()) {
             try {
                 t.resume();
@@ -1022,9 +1030,8 @@ public final class Debugger {
         stoppedByEvent.clear();
         frames.clear();
         values.clear();
-        if (any) {
-            continued(1, true);
-        }
+        // One event per thread: JupyterLab forgets a stopped thread by the id a continued event names.
+        resumed.forEach(id -> continued(id, true));
     }
 
     private void continued(int threadId, boolean all) {

@@ -191,13 +191,23 @@ final class Values {
         if (methods.isEmpty() || !thread.isSuspended()) {
             throw new IncompatibleThreadStateException();
         }
-        invoking = thread;
-        try {
-            return o.invokeMethod(thread, methods.get(0), List.of(), ObjectReference.INVOKE_SINGLE_THREADED);
-        } finally {
-            invoking = null;
-        }
+        // On a thread of its own, waited for a while only: a toString that never returns must not hang the
+        // control channel (interrupt and the other debug requests go through it).
+        java.util.concurrent.FutureTask<Value> call = new java.util.concurrent.FutureTask<>(() -> {
+            invoking = thread;
+            try {
+                return o.invokeMethod(thread, methods.get(0), List.of(), ObjectReference.INVOKE_SINGLE_THREADED);
+            } finally {
+                invoking = null;
+            }
+        });
+        Thread runner = new Thread(call, "threadbook-debug-invoke");
+        runner.setDaemon(true);
+        runner.start();
+        return call.get(INVOKE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
+
+    private static final int INVOKE_SECONDS = 3;
 
     private static final java.util.Set<String> BOXES = java.util.Set.of("java.lang.Integer", "java.lang.Long",
             "java.lang.Short", "java.lang.Byte", "java.lang.Character", "java.lang.Boolean", "java.lang.Double",
