@@ -625,6 +625,10 @@ def debugger_checks(page, folder, language):
     code = DEBUG_CELLS[language]
     nb = with_kernel({"cells": [code_cell(code)], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
     write_json(nb, folder / "debugger.ipynb")
+    # The steps before leave a Launcher and Contextual Help open: beside them the notebook's toolbar is too narrow
+    # and hides the bug icon in its "..." menu. The notebook gets the main area to itself.
+    page.js("Array.from(window.jupyterapp.shell.widgets('main')).forEach(function (w) {"
+            " if (w.context) { w.context.model.dirty = false; } w.close(); });")
     page.open("debugger.ipynb")
     page.wait_idle()
 
@@ -652,7 +656,9 @@ def debugger_checks(page, folder, language):
     (clickable[0] if clickable else button).click()
 
     def sidebar():
-        return page.js("var s = document.querySelector('.jp-DebuggerSidebar'); return !!s && s.offsetWidth > 0;")
+        # Open, and attached to this notebook: its title names the notebook ("-" when it debugs nothing).
+        return page.js("var s = document.querySelector('.jp-DebuggerSidebar');"
+                       " return !!s && s.offsetWidth > 0 && s.textContent.toLowerCase().indexOf('debugger.ipynb') >= 0;")
     try:
         wait_for("the debugger's side panel", 30, sidebar)
     except TimeoutError:

@@ -308,17 +308,21 @@ class DebuggerIT {
             long left = idOf(names, "left");
             long right = idOf(names, "right");
 
-            assertTrue(d.request("pause", args("threadId", left)).get("success").getAsBoolean());
+            // Pause as JupyterLab's button sends it while no thread is stopped: threadId 1 (it knows no other).
+            assertTrue(d.request("pause", args("threadId", 1)).get("success").getAsBoolean());
             JsonObject paused = d.awaitEvent("stopped", EVENT);
             assertEquals("pause", paused.get("reason").getAsString(), paused.toString());
+            long shown = paused.get("threadId").getAsLong();
+            assertTrue(shown == left || shown == right, "the stop shows a deadlocked thread, where it is stuck: " + paused);
             String said = (paused.has("description") ? paused.get("description").getAsString() : "") + " "
                     + (paused.has("text") ? paused.get("text").getAsString() : "");
             assertTrue(said.toLowerCase(Locale.ROOT).contains("deadlock") && said.contains("left") && said.contains("right"),
                     "the stopped event for pause says the threads are deadlocked and names the cycle: " + paused);
-            if (!paused.get("allThreadsStopped").getAsBoolean() && paused.get("threadId").getAsLong() != right) {
-                assertTrue(d.request("pause", args("threadId", right)).get("success").getAsBoolean());
+            if (!paused.get("allThreadsStopped").getAsBoolean()) {
+                long other = shown == left ? right : left;
+                assertTrue(d.request("pause", args("threadId", other)).get("success").getAsBoolean());
                 JsonObject second = d.awaitEvent("stopped", EVENT);
-                assertEquals(right, second.get("threadId").getAsLong(), second.toString());
+                assertEquals(other, second.get("threadId").getAsLong(), second.toString());
             }
 
             String deadlockSource = d.pathOf(DEADLOCK_CELL, d.body("debugInfo", new JsonObject()));
@@ -348,6 +352,70 @@ class DebuggerIT {
         JsonObject contended = first(vars, v -> Pattern.compile("wait|contend|block", Pattern.CASE_INSENSITIVE)
                 .matcher(v.get("name").getAsString()).find() && v != state, "the monitor it waits for", vars);
         assertTrue(d.text(contended).contains(waitsFor), "waits for " + waitsFor + ": " + d.text(contended));
+    }
+
+    // --- the README's walk-through: one thread held inside synchronized, another blocked on the same lock ------
+
+    /** The cell of README "Debugging": the breakpoint goes on line 4, inside holder's synchronized block. */
+    static final String HOLDER_CELL = """
+            Object lockA = new Object();
+            Thread holder = new Thread(() -> {
+                synchronized (lockA) {
+                    System.out.println("holder has lockA");
+                }
+            }, "holder");
+            Thread waiter = new Thread(() -> { synchronized (lockA) { System.out.println("waiter got lockA"); } }, "waiter");
+            holder.start(); Thread.sleep(500); waiter.start(); waiter.join();""";
+
+    @Test
+    void theReadmesWalkThroughShowsWhoHoldsTheLockAndWhoWaits() throws Exception {
+        try (KernelProcess kernel = KernelProcess.start(); KernelClient client = kernel.client()) {
+            client.awaitReady(Duration.ofSeconds(60));
+            Debug d = new Debug(client);
+            d.start();
+            String source = d.dumpCell(HOLDER_CELL);
+            assertTrue(d.body("setBreakpoints", setBreakpoints(source, 4)).getAsJsonArray("breakpoints").get(0)
+                    .getAsJsonObject().get("verified").getAsBoolean());
+            d.request("configurationDone", new JsonObject());
+            String exec = client.executeAsync(HOLDER_CELL);
+            JsonObject stopped = d.awaitEvent("stopped", EVENT);
+            long holder = stopped.get("threadId").getAsLong();
+            assertEquals("holder", d.threadNames().get(holder), stopped.toString());
+            JsonObject top = d.stackFrames(holder).get(0).getAsJsonObject();
+            assertEquals(4, top.get("line").getAsInt(), top.toString());
+            int frameId = top.get("id").getAsInt();
+
+            JsonArray scopes = d.body("scopes", args("frameId", frameId)).getAsJsonArray("scopes");
+            List<JsonObject> mine = d.variables(scope(scopes, "Thread").get("variablesReference").getAsInt());
+            assertTrue(d.text(named(mine, "holds")).contains("lockA"), "holder holds lockA: " + mine);
+
+            // waiter runs on (only holder stopped) until it blocks on lockA: the scope Threads shows it so.
+            long until = System.nanoTime() + EVENT.toNanos();
+            JsonObject waiter = null;
+            while (System.nanoTime() < until) {
+                scopes = d.body("scopes", args("frameId", frameId)).getAsJsonArray("scopes");
+                List<JsonObject> all = d.variables(scope(scopes, "Threads").get("variablesReference").getAsInt());
+                waiter = all.stream().filter(v -> v.get("name").getAsString().equals("waiter")).findFirst().orElse(null);
+                if (waiter != null && waiter.get("value").getAsString().toLowerCase(Locale.ROOT).contains("blocked")) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            assertNotNull(waiter, "the scope Threads lists the thread waiter");
+            assertTrue(waiter.get("value").getAsString().toLowerCase(Locale.ROOT).contains("blocked"), waiter.toString());
+            List<JsonObject> detail = d.variables(waiter.get("variablesReference").getAsInt());
+            JsonObject waits = first(detail, v -> v.get("name").getAsString().toLowerCase(Locale.ROOT).contains("wait"),
+                    "the lock waiter waits for", detail);
+            assertTrue(d.text(waits).contains("lockA") && d.text(waits).contains("holder"),
+                    "waiter waits for lockA, which holder holds: " + d.text(waits));
+
+            d.request("continue", args("threadId", holder));
+            Message reply = client.reply(client.shell, exec, REPLY);
+            assertEquals("ok", reply.contentString("status", ""));
+            d.awaitIdle(exec);
+            assertEquals("holder has lockA\nwaiter got lockA\n", d.stdoutOf(exec));
+            assertTrue(d.request("disconnect", disconnectArguments()).get("success").getAsBoolean());
+        }
     }
 
     // --- the client side of the debug protocol ------------------------------------------------------------
