@@ -55,8 +55,12 @@ final class Values {
     JsonObject variable(String name, String declaredType, Value value, ThreadReference thread) {
         JsonObject v = new JsonObject();
         v.addProperty("name", name);
-        v.addProperty("value", text(value, thread));
-        v.addProperty("type", value == null ? declaredType : value.type().name());
+        String text = text(value, thread);
+        v.addProperty("value", text);
+        String type = panelType(value, declaredType, text);
+        if (type != null) {
+            v.addProperty("type", type);
+        }
         v.addProperty("evaluateName", name);
         v.addProperty("variablesReference", reference(value, thread));
         return v;
@@ -67,9 +71,41 @@ final class Values {
         JsonObject v = new JsonObject();
         v.addProperty("name", name);
         v.addProperty("value", text);
-        v.addProperty("type", "");
+        // No type: JupyterLab's Variables tree then shows the text itself.
         v.addProperty("variablesReference", reference);
         return v;
+    }
+
+    /**
+     * The type the panel is told. JupyterLab's Variables tree shows a row's value only for the types
+     * "int", "float", "bool" and "str" (and when there is no type); for any other type it shows the type's
+     * name instead. So Java's primitive and boxed values, strings and chars get those names (a long too big
+     * for a JavaScript number travels as "str", shown as written), null gets none (the tree shows "null"),
+     * and objects keep their Java class, as ipykernel's objects keep theirs.
+     */
+    static String panelType(Value value, String declaredType, String text) {
+        if (value == null) {
+            return null;
+        }
+        String name = value.type().name();
+        switch (name) {
+            case "java.lang.Byte", "java.lang.Short", "java.lang.Integer", "byte", "short", "int":
+                return "int";
+            case "java.lang.Long", "long":
+                try {
+                    return Math.abs(Long.parseLong(text)) <= (1L << 53) ? "int" : "str";
+                } catch (NumberFormatException e) {
+                    return "str";
+                }
+            case "java.lang.Float", "java.lang.Double", "float", "double":
+                return "float";
+            case "java.lang.Boolean", "boolean":
+                return "bool";
+            case "java.lang.String", "java.lang.Character", "char":
+                return "str";
+            default:
+                return name;
+        }
     }
 
     String text(Value value, ThreadReference thread) {

@@ -35,10 +35,11 @@ public final class CellParser {
         StringBuilder java = new StringBuilder();
         int javaStart = 1;
         boolean javaHasCode = false;
+        Open open = Open.NOTHING;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
             String t = line.strip();
-            if (t.startsWith("%") && !t.startsWith("%%")) {
+            if (open == Open.NOTHING && t.startsWith("%") && !t.startsWith("%%")) {
                 if (javaHasCode) {
                     steps.add(new Step(Step.Kind.JAVA, null, null, null, java.toString(), javaStart));
                 }
@@ -55,6 +56,7 @@ public final class CellParser {
                     java.append('\n');
                 }
                 javaHasCode |= !t.isEmpty();
+                open = openAfter(line, open);
             }
         }
         if (javaHasCode) {
@@ -68,11 +70,56 @@ public final class CellParser {
 
     /** True if the cell has any magic in it. */
     public static boolean hasMagic(String cell) {
-        for (String line : cell.split("\n")) {
-            if (line.strip().startsWith("%")) {
-                return true;
+        return parse(cell).stream().anyMatch(step -> step.kind() != Step.Kind.JAVA);
+    }
+
+    /** What a Java line leaves open for the next: a line starting with % inside it is text, not a magic. */
+    enum Open { NOTHING, TEXT_BLOCK, BLOCK_COMMENT }
+
+    static Open openAfter(String line, Open open) {
+        boolean inString = false;
+        boolean inChar = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            switch (open) {
+                case TEXT_BLOCK:
+                    if (c == '\\') {
+                        i++;
+                    } else if (line.startsWith("\"\"\"", i)) {
+                        open = Open.NOTHING;
+                        i += 2;
+                    }
+                    continue;
+                case BLOCK_COMMENT:
+                    if (line.startsWith("*/", i)) {
+                        open = Open.NOTHING;
+                        i++;
+                    }
+                    continue;
+                default:
+                    break;
+            }
+            if (inString || inChar) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == (inString ? '"' : '\'')) {
+                    inString = false;
+                    inChar = false;
+                }
+            } else if (line.startsWith("\"\"\"", i)) {
+                open = Open.TEXT_BLOCK;
+                i += 2;
+            } else if (line.startsWith("/*", i)) {
+                open = Open.BLOCK_COMMENT;
+                i++;
+            } else if (line.startsWith("//", i)) {
+                return open;
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '\'') {
+                inChar = true;
             }
         }
-        return false;
+        return open;
     }
 }

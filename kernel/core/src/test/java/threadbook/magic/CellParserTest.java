@@ -133,4 +133,21 @@ class CellParserTest {
         assertEquals(Kind.JAVA, CellParser.parse(cell).get(0).kind());
         assertEquals(1, CellParser.parse(cell).size());
     }
+
+    @Test
+    void aLineStartingWithPercentInsideATextBlockOrACommentIsJava() {
+        String textBlock = "String report = \"\"\"\n    %d items\n    %threads\n    \"\"\";\nSystem.out.printf(report, 3);";
+        assertFalse(CellParser.hasMagic(textBlock), "a text block's lines are text");
+        assertEquals(List.of(new Step(Kind.JAVA, null, null, null, textBlock, 1)), CellParser.parse(textBlock));
+
+        String comment = "/*\n%time is a magic\n*/\nint a = 1;";
+        assertFalse(CellParser.hasMagic(comment), "a block comment's lines are comment");
+
+        // After the text block closes, a % line is a magic again; quotes inside strings open nothing.
+        String after = "String s = \"\"\"\n  x\n  \"\"\";\nString q = \"\\\"\\\"\\\"/*\";\n%threads\nint b = 2;";
+        List<Step> steps = CellParser.parse(after);
+        assertEquals(List.of(Kind.JAVA, Kind.LINE_MAGIC, Kind.JAVA), steps.stream().map(Step::kind).toList(), steps.toString());
+        assertEquals("threads", steps.get(1).name());
+        assertEquals(5, steps.get(1).firstLine());
+    }
 }
