@@ -245,8 +245,17 @@ final class AgentExecutionControl extends JdiExecutionControl {
         disposeDebugger();
         super.close();
         try {
-            // A training run (threadbook.Main --train) lets the JVM write its AOT cache or CDS archive as it exits.
-            process.waitFor(Boolean.getBoolean("threadbook.training") ? 120_000 : 500, TimeUnit.MILLISECONDS);
+            if (Boolean.getBoolean("threadbook.training")) {
+                // A training run (threadbook.Main --train) lets the JVM write its AOT cache or class list as it
+                // exits. JDK 17's agent under JDWP does not exit by itself after JShell's close: SIGTERM still
+                // takes it through the JVM's exit path, which writes them (it used to wait the full 2 minutes).
+                if (!process.waitFor(10_000, TimeUnit.MILLISECONDS)) {
+                    process.destroy();
+                    process.waitFor(120_000, TimeUnit.MILLISECONDS);
+                }
+            } else {
+                process.waitFor(500, TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

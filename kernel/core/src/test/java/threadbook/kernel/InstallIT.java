@@ -87,7 +87,7 @@ class InstallIT {
         Path venv = JupyterEnv.python(repo).getParent().getParent();
         Path home = Files.createTempDirectory("tb-lab-home");
         Result r = run(List.of("bash", "-c", "unset JUPYTER_DATA_DIR XDG_DATA_HOME JUPYTER_PATH JAVA_HOME; bash install/install.sh"
-                + " --no-build --with-jupyter --venv '" + venv + "' --name tb-lab --java '" + java + "'"), Map.of("HOME", home.toString()));
+                + " --no-build --no-archive --with-jupyter --venv '" + venv + "' --name tb-lab --java '" + java + "'"), Map.of("HOME", home.toString()));
         assertEquals(0, r.code(), r.output());
         assertTrue(r.output().contains("is up to date"), "the environment was checked, not installed again: " + r.output());
         assertTrue(r.output().contains("The Jupyter of " + venv.resolve("bin/python") + " finds it"), r.output());
