@@ -138,6 +138,30 @@ class ExecutionTest {
     }
 
     @Test
+    void anExpressionLeavesNoHiddenVariableBehindButItsValueIsShown() throws Exception {
+        run(cell("int kept = 3;"));
+        replies.clear();
+        for (String expression : List.of("kept * 2", "\"ab\".repeat(2)", "List.of(kept, kept)")) {
+            assertEquals("ok", run(cell(expression)).get("status").getAsString(), expression);
+            replies.clear();
+        }
+        List<String> shown = new ArrayList<>();
+        while (shown.size() < 3) {
+            Message m = capture.next();
+            assertFalse(m.type().equals("error"), m.content().toString());
+            if (m.type().equals("execute_result")) {
+                shown.add(m.content().getAsJsonObject("data").get("text/plain").getAsString());
+            }
+        }
+        assertEquals(List.of("6", "\"abab\"", "[3, 3]"), shown);
+        List<String> names = sessions.get().notebookVariables().stream()
+                .map(JShellSession.NotebookVariable::name).toList();
+        assertTrue(names.contains("kept"), names.toString());
+        // JShell's $1, $2... would each be imported into every later snippet: cells got slower one by one.
+        assertTrue(names.stream().noneMatch(n -> n.startsWith("$")), names.toString());
+    }
+
+    @Test
     void anErrorIsPublishedAndRepliedWithTheSameContentAndQueuedCellsAreAnsweredAfterTheReply() {
         queued = List.of(cell("2 + 2"));
         int count = execution.count() + 1;
