@@ -22,8 +22,9 @@ row. What it measures, for Threadbook and (if the "python3" kernelspec exists) i
   8. issue 12's rows: the trivial cell `int x = 1;` / `x = 1`; per fresh start, the CPU the kernel's processes
      burn while the second cell sleeps 2 s, the RSS of the kernel JVM and the agent JVM after the first cell, and
      the first and the second 10,000-line print of the session; the RSS again after 500 cells (150 with --quick)
-  9. the notebooks' examples T1, P1, P2, A3 and R1 (their own cells, read from notebooks/) in a fresh kernel,
-     the time each prints against its critical path (2 s, 1 s, ~0 s, 3 s, 10 s); ipykernel runs the Python
+  9. the notebooks' examples T1, P1, P1 with pre-started workers (P1'), P2, A3 and R1 (their own cells, read
+     from notebooks/) in a fresh kernel, the time each prints against its critical path (2 s, 1 s, 1 s, ~0 s,
+     3 s, 10 s); ipykernel runs the Python
      originals of T1, P1, P2 and A3
  10. worker JVMs: start to ready, cold and pre-started (when the build has pre-started workers), one at a
      time (median and p95 of 20, 5 with --quick) and 4 at once; T1 and a CPU loop with the debugger attached
@@ -760,6 +761,8 @@ R1_TOTAL = r"Total elapsed time: (\d+\.\d+) seconds"
 EXAMPLES = [
     ("T1", "2 threads, each sleeps 2 s", 2.0, "01-threads", ["nb01-02"], "nb01-04", ELAPSED, []),
     ("P1", "4 worker processes, each sleeps 1 s", 1.0, "02-processes", ["nb02-01"], "nb02-03", ELAPSED, []),
+    ("P1'", "the same with 4 pre-started worker JVMs (%workers prestart 4)", 1.0, "02-processes",
+     ["nb02-01", "nb02-03", "nb02-05"], "nb02-prestart-p1", ELAPSED, ["nb02-prestart-off-code"]),
     ("P2", "Pool(3).map(square, [1..5]), pool start included", 0.0, "02-processes", ["nb02-01"], "nb02-09", ELAPSED, []),
     ("A3", "gather(2 s sleep, 3 s sleep)", 3.0, "03-async", ["nb03-01"], "nb03-07", ELAPSED, ["nb03-15"]),
     ("R1", "5 carts over HTTP (cart i: i s), then Pool(5) (cart i: i s)", 10.0, "04-real-world",
