@@ -14,6 +14,7 @@ import jdk.jshell.execution.Util;
 import threadbook.agent.link.AgentException;
 import threadbook.agent.link.AgentLink;
 import threadbook.agent.link.BackgroundWork;
+import threadbook.agent.link.CellTag;
 import threadbook.agent.link.CpuReading;
 import threadbook.agent.link.Dispatcher;
 import threadbook.agent.link.MimeBundle;
@@ -176,8 +177,50 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         }
     }
 
+    /**
+     * JShell's invoke, for the cell the kernel tagged it with (see {@link CellTag}): the cell is entered
+     * before its code runs; when the code has returned (or thrown, or been stopped), everything printed so
+     * far goes out, then the run's sync event, and only then JShell's answer. So a cell costs no exchange of
+     * its own to begin or to end.
+     */
+    @Override
+    public String invoke(String className, String methodName)
+            throws RunException, EngineTerminationException, InternalException {
+        CellTag tag = CellTag.of(className);
+        if (tag == null) {
+            return super.invoke(className, methodName);
+        }
+        CellThreads.enter(tag.cell(), tag.label());
+        try {
+            return super.invoke(CellTag.className(className), methodName);
+        } finally {
+            ran(tag);
+        }
+    }
+
+    /** The code of a tagged run returned: its cell has it all (see invoke). */
+    private static void ran(CellTag tag) {
+        CellThreads.leave(tag.cell());
+        Cells.sync(tag.cell(), tag.token(), Renderers.isRich(lastValue));
+    }
+
     @Override
     public String varValue(String className, String varName)
+            throws RunException, EngineTerminationException, InternalException {
+        CellTag tag = CellTag.of(className);
+        if (tag == null) {
+            return readVariable(className, varName);
+        }
+        // A variable's toString is user code: it prints into the cell, as an invoke's code would.
+        CellThreads.enter(tag.cell(), tag.label());
+        try {
+            return readVariable(CellTag.className(className), varName);
+        } finally {
+            ran(tag);
+        }
+    }
+
+    private String readVariable(String className, String varName)
             throws RunException, EngineTerminationException, InternalException {
         String text = super.varValue(className, varName);
         try {
@@ -215,18 +258,6 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
 
     /** This JVM's answers to the kernel's questions. */
     private static final class Answers implements AgentLink {
-        @Override
-        public void begin(long cell, String label) {
-            CellThreads.enter(cell, label);
-        }
-
-        @Override
-        public boolean end(long cell) {
-            CellThreads.leave(cell);
-            Cells.sync(cell, cell);
-            return Renderers.isRich(lastValue);
-        }
-
         @Override
         public MimeBundle richValue() {
             Object value = lastValue;
