@@ -1,14 +1,15 @@
 package threadbook.agent;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
 import jdk.jshell.execution.RemoteExecutionControl;
 import jdk.jshell.execution.Util;
 import threadbook.agent.link.AgentException;
@@ -85,17 +86,17 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         socket.setTcpNoDelay(true);
         socket.getOutputStream().write(secret);
         socket.getOutputStream().flush();
-        // JShell's own out, err and in channels stay unused: System.out, System.err and System.in go
-        // through the event channel, where each piece knows its cell.
-        Map<String, Consumer<OutputStream>> outputs = new HashMap<>();
-        outputs.put("out", unused -> {});
-        outputs.put("err", unused -> {});
-        Map<String, Consumer<InputStream>> inputs = new HashMap<>();
         try {
             ThreadbookAgent agent = new ThreadbookAgent();
             LockReport.watch(agent::findClassOrNull);
-            Util.forwardExecutionControlAndIO(agent, socket.getInputStream(),
-                    socket.getOutputStream(), outputs, inputs);
+            // JShell's commands straight over the socket, without JShell's multiplexing of out, err and in
+            // (System.out, System.err and System.in go through the event channel, where each piece knows its
+            // cell): that layer hands every command and answer through a pipe to one more thread on each
+            // side, two thread switches per exchange. The kernel reads the same plain streams.
+            ObjectOutputStream answers = new ObjectOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            answers.flush(); // the stream header: the kernel's ObjectInputStream waits for it
+            ObjectInputStream commands = new ObjectInputStream(new BufferedInputStream(socket.getInputStream()));
+            Util.forwardExecutionControl(agent, commands, answers);
         } finally {
             endEverything();
         }
@@ -186,6 +187,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     @Override
     public String invoke(String className, String methodName)
             throws RunException, EngineTerminationException, InternalException {
+        forgetInterrupt();
         CellTag tag = CellTag.of(className);
         if (tag == null) {
             return super.invoke(className, methodName);
@@ -198,6 +200,15 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         }
     }
 
+    /**
+     * User code starts on a thread that is not interrupted: an interrupt left over from the code before
+     * (code that interrupted itself, an input wait the kernel stopped) must not end the next cell's first
+     * sleep. JShell's multiplexed streams cleared it as a side effect, waiting on a pipe between commands.
+     */
+    private static void forgetInterrupt() {
+        Thread.interrupted();
+    }
+
     /** The code of a tagged run returned: its cell has it all (see invoke). */
     private static void ran(CellTag tag) {
         CellThreads.leave(tag.cell());
@@ -207,6 +218,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     @Override
     public String varValue(String className, String varName)
             throws RunException, EngineTerminationException, InternalException {
+        forgetInterrupt();
         CellTag tag = CellTag.of(className);
         if (tag == null) {
             return readVariable(className, varName);

@@ -123,6 +123,14 @@ class CellRoundTripIT {
     }
 
     @Test
+    void aCellStartsOnAThreadThatIsNotInterrupted() {
+        // The interrupt a cell leaves on its thread is its own: the next cell's first sleep must not end at once.
+        commandsOf("Thread.currentThread().interrupt();");
+        CellResult next = session.runJava(++cell, "[" + cell + "]", "Thread.sleep(1);");
+        assertEquals(CellResult.Status.OK, next.status(), "the sleep threw " + next.ename() + ": " + next.evalue());
+    }
+
+    @Test
     void javaRunTwiceInOneCellEndsEachTime() {
         // %time and %%compare run Java several times for one cell.
         long mine = ++cell;
