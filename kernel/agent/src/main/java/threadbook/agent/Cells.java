@@ -30,9 +30,9 @@ public final class Cells {
         events.send(event);
     }
 
-    /** Sends everything printed so far, then a marker the kernel waits for (the end of a cell). */
-    static void sync(long cell, long token) {
-        send(new Event.Sync(cell, token));
+    /** Sends everything printed so far, then a marker the kernel waits for (the end of a run of cell code). */
+    static void sync(long cell, long token, boolean rich) {
+        send(new Event.Sync(cell, token, rich));
     }
 
     /** The MIME bundle of a value that shows as more than text (pairs of type and data), or null. */

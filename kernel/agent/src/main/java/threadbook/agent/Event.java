@@ -30,8 +30,12 @@ public sealed interface Event {
         }
     }
 
-    /** The kernel asked for everything written so far; this marks where "so far" ends. */
-    record Sync(long cell, long token) implements Event {}
+    /**
+     * Marks where the output of a run of cell code ends: everything its threads wrote until the run
+     * returned comes before it. {@code token} is the run's (see threadbook.agent.link.CellTag);
+     * {@code rich} says whether the run's value has a rich form (the kernel asks for it only then).
+     */
+    record Sync(long cell, long token, boolean rich) implements Event {}
 
     /**
      * A rich display: MIME type to data (text; binary formats base64-encoded by the agent).
@@ -64,6 +68,7 @@ public sealed interface Event {
             out.writeByte(SYNC);
             out.writeLong(s.cell());
             out.writeLong(s.token());
+            out.writeBoolean(s.rich());
         } else if (event instanceof Display d) {
             out.writeByte(DISPLAY);
             out.writeLong(d.cell());
@@ -104,7 +109,7 @@ public sealed interface Event {
                 return new Stream(cell, stream, bytes);
             }
             case SYNC:
-                return new Sync(cell, in.readLong());
+                return new Sync(cell, in.readLong(), in.readBoolean());
             case DISPLAY: {
                 String id = readString(in);
                 boolean update = in.readBoolean();

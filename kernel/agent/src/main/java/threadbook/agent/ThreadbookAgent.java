@@ -1,19 +1,21 @@
 package threadbook.agent;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
 import jdk.jshell.execution.RemoteExecutionControl;
 import jdk.jshell.execution.Util;
 import threadbook.agent.link.AgentException;
 import threadbook.agent.link.AgentLink;
 import threadbook.agent.link.BackgroundWork;
+import threadbook.agent.link.CellTag;
 import threadbook.agent.link.CpuReading;
 import threadbook.agent.link.Dispatcher;
 import threadbook.agent.link.MimeBundle;
@@ -84,17 +86,17 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         socket.setTcpNoDelay(true);
         socket.getOutputStream().write(secret);
         socket.getOutputStream().flush();
-        // JShell's own out, err and in channels stay unused: System.out, System.err and System.in go
-        // through the event channel, where each piece knows its cell.
-        Map<String, Consumer<OutputStream>> outputs = new HashMap<>();
-        outputs.put("out", unused -> {});
-        outputs.put("err", unused -> {});
-        Map<String, Consumer<InputStream>> inputs = new HashMap<>();
         try {
             ThreadbookAgent agent = new ThreadbookAgent();
             LockReport.watch(agent::findClassOrNull);
-            Util.forwardExecutionControlAndIO(agent, socket.getInputStream(),
-                    socket.getOutputStream(), outputs, inputs);
+            // JShell's commands straight over the socket, without JShell's multiplexing of out, err and in
+            // (System.out, System.err and System.in go through the event channel, where each piece knows its
+            // cell): that layer hands every command and answer through a pipe to one more thread on each
+            // side, two thread switches per exchange. The kernel reads the same plain streams.
+            ObjectOutputStream answers = new ObjectOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            answers.flush(); // the stream header: the kernel's ObjectInputStream waits for it
+            ObjectInputStream commands = new ObjectInputStream(new BufferedInputStream(socket.getInputStream()));
+            Util.forwardExecutionControl(agent, commands, answers);
         } finally {
             endEverything();
         }
@@ -176,8 +178,61 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         }
     }
 
+    /**
+     * JShell's invoke, for the cell the kernel tagged it with (see {@link CellTag}): the cell is entered
+     * before its code runs; when the code has returned (or thrown, or been stopped), everything printed so
+     * far goes out, then the run's sync event, and only then JShell's answer. So a cell costs no exchange of
+     * its own to begin or to end.
+     */
+    @Override
+    public String invoke(String className, String methodName)
+            throws RunException, EngineTerminationException, InternalException {
+        forgetInterrupt();
+        CellTag tag = CellTag.of(className);
+        if (tag == null) {
+            return super.invoke(className, methodName);
+        }
+        CellThreads.enter(tag.cell(), tag.label());
+        try {
+            return super.invoke(CellTag.className(className), methodName);
+        } finally {
+            ran(tag);
+        }
+    }
+
+    /**
+     * User code starts on a thread that is not interrupted: an interrupt left over from the code before
+     * (code that interrupted itself, an input wait the kernel stopped) must not end the next cell's first
+     * sleep. JShell's multiplexed streams cleared it as a side effect, waiting on a pipe between commands.
+     */
+    private static void forgetInterrupt() {
+        Thread.interrupted();
+    }
+
+    /** The code of a tagged run returned: its cell has it all (see invoke). */
+    private static void ran(CellTag tag) {
+        CellThreads.leave(tag.cell());
+        Cells.sync(tag.cell(), tag.token(), Renderers.isRich(lastValue));
+    }
+
     @Override
     public String varValue(String className, String varName)
+            throws RunException, EngineTerminationException, InternalException {
+        forgetInterrupt();
+        CellTag tag = CellTag.of(className);
+        if (tag == null) {
+            return readVariable(className, varName);
+        }
+        // A variable's toString is user code: it prints into the cell, as an invoke's code would.
+        CellThreads.enter(tag.cell(), tag.label());
+        try {
+            return readVariable(CellTag.className(className), varName);
+        } finally {
+            ran(tag);
+        }
+    }
+
+    private String readVariable(String className, String varName)
             throws RunException, EngineTerminationException, InternalException {
         String text = super.varValue(className, varName);
         try {
@@ -215,18 +270,6 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
 
     /** This JVM's answers to the kernel's questions. */
     private static final class Answers implements AgentLink {
-        @Override
-        public void begin(long cell, String label) {
-            CellThreads.enter(cell, label);
-        }
-
-        @Override
-        public boolean end(long cell) {
-            CellThreads.leave(cell);
-            Cells.sync(cell, cell);
-            return Renderers.isRich(lastValue);
-        }
-
         @Override
         public MimeBundle richValue() {
             Object value = lastValue;

@@ -49,14 +49,6 @@ final class AgentChannel implements AgentLink {
         return typed;
     }
 
-    @Override public void begin(long cell, String label) throws AgentException {
-        ask(new Request.Begin(cell, label));
-    }
-
-    @Override public boolean end(long cell) throws AgentException {
-        return ask(new Request.End(cell));
-    }
-
     @Override public MimeBundle richValue() throws AgentException {
         return ask(new Request.RichValue());
     }

@@ -14,8 +14,10 @@ import com.sun.jdi.VirtualMachine;
 import java.io.ObjectInput;
 import java.io.ObjectOutput;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import jdk.jshell.execution.JdiExecutionControl;
 import threadbook.agent.ThreadbookAgent;
+import threadbook.agent.link.CellTag;
 
 /**
  * The kernel's handle on the agent JVM: JShell's commands over the socket, and JDI for what the socket
@@ -38,11 +40,55 @@ final class AgentExecutionControl extends JdiExecutionControl {
     /** Told the wrapper class of each snippet about to run (the debugger sets its breakpoints then). */
     private volatile java.util.function.Consumer<String> beforeInvoke;
 
+    private final CommandCount commands;
+    /** The cell whose runs JShell sends now, with its label; null between cells (see startCell). */
+    private volatile CellTag cell;
+    private final AtomicLong tokens = new AtomicLong();
+    /** The token of the last run sent for the current cell, 0 if none went out yet. */
+    private volatile long lastToken;
+
     AgentExecutionControl(ObjectOutput toAgent, ObjectInput fromAgent, VirtualMachine vm, Process process, JdiEvents events) {
+        this(new CommandCount(toAgent), fromAgent, vm, process, events);
+    }
+
+    private AgentExecutionControl(CommandCount toAgent, ObjectInput fromAgent, VirtualMachine vm, Process process,
+                                  JdiEvents events) {
         super(toAgent, fromAgent);
+        this.commands = toAgent;
         this.vm = vm;
         this.process = process;
         this.events = events;
+    }
+
+    /** How many commands (each a round trip) went to the agent since it started. */
+    long commandsSent() {
+        return commands.sent();
+    }
+
+    /**
+     * Cell {@code cell} runs Java now: until {@link #endCell}, each invoke carries the cell to the agent
+     * (see {@link CellTag}) instead of a request of its own, and the agent ends each run with a sync event.
+     */
+    void startCell(long cell, String label) {
+        lastToken = 0;
+        this.cell = new CellTag(cell, 0, label);
+    }
+
+    /** The cell's Java is done; returns the token of its last run that reached the agent, 0 if none did. */
+    long endCell() {
+        cell = null;
+        return lastToken;
+    }
+
+    /** {@code className} tagged with the current cell and a new token, or as it is outside a cell. */
+    private String tagged(String className) {
+        CellTag current = cell;
+        if (current == null) {
+            return className;
+        }
+        long token = tokens.incrementAndGet();
+        lastToken = token;
+        return new CellTag(current.cell(), token, current.label()).attachTo(className);
     }
 
     JdiEvents events() {
@@ -74,12 +120,19 @@ final class AgentExecutionControl extends JdiExecutionControl {
             listener.accept(className);
         }
         try {
-            return super.invoke(className, methodName);
+            return super.invoke(tagged(className), methodName);
         } finally {
             synchronized (stopLock) {
                 userCodeRunning = false;
             }
         }
+    }
+
+    @Override
+    public String varValue(String className, String varName)
+            throws RunException, EngineTerminationException, InternalException {
+        // A variable's toString is user code too: its output and its end belong to the cell.
+        return super.varValue(tagged(className), varName);
     }
 
     boolean userCodeRunning() {

@@ -2,8 +2,12 @@ package threadbook.jshell;
 
 import com.sun.jdi.Bootstrap;
 import com.sun.jdi.VirtualMachine;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,10 +15,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import jdk.jshell.execution.Util;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
@@ -79,15 +81,14 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
                 }
                 Socket socket = LoopbackGate.accept(commands, LoopbackGate.sendsSecret(secret), LAUNCH_TIMEOUT_MILLIS,
                         process::isAlive, "command port");
-                Map<String, OutputStream> outputs = new HashMap<>();
-                outputs.put("out", env.userOut());
-                outputs.put("err", env.userErr());
-                Map<String, InputStream> inputs = new HashMap<>();
-                inputs.put("in", env.userIn());
-                ExecutionControl ec = Util.remoteInputOutput(socket.getInputStream(), socket.getOutputStream(),
-                        outputs, inputs, (in, out) -> new AgentExecutionControl(out, in, vm, process, events));
-                control = (AgentExecutionControl) ec;
-                return ec;
+                // Plain object streams on the socket, as the agent has (see ThreadbookAgent.main): JShell's
+                // multiplexing would carry out, err and in, which go through the event channel instead, and
+                // would pass every answer through one more thread.
+                ObjectOutputStream toAgent = new ObjectOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+                toAgent.flush(); // the stream header: the agent's ObjectInputStream waits for it
+                ObjectInputStream fromAgent = new ObjectInputStream(new BufferedInputStream(socket.getInputStream()));
+                control = new AgentExecutionControl(toAgent, fromAgent, vm, process, events);
+                return control;
             } catch (IOException | RuntimeException e) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();

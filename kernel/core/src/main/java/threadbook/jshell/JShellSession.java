@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +17,6 @@ import jdk.jshell.SnippetEvent;
 import jdk.jshell.spi.ExecutionControl;
 import threadbook.agent.Event;
 import threadbook.agent.PrivateFolder;
-import threadbook.agent.link.AgentException;
 import threadbook.agent.link.AgentLink;
 
 /**
@@ -47,12 +45,16 @@ public final class JShellSession implements AutoCloseable {
             "java.util.concurrent.locks.*", "java.util.function.*", "java.util.regex.*", "java.util.stream.*");
 
     private static final long SYNC_TIMEOUT_MILLIS = 3_000;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(JShellSession.class.getName());
 
     private final JShell jshell;
     private final AgentExecutionControlProvider provider;
     private final AgentEvents events;
     private final SnippetEvaluator evaluator;
-    private final Map<Long, CountDownLatch> syncs = new ConcurrentHashMap<>();
+    /** The token and rich flag of the last run's sync event seen (see threadbook.agent.link.CellTag). */
+    private final Object syncSeen = new Object();
+    private long lastSyncToken;
+    private boolean lastSyncRich;
     /** The cell an interrupt stopped (or is stopping): none of its code runs any more. */
     private volatile long stoppedCell = Long.MIN_VALUE;
     /** The cell whose Java runs now, Long.MIN_VALUE between. Changes under stopLock, as stops are sent. */
@@ -85,7 +87,12 @@ public final class JShellSession implements AutoCloseable {
             }
             sink.accept(event);
             if (event instanceof Event.Sync sync) {
-                syncs.computeIfAbsent(sync.token(), t -> new CountDownLatch(1)).countDown();
+                synchronized (syncSeen) {
+                    // One agent thread sends them, in the order of the runs: the tokens only grow.
+                    lastSyncToken = sync.token();
+                    lastSyncRich = sync.rich();
+                    syncSeen.notifyAll();
+                }
             }
         }, secret);
         List<String> vm = new ArrayList<>();
@@ -192,13 +199,15 @@ public final class JShellSession implements AutoCloseable {
     }
 
     /**
-     * Runs Java of cell {@code cell} in the agent JVM, between the agent's begin and end of the cell (its
-     * output is all handed on when this returns); a stopped cell or a lost Java process ends it here.
+     * Runs Java of cell {@code cell} in the agent JVM (its output is all handed on when this returns); a
+     * stopped cell or a lost Java process ends it here. The cell costs only what JShell itself sends
+     * (load, invoke): the cell travels with each invoke, and its end comes back on the event channel.
      */
     public CellResult runJava(long cell, String cellLabel, String code) {
         if (closed) {
             return CellResult.sessionLost(deathMessage());
         }
+        AgentExecutionControl engine;
         synchronized (stopLock) {
             if (stoppedCell == cell) {
                 // A magic running Java again after the interrupt, or an interrupt that came before this started.
@@ -206,28 +215,36 @@ public final class JShellSession implements AutoCloseable {
             }
             runningCell = cell;
             running = new CountDownLatch(1);
-            AgentExecutionControl engine = provider.control();
+            engine = provider.control();
             if (engine != null) {
                 engine.allowUserCode();
+                engine.startCell(cell, cellLabel);
             }
         }
+        long commandsBefore = engine == null ? 0 : engine.commandsSent();
         try {
-            agent.begin(cell, cellLabel);
             CellResult result = evaluator.evaluate(cellLabel, code, () -> stoppedCell == cell);
+            long lastRun = engine == null ? 0 : engine.endCell();
             if (!closed) {
-                endCell(cell);
+                awaitOutput(lastRun);
             }
             if (closed) {
                 return CellResult.sessionLost(deathMessage());
             }
+            if (engine != null && LOG.isLoggable(java.util.logging.Level.FINE)) {
+                LOG.fine("cell " + cell + ": " + (engine.commandsSent() - commandsBefore) + " commands to the agent");
+            }
             return result;
-        } catch (AgentException | IllegalStateException e) {
+        } catch (IllegalStateException e) {
             if (closed || killedByKernel.get()) {
                 return CellResult.sessionLost(deathMessage());
             }
             return CellResult.error("InternalError", "the kernel could not run the cell: " + e,
                     List.of("The kernel could not run the cell: " + e));
         } finally {
+            if (engine != null) {
+                engine.endCell();
+            }
             synchronized (stopLock) {
                 runningCell = Long.MIN_VALUE;
                 running.countDown();
@@ -235,17 +252,35 @@ public final class JShellSession implements AutoCloseable {
         }
     }
 
-    /** Asks the agent for everything printed so far and waits until it has been handed to the sink. */
-    private void endCell(long cell) throws AgentException {
-        CountDownLatch latch = syncs.computeIfAbsent(cell, t -> new CountDownLatch(1));
-        lastValueRich = agent.end(cell);
-        try {
-            latch.await(SYNC_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            syncs.remove(cell);
+    /**
+     * Waits until the sync event of run {@code token} has been handed to the sink: the agent sends it after
+     * everything the run printed, before JShell's answer, so it is on its way already. No run reached the
+     * agent (token 0: nothing compiled, an import, an interrupt before the code started): nothing to wait for.
+     */
+    private void awaitOutput(long token) {
+        if (token == 0) {
+            lastValueRich = false;
+            return;
         }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SYNC_TIMEOUT_MILLIS);
+        synchronized (syncSeen) {
+            try {
+                // In slices: a Java process that died sends no sync, and nothing wakes this wait then.
+                for (long left = deadline - System.nanoTime(); lastSyncToken < token && left > 0 && !closed;
+                        left = deadline - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.timedWait(syncSeen, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            lastValueRich = lastSyncToken == token && lastSyncRich;
+        }
+    }
+
+    /** How many commands went to the agent JVM since it started (each one a round trip); -1 without one. */
+    long commandsSent() {
+        AgentExecutionControl engine = provider.control();
+        return engine == null ? -1 : engine.commandsSent();
     }
 
     /**

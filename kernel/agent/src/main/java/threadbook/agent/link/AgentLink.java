@@ -13,20 +13,12 @@ import java.util.List;
  * is "not implemented"): that is the escape hatch for something that fits no typed method.
  *
  * <p>To add a question: one record in {@link Request}, one method here, one handler in the agent.
+ * A cell's start and end are no questions: they travel with JShell's own invoke (see {@link CellTag}).
  * The agent answers on the thread that runs cells, so a call waits while a cell runs.
  */
 public interface AgentLink {
     /** The extensionCommand name that carries a {@link Request}. */
     String COMMAND = "threadbook";
-
-    /** Cell {@code cell} starts: what its threads print goes to it. */
-    void begin(long cell, String label) throws AgentException;
-
-    /**
-     * Cell {@code cell} ended: everything it printed is sent, followed by a sync event with token
-     * {@code cell}. Returns whether the last value has a rich form (so the kernel asks for it only then).
-     */
-    boolean end(long cell) throws AgentException;
 
     /** The last value's MIME bundle; an empty one if it showed itself already; null if it has none. */
     MimeBundle richValue() throws AgentException;

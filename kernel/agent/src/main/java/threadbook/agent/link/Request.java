@@ -15,19 +15,6 @@ public sealed interface Request<A> extends Serializable {
     /** Asks {@code link} this question. */
     A askOf(AgentLink link) throws AgentException;
 
-    record Begin(long cell, String label) implements Request<Void> {
-        @Override public Void askOf(AgentLink link) throws AgentException {
-            link.begin(cell, label);
-            return null;
-        }
-    }
-
-    record End(long cell) implements Request<Boolean> {
-        @Override public Boolean askOf(AgentLink link) throws AgentException {
-            return link.end(cell);
-        }
-    }
-
     record RichValue() implements Request<MimeBundle> {
         @Override public MimeBundle askOf(AgentLink link) throws AgentException {
             return link.richValue();

@@ -30,8 +30,6 @@ class DispatcherTest {
     private static final class Notes implements AgentLink {
         final List<String> calls = new ArrayList<>();
 
-        @Override public void begin(long cell, String label) { calls.add("begin " + cell + " " + label); }
-        @Override public boolean end(long cell) { calls.add("end " + cell); return true; }
         @Override public MimeBundle richValue() {
             calls.add("richValue");
             return new MimeBundle(List.of(new MimeBundle.Entry("text/html", "<b>hi</b>")));
@@ -82,8 +80,6 @@ class DispatcherTest {
 
     @Test
     void eachRequestReachesItsMethodWithItsArgumentsAndItsAnswerComesBack() throws Exception {
-        assertNull(ask(new Request.Begin(7, "[3]")));
-        assertEquals(Boolean.TRUE, ask(new Request.End(7)));
         assertEquals(new MimeBundle(List.of(new MimeBundle.Entry("text/html", "<b>hi</b>"))), ask(new Request.RichValue()));
         assertNull(ask(new Request.RichVariable("REPL.$JShell$12", "chart")));
         assertEquals(new CpuReading(1, 2, 3, 4), ask(new Request.Cpu()));
@@ -101,7 +97,7 @@ class DispatcherTest {
         assertNull(ask(new Request.ReleaseSpares()));
         assertEquals("Pre-started workers: off", ask(new Request.Spares()));
         assertEquals("2 kept ready", ask(new Request.Prestart(2)));
-        assertEquals(List.of("begin 7 [3]", "end 7", "richValue", "richVariable REPL.$JShell$12 chart", "cpu",
+        assertEquals(List.of("richValue", "richVariable REPL.$JShell$12 chart", "cpu",
                 "threads 10", "deadlocks", "workers", "stop WORKERS", "timelineStart", "testReport", "junitAdded",
                 "markJUnitAdded", "holdSpares", "releaseSpares", "spares", "prestart 2"), agent.calls);
     }
@@ -111,7 +107,7 @@ class DispatcherTest {
         // A new question added to Request must be a record (plain data that both JVMs load) to travel.
         Set<String> kinds = Stream.of(Request.class.getPermittedSubclasses()).map(Class::getSimpleName)
                 .collect(Collectors.toSet());
-        assertEquals(Set.of("Begin", "End", "RichValue", "RichVariable", "Cpu", "Threads", "Deadlocks", "Workers",
+        assertEquals(Set.of("RichValue", "RichVariable", "Cpu", "Threads", "Deadlocks", "Workers",
                 "Stop", "TimelineStart", "TimelineStop", "TestReport", "JUnitAdded", "MarkJUnitAdded", "HoldSpares",
                 "ReleaseSpares", "Spares", "Prestart"), kinds);
         for (Class<?> kind : Request.class.getPermittedSubclasses()) {
@@ -119,7 +115,7 @@ class DispatcherTest {
             assertTrue(Serializable.class.isAssignableFrom(kind), kind + " is serializable");
         }
         assertEquals(new Request.Stop(BackgroundWork.ALL), roundTrip(new Request.Stop(BackgroundWork.ALL)));
-        assertEquals(new Request.Begin(1, "[1]"), roundTrip(new Request.Begin(1, "[1]")));
+        assertEquals(new Request.RichVariable("REPL.$JShell$1", "x"), roundTrip(new Request.RichVariable("REPL.$JShell$1", "x")));
     }
 
     @Test
