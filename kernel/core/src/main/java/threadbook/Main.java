@@ -21,6 +21,7 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         configureLogging();
+        threadbook.jshell.StartupLog.stage("main() entered");
         Path agent = agentClasspath();
         List<String> agentOptions = new ArrayList<>(startArchive(agent));
         agentOptions.addAll(splitOptions(System.getenv("THREADBOOK_AGENT_OPTS")));

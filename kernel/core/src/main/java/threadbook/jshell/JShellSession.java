@@ -127,22 +127,30 @@ public final class JShellSession implements AutoCloseable {
         return all.toArray(new String[0]);
     }
 
-    /** Starts the agent JVM and JShell (about half a second) and runs the startup imports. */
+    /**
+     * Starts the agent JVM and JShell and runs the startup imports, which JShell compiles while the agent
+     * JVM starts (see LaunchingExecutionControl); then warms up (see warmUp).
+     */
     public static JShellSession start(Options options) throws IOException {
-        Thread warmup = CompilerWarmup.start();
+        StartupLog.stage("session start");
         JShellSession session = new JShellSession(options);
+        StartupLog.stage("JShell built");
         try {
-            warmup.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            session.jshell.sourceCodeAnalysis(); // JShell starts its class index now (see warmUp)
+            for (String imported : STARTUP_IMPORTS) {
+                session.jshell.eval("import " + imported + ";");
+            }
+            session.jshell.eval("import threadbook.api.*;");
+            session.jshell.eval("import static threadbook.api.Notebook.*;");
+            StartupLog.stage("imports done");
+            session.provider.awaitLaunch();
+            StartupLog.stage("agent JVM connected");
+        } catch (IOException | RuntimeException e) {
+            session.close();
+            throw e;
         }
-        session.jshell.sourceCodeAnalysis(); // JShell starts its class index now (see warmUp)
-        for (String imported : STARTUP_IMPORTS) {
-            session.jshell.eval("import " + imported + ";");
-        }
-        session.jshell.eval("import threadbook.api.*;");
-        session.jshell.eval("import static threadbook.api.Notebook.*;");
         session.provider.control().prepareStop();
+        StartupLog.stage("prepareStop done");
         session.warmUp();
         // After the Java process ended, what the notebook defined comes back: methods, types, imports
         // (values do not: they would need the code that computed them to run again).
@@ -163,6 +171,7 @@ public final class JShellSession implements AutoCloseable {
      */
     private void warmUp() {
         runJava(WARM_UP_CELL, "", "for (int i = 0; i < 10_000; i++) System.out.println(i);");
+        StartupLog.stage("print warm-up done");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline && classIndexBuilding()) {
             try {
@@ -172,6 +181,7 @@ public final class JShellSession implements AutoCloseable {
                 return;
             }
         }
+        StartupLog.stage("class index done");
     }
 
     /** Whether JShell's indexer thread is listing classes (it has no API to wait for it). */

@@ -57,17 +57,29 @@ public final class QuickAssist {
     private final CompletableFuture<Void> built = new CompletableFuture<>();
     private final List<String> packages;
 
+    private final List<String> staticImports;
+    private final java.util.concurrent.atomic.AtomicBoolean indexing = new java.util.concurrent.atomic.AtomicBoolean();
+
     /**
-     * Starts listing, in the background, the classes of {@code packages} (e.g. "java.util.concurrent")
-     * and the public static methods of {@code staticImports} (classes imported with import static).
+     * For the classes of {@code packages} (e.g. "java.util.concurrent") and the public static methods of
+     * {@code staticImports} (classes imported with import static). Their index is listed in the background
+     * on the first request only: most sessions start with no request before they are ready, and the
+     * listing (a few hundred ms of CPU) would slow their start on a machine with few cores.
      */
     public QuickAssist(List<String> packages, List<String> staticImports) {
         this.packages = List.copyOf(packages);
+        this.staticImports = List.copyOf(staticImports);
+    }
+
+    private void startIndex() {
+        if (!indexing.compareAndSet(false, true)) {
+            return;
+        }
         Thread t = new Thread(() -> {
             long t0 = System.nanoTime();
             try {
                 addStaticImports(staticImports, index);
-                // The first request then runs warm code: a cold one takes several times as long.
+                // The next requests then run warm code: a cold one takes several times as long.
                 complete("Str", 3, List.of());
                 inspect("Thread.sleep", 8);
                 isComplete("{");
@@ -94,6 +106,7 @@ public final class QuickAssist {
 
     /** The index, waiting at most {@code millis} for it to be complete (it is used as it is then). */
     private Index index(long millis) {
+        startIndex();
         try {
             built.get(millis, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
@@ -106,6 +119,7 @@ public final class QuickAssist {
 
     /** Blocks until the index is complete (for tests and measurements). */
     public void awaitIndex() {
+        startIndex();
         built.join();
     }
 
