@@ -137,11 +137,7 @@ public final class JShellSession implements AutoCloseable {
         StartupLog.stage("JShell built");
         try {
             session.jshell.sourceCodeAnalysis(); // JShell starts its class index now (see warmUp)
-            for (String imported : STARTUP_IMPORTS) {
-                session.jshell.eval("import " + imported + ";");
-            }
-            session.jshell.eval("import threadbook.api.*;");
-            session.jshell.eval("import static threadbook.api.Notebook.*;");
+            session.importStartupPackages();
             StartupLog.stage("imports done");
             session.provider.awaitLaunch();
             StartupLog.stage("agent JVM connected");
@@ -158,6 +154,30 @@ public final class JShellSession implements AutoCloseable {
             session.evaluator.evaluate(d.cellLabel(), "\n".repeat(Math.max(0, d.firstLine() - 1)) + d.source(), () -> false);
         }
         return session;
+    }
+
+    /**
+     * The startup imports in one snippet, compiled once: JShell compiles each snippet on its own (16
+     * snippets took 200-400 ms). It keeps an import snippet's source as it is and puts it in front of every
+     * later snippet, so all of them apply; the snippet is known by its first import only, one that a
+     * notebook has no reason to write (a cell that imports another of them, say java.util.*, changes
+     * nothing). Should the compiler refuse the whole (options a user gave), they are imported one by one.
+     */
+    private void importStartupPackages() {
+        List<String> all = new ArrayList<>();
+        all.add("static threadbook.api.Notebook.*");
+        all.add("threadbook.api.*");
+        all.addAll(STARTUP_IMPORTS);
+        StringBuilder source = new StringBuilder();
+        all.forEach(i -> source.append("import ").append(i).append("; "));
+        List<SnippetEvent> events = jshell.eval(source.toString().trim());
+        if (events.size() == 1 && events.get(0).status() == jdk.jshell.Snippet.Status.VALID) {
+            return;
+        }
+        events.stream().filter(e -> jshell.status(e.snippet()).isActive()).forEach(e -> jshell.drop(e.snippet()));
+        for (String imported : all) {
+            jshell.eval("import " + imported + ";");
+        }
     }
 
     /** The cell number of the warm-up, whose output is dropped. */
