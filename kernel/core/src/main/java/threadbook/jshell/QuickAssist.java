@@ -57,32 +57,40 @@ public final class QuickAssist {
     private final CompletableFuture<Void> built = new CompletableFuture<>();
     private final List<String> packages;
 
-    private final List<String> staticImports;
     private final java.util.concurrent.atomic.AtomicBoolean indexing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Thread warmUp;
 
     /**
      * For the classes of {@code packages} (e.g. "java.util.concurrent") and the public static methods of
-     * {@code staticImports} (classes imported with import static). Their index is listed in the background
-     * on the first request only: most sessions start with no request before they are ready, and the
-     * listing (a few hundred ms of CPU) would slow their start on a machine with few cores.
+     * {@code staticImports} (classes imported with import static). Warms up at once in the background, so
+     * that a first request is answered as fast as later ones; lists the packages' classes only on the
+     * first request: most sessions get none before they are ready, and the listing (a few hundred ms of
+     * CPU) would slow their start on a machine with few cores.
      */
     public QuickAssist(List<String> packages, List<String> staticImports) {
         this.packages = List.copyOf(packages);
-        this.staticImports = List.copyOf(staticImports);
+        warmUp = new Thread(() -> {
+            try {
+                addStaticImports(staticImports, index);
+                // A cold request takes several times as long as a warm one.
+                complete("Str", 3, List.of());
+                inspect("Thread.sleep", 8);
+                isComplete("{");
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "could not list the JDK's classes for completion", e);
+            }
+        }, "threadbook-completion-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
     }
 
     private void startIndex() {
-        if (!indexing.compareAndSet(false, true)) {
+        if (Thread.currentThread() == warmUp || !indexing.compareAndSet(false, true)) {
             return;
         }
         Thread t = new Thread(() -> {
             long t0 = System.nanoTime();
             try {
-                addStaticImports(staticImports, index);
-                // The next requests then run warm code: a cold one takes several times as long.
-                complete("Str", 3, List.of());
-                inspect("Thread.sleep", 8);
-                isComplete("{");
                 addPackages(packages, index);
                 LOG.info(() -> String.format("class index for completion built in %.0f ms: %d classes",
                         (System.nanoTime() - t0) / 1e6, index.classes().size()));
@@ -121,6 +129,11 @@ public final class QuickAssist {
     public void awaitIndex() {
         startIndex();
         built.join();
+        try {
+            warmUp.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void addStaticImports(List<String> staticImports, Index into) {
