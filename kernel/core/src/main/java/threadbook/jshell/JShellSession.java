@@ -133,6 +133,7 @@ public final class JShellSession implements AutoCloseable {
      */
     public static JShellSession start(Options options) throws IOException {
         StartupLog.stage("session start");
+        ClassIndexHeadStart index = ClassIndexHeadStart.start(compilerOptions(options.compilerOptions()));
         JShellSession session = new JShellSession(options);
         StartupLog.stage("JShell built");
         try {
@@ -141,13 +142,17 @@ public final class JShellSession implements AutoCloseable {
             StartupLog.stage("imports done");
             session.provider.awaitLaunch();
             StartupLog.stage("agent JVM connected");
+            session.provider.control().prepareStop();
+            StartupLog.stage("prepareStop done");
+            session.warmUp();
         } catch (IOException | RuntimeException e) {
             session.close();
             throw e;
+        } finally {
+            if (index != null) {
+                index.close();
+            }
         }
-        session.provider.control().prepareStop();
-        StartupLog.stage("prepareStop done");
-        session.warmUp();
         // After the Java process ended, what the notebook defined comes back: methods, types, imports
         // (values do not: they would need the code that computed them to run again).
         for (Definition d : options.replay()) {
