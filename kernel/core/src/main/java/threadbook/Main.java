@@ -21,7 +21,13 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         configureLogging();
+        threadbook.jshell.StartupLog.stage("main() entered");
         Path agent = agentClasspath();
+        // JShell's compiler takes this JVM's class path as its own: the notebook's code compiled against the
+        // kernel's libraries (ZeroMQ, Gson, Maven's resolver), which the Java process that runs it lacks
+        // (a NoClassDefFoundError at run time), and javac and JShell's class index read their 29 jars at
+        // every start. The notebook's code sees what its Java process runs with: the agent's class path.
+        System.setProperty("java.class.path", agent.toString());
         List<String> agentOptions = new ArrayList<>(startArchive(agent));
         agentOptions.addAll(splitOptions(System.getenv("THREADBOOK_AGENT_OPTS")));
         List<String> compilerOptions = splitOptions(System.getenv("THREADBOOK_COMPILER_OPTS"));

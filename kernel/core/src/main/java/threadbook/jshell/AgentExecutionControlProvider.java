@@ -35,6 +35,7 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
     private final List<String> agentVmOptions;
     private final byte[] secret;
     private volatile AgentExecutionControl control;
+    private volatile LaunchingExecutionControl launching;
 
     AgentExecutionControlProvider(List<String> agentVmOptions, byte[] secret) {
         this.agentVmOptions = List.copyOf(agentVmOptions);
@@ -50,8 +51,22 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
         return control;
     }
 
+    /**
+     * Starts the agent JVM in the background and returns at once: JShell compiles what needs no agent (the
+     * startup imports) while the JVM starts, instead of after it. The engine waits for the JVM on first use.
+     */
     @Override
-    public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) throws Throwable {
+    public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
+        launching = new LaunchingExecutionControl(launched -> launch(env, launched));
+        return launching;
+    }
+
+    /** Waits until the agent JVM runs; the IOException says why it could not start. */
+    void awaitLaunch() throws IOException {
+        launching.await();
+    }
+
+    private AgentExecutionControl launch(ExecutionEnv env, java.util.function.Consumer<Process> started) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (ServerSocket debug = new ServerSocket(0, 50, loopback);
              ServerSocket commands = new ServerSocket(0, 50, loopback)) {
@@ -66,6 +81,7 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
             command.add(Integer.toString(commands.getLocalPort()));
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             Process process = pb.start();
+            started.accept(process);
             OutputTail output = new OutputTail(process.getInputStream());
             try {
                 Socket debugSocket = LoopbackGate.accept(debug, JdwpConnection.handshake(), LAUNCH_TIMEOUT_MILLIS,

@@ -134,29 +134,62 @@ public final class JShellSession implements AutoCloseable {
         return all.toArray(new String[0]);
     }
 
-    /** Starts the agent JVM and JShell (about half a second) and runs the startup imports. */
+    /**
+     * Starts the agent JVM and JShell and runs the startup imports, which JShell compiles while the agent
+     * JVM starts (see LaunchingExecutionControl); then warms up (see warmUp).
+     */
     public static JShellSession start(Options options) throws IOException {
-        Thread warmup = CompilerWarmup.start();
+        StartupLog.stage("session start");
+        ClassIndexHeadStart index = ClassIndexHeadStart.start(compilerOptions(options.compilerOptions()));
         JShellSession session = new JShellSession(options);
+        StartupLog.stage("JShell built");
         try {
-            warmup.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            session.jshell.sourceCodeAnalysis(); // JShell starts its class index now (see warmUp)
+            session.importStartupPackages();
+            StartupLog.stage("imports done");
+            session.provider.awaitLaunch();
+            StartupLog.stage("agent JVM connected");
+            session.provider.control().prepareStop();
+            StartupLog.stage("prepareStop done");
+            session.warmUp();
+        } catch (IOException | RuntimeException e) {
+            session.close();
+            throw e;
+        } finally {
+            if (index != null) {
+                index.close();
+            }
         }
-        session.jshell.sourceCodeAnalysis(); // JShell starts its class index now (see warmUp)
-        for (String imported : STARTUP_IMPORTS) {
-            session.jshell.eval("import " + imported + ";");
-        }
-        session.jshell.eval("import threadbook.api.*;");
-        session.jshell.eval("import static threadbook.api.Notebook.*;");
-        session.provider.control().prepareStop();
-        session.warmUp();
         // After the Java process ended, what the notebook defined comes back: methods, types, imports
         // (values do not: they would need the code that computed them to run again).
         for (Definition d : options.replay()) {
             session.evaluator.evaluate(d.cellLabel(), "\n".repeat(Math.max(0, d.firstLine() - 1)) + d.source(), () -> false);
         }
         return session;
+    }
+
+    /**
+     * The startup imports in one snippet, compiled once: JShell compiles each snippet on its own (16
+     * snippets took 200-400 ms). It keeps an import snippet's source as it is and puts it in front of every
+     * later snippet, so all of them apply; the snippet is known by its first import only, one that a
+     * notebook has no reason to write (a cell that imports another of them, say java.util.*, changes
+     * nothing). Should the compiler refuse the whole (options a user gave), they are imported one by one.
+     */
+    private void importStartupPackages() {
+        List<String> all = new ArrayList<>();
+        all.add("static threadbook.api.Notebook.*");
+        all.add("threadbook.api.*");
+        all.addAll(STARTUP_IMPORTS);
+        StringBuilder source = new StringBuilder();
+        all.forEach(i -> source.append("import ").append(i).append("; "));
+        List<SnippetEvent> events = jshell.eval(source.toString().trim());
+        if (events.size() == 1 && events.get(0).status() == jdk.jshell.Snippet.Status.VALID) {
+            return;
+        }
+        events.stream().filter(e -> jshell.status(e.snippet()).isActive()).forEach(e -> jshell.drop(e.snippet()));
+        for (String imported : all) {
+            jshell.eval("import " + imported + ";");
+        }
     }
 
     /** The cell number of the warm-up, whose output is dropped. */
@@ -170,6 +203,7 @@ public final class JShellSession implements AutoCloseable {
      */
     private void warmUp() {
         runJava(WARM_UP_CELL, "", "for (int i = 0; i < 10_000; i++) System.out.println(i);");
+        StartupLog.stage("print warm-up done");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline && classIndexBuilding()) {
             try {
@@ -179,6 +213,7 @@ public final class JShellSession implements AutoCloseable {
                 return;
             }
         }
+        StartupLog.stage("class index done");
     }
 
     /** Whether JShell's indexer thread is listing classes (it has no API to wait for it). */

@@ -57,20 +57,40 @@ public final class QuickAssist {
     private final CompletableFuture<Void> built = new CompletableFuture<>();
     private final List<String> packages;
 
+    private final java.util.concurrent.atomic.AtomicBoolean indexing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Thread warmUp;
+
     /**
-     * Starts listing, in the background, the classes of {@code packages} (e.g. "java.util.concurrent")
-     * and the public static methods of {@code staticImports} (classes imported with import static).
+     * For the classes of {@code packages} (e.g. "java.util.concurrent") and the public static methods of
+     * {@code staticImports} (classes imported with import static). Warms up at once in the background, so
+     * that a first request is answered as fast as later ones; lists the packages' classes only on the
+     * first request: most sessions get none before they are ready, and the listing (a few hundred ms of
+     * CPU) would slow their start on a machine with few cores.
      */
     public QuickAssist(List<String> packages, List<String> staticImports) {
         this.packages = List.copyOf(packages);
-        Thread t = new Thread(() -> {
-            long t0 = System.nanoTime();
+        warmUp = new Thread(() -> {
             try {
                 addStaticImports(staticImports, index);
-                // The first request then runs warm code: a cold one takes several times as long.
+                // A cold request takes several times as long as a warm one.
                 complete("Str", 3, List.of());
                 inspect("Thread.sleep", 8);
                 isComplete("{");
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "could not list the JDK's classes for completion", e);
+            }
+        }, "threadbook-completion-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
+    private void startIndex() {
+        if (Thread.currentThread() == warmUp || !indexing.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
                 addPackages(packages, index);
                 LOG.info(() -> String.format("class index for completion built in %.0f ms: %d classes",
                         (System.nanoTime() - t0) / 1e6, index.classes().size()));
@@ -94,6 +114,7 @@ public final class QuickAssist {
 
     /** The index, waiting at most {@code millis} for it to be complete (it is used as it is then). */
     private Index index(long millis) {
+        startIndex();
         try {
             built.get(millis, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
@@ -106,7 +127,13 @@ public final class QuickAssist {
 
     /** Blocks until the index is complete (for tests and measurements). */
     public void awaitIndex() {
+        startIndex();
         built.join();
+        try {
+            warmUp.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void addStaticImports(List<String> staticImports, Index into) {

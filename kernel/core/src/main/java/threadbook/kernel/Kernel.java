@@ -41,19 +41,34 @@ public final class Kernel {
     private volatile Thread controlThread;
 
     public Kernel(ConnectionInfo info, SessionFactory factory) {
-        this.sockets = new KernelSockets(info);
+        // The Java session starts first: it takes the longest, and binding the sockets, the channels and
+        // the debugger meanwhile then costs the first cell nothing. What it sends before they exist waits.
+        Handover handover = new Handover();
+        this.sessions = new JShellSessions(replay -> {
+            JShellSession started = factory.start(handover, handover, replay);
+            handover.awaitAttached();
+            sessionStarted(started);
+            return started;
+        });
+        try {
+            this.sockets = new KernelSockets(info);
+        } catch (RuntimeException e) {
+            sessions.close(); // no kernel to serve it: its Java process must not stay behind
+            throw e;
+        }
+        threadbook.jshell.StartupLog.stage("sockets bound");
         this.codec = new WireCodec(new Signer(info.key()));
         this.iopub = new IOPub(sockets.iopub, codec, jupyterSession);
         this.output = new CellOutput(iopub);
         this.stdin = new StdinBridge(sockets.stdin, codec, jupyterSession);
         this.debugger = new threadbook.debug.Debugger(iopub::debugEvent);
-        this.sessions = new JShellSessions(replay -> {
-            JShellSession started = factory.start(stdin, output::accept, replay);
-            debugger.sessionStarted(started);
-            return started;
-        });
         this.execution = new Execution(sessions, output, stdin, iopub, history, this::takeQueued, this::answerQueued);
         this.assistance = new Assistance(sessions, threadbook.jshell.QuickAssist.forNotebook());
+        handover.attach(output::accept, stdin);
+    }
+
+    private void sessionStarted(JShellSession started) {
+        debugger.sessionStarted(started);
     }
 
     /** Starts a JShell session that reads stdin from {@code stdin} and sends agent events to {@code events}. */

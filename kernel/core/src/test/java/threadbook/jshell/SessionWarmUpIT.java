@@ -53,6 +53,38 @@ class SessionWarmUpIT {
         }
     }
 
+    /**
+     * The startup imports are one snippet (see JShellSession.importStartupPackages): every one of them
+     * applies, also after cells that import some of them again, and a restarted session has them too.
+     */
+    @Test
+    void everyStartupImportAppliesAlsoAfterACellImportsSomeAgain() throws Exception {
+        Path agent = Path.of(ThreadbookAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<Event> events = new CopyOnWriteArrayList<>();
+        JShellSession.InputProvider noInput = (cell, prompt) -> {
+            throw new IOException("no input in this test");
+        };
+        // One class of each startup package, and Threadbook's API with its static functions.
+        String usesAll = "List<Object> all = List.of(File.class, BigInteger.ONE, URI.class, HttpClient.class, Path.class,"
+                + " Duration.ZERO, new ConcurrentHashMap<String, String>(), new AtomicInteger(), new ReentrantLock(),"
+                + " (Function<String, String>) x -> x, Pattern.compile(\"a\"), Stream.of(1), WorkerPool.class);\n"
+                + "Runnable r = () -> markdown(\"x\");\n"
+                + "System.out.println(all.size());";
+        try (JShellSession session = JShellSession.start(new JShellSession.Options(agent, List.of(), List.of(),
+                noInput, events::add, List.of()))) {
+            CellResult first = session.runJava(1, "[1]", usesAll);
+            assertEquals(CellResult.Status.OK, first.status(), String.valueOf(first.evalue()));
+            CellResult again = session.runJava(2, "[2]", "import java.util.*;\nimport java.io.*;\nimport threadbook.api.*;");
+            assertEquals(CellResult.Status.OK, again.status(), String.valueOf(again.evalue()));
+            CellResult after = session.runJava(3, "[3]", usesAll);
+            assertEquals(CellResult.Status.OK, after.status(), String.valueOf(after.evalue()));
+            String printed = events.stream().filter(e -> e instanceof Event.Stream)
+                    .map(e -> e.cell() + ":" + new String(((Event.Stream) e).bytes(), StandardCharsets.UTF_8))
+                    .reduce("", String::concat);
+            assertEquals("1:13\n3:13\n", printed);
+        }
+    }
+
     private static boolean classIndexBuilding() {
         return Thread.getAllStackTraces().values().stream().flatMap(java.util.Arrays::stream)
                 .anyMatch(f -> f.getClassName().equals("jdk.jshell.SourceCodeAnalysisImpl"));
