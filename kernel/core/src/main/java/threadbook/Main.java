@@ -52,7 +52,16 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Kernel kernel = new Kernel(info, sessions);
+        Kernel kernel;
+        try {
+            kernel = new Kernel(info, sessions);
+        } catch (org.zeromq.ZMQException e) {
+            // Jupyter restarts a kernel that exits; one that stays up without its ports would never answer.
+            System.err.println("threadbook: cannot listen on the ports of the connection file " + connectionFile
+                    + " (" + e.toString().replaceFirst("^[^:]*: ", "") + "): another program took one of them; restart the kernel.");
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(kernel::stop, "threadbook-shutdown"));
         watchParent(kernel);
         kernel.run();

@@ -41,8 +41,12 @@ public final class Kernel {
     private volatile Thread controlThread;
 
     public Kernel(ConnectionInfo info, SessionFactory factory) {
-        // The Java session starts first: it takes the longest, and binding the sockets, the channels and
-        // the debugger meanwhile then costs the first cell nothing. What it sends before they exist waits.
+        // The sockets first (a few milliseconds): the Java session opens loopback ports and connections of
+        // its own, and one of them could otherwise take a port of the connection file before the kernel binds
+        // it. Then the session, which takes the longest: the channels and the debugger are made meanwhile, and
+        // what it sends before they exist waits.
+        this.sockets = new KernelSockets(info);
+        threadbook.jshell.StartupLog.stage("sockets bound");
         Handover handover = new Handover();
         this.sessions = new JShellSessions(replay -> {
             JShellSession started = factory.start(handover, handover, replay);
@@ -50,13 +54,6 @@ public final class Kernel {
             sessionStarted(started);
             return started;
         });
-        try {
-            this.sockets = new KernelSockets(info);
-        } catch (RuntimeException e) {
-            sessions.close(); // no kernel to serve it: its Java process must not stay behind
-            throw e;
-        }
-        threadbook.jshell.StartupLog.stage("sockets bound");
         this.codec = new WireCodec(new Signer(info.key()));
         this.iopub = new IOPub(sockets.iopub, codec, jupyterSession);
         this.output = new CellOutput(iopub);

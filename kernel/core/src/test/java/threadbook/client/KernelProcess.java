@@ -107,7 +107,21 @@ public final class KernelProcess implements AutoCloseable {
         return process.descendants().toList();
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768-60999): a client that connects before the kernel
+     * listens can, by TCP's simultaneous open, connect to itself on a port of that range and keep the kernel
+     * from binding it; and the kernel's own loopback connections could take such a port first.
+     */
     private static int freePort() throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int tries = 0; tries < 200; tries++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
