@@ -187,28 +187,14 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     @Override
     public String invoke(String className, String methodName)
             throws RunException, EngineTerminationException, InternalException {
-        return inTaggedCell(className, name -> super.invoke(name, methodName));
-    }
-
-    /** JShell's command on a class, given the class's name without its tag. */
-    private interface Command {
-        String on(String className) throws RunException, EngineTerminationException, InternalException;
-    }
-
-    /**
-     * Runs {@code command} for the cell {@code className} is tagged with (see {@link CellTag}), or as it is
-     * when it has no tag: the cell is entered before its code runs and ended (see ran) after.
-     */
-    private static String inTaggedCell(String className, Command command)
-            throws RunException, EngineTerminationException, InternalException {
         forgetInterrupt();
         CellTag tag = CellTag.of(className);
         if (tag == null) {
-            return command.on(className);
+            return super.invoke(className, methodName);
         }
         CellThreads.enter(tag.cell(), tag.label());
         try {
-            return command.on(CellTag.className(className));
+            return super.invoke(CellTag.className(className), methodName);
         } finally {
             ran(tag);
         }
@@ -229,11 +215,21 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         Cells.sync(tag.cell(), tag.token(), Renderers.isRich(lastValue));
     }
 
-    /** A variable's toString is user code: it prints into the cell, as an invoke's code would. */
     @Override
     public String varValue(String className, String varName)
             throws RunException, EngineTerminationException, InternalException {
-        return inTaggedCell(className, name -> readVariable(name, varName));
+        forgetInterrupt();
+        CellTag tag = CellTag.of(className);
+        if (tag == null) {
+            return readVariable(className, varName);
+        }
+        // A variable's toString is user code: it prints into the cell, as an invoke's code would.
+        CellThreads.enter(tag.cell(), tag.label());
+        try {
+            return readVariable(CellTag.className(className), varName);
+        } finally {
+            ran(tag);
+        }
     }
 
     private String readVariable(String className, String varName)
