@@ -175,20 +175,19 @@ final class Breakpoints {
         }
         EventRequestManager erm = type.virtualMachine().eventRequestManager();
         for (int line : cellLines) {
-            int wrappedLine = CellSources.wrappedLine(s, line);
-            if (wrappedLine < 0) {
-                continue;
-            }
-            List<Location> locations;
-            try {
-                locations = type.locationsOfLine(wrappedLine);
-            } catch (AbsentInformationException | com.sun.jdi.ClassNotPreparedException e) {
-                continue;
-            }
-            // One breakpoint per method (a line may have several code ranges in one method).
+            // One breakpoint per method, at the line's first code in it (a line may have several code ranges
+            // in one method, and JShell may put parts of it on several wrapper lines).
             Map<Method, Location> first = new LinkedHashMap<>();
-            for (Location l : locations) {
-                first.merge(l.method(), l, (a, b) -> a.codeIndex() <= b.codeIndex() ? a : b);
+            for (int wrappedLine : CellSources.wrappedLines(s, line)) {
+                List<Location> locations = locationsOfLine(type, wrappedLine);
+                if (locations.isEmpty() && CellSources.isInitializerTarget(s, wrappedLine - 1)) {
+                    // An initializer without a call ({@code int x = 5;}, {@code var s = "a" + b;}) has no code
+                    // of its own line: javac puts it on JShell's line before it, {@code int x_ =}.
+                    locations = locationsOfLine(type, wrappedLine - 1);
+                }
+                for (Location l : locations) {
+                    first.merge(l.method(), l, (a, b) -> a.codeIndex() <= b.codeIndex() ? a : b);
+                }
             }
             for (Location l : first.values()) {
                 BreakpointRequest r = erm.createBreakpointRequest(l);
@@ -197,6 +196,14 @@ final class Breakpoints {
                 r.enable();
                 requests.computeIfAbsent(s.path(), p -> new ArrayList<>()).add(r);
             }
+        }
+    }
+
+    private static List<Location> locationsOfLine(ReferenceType type, int wrappedLine) {
+        try {
+            return wrappedLine < 1 ? List.of() : type.locationsOfLine(wrappedLine);
+        } catch (AbsentInformationException | com.sun.jdi.ClassNotPreparedException e) {
+            return List.of();
         }
     }
 }

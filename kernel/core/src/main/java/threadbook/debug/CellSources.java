@@ -145,22 +145,45 @@ final class CellSources {
         return code != null && line > lineCount(code) ? null : new Place(s.path(), line);
     }
 
-    /** The wrapper line that holds cell line {@code cellLine} of snippet {@code s}; -1 if the snippet has no such line. */
-    static int wrappedLine(Snippet s, int cellLine) {
+    /**
+     * The wrapper lines that hold code of cell line {@code cellLine} of snippet {@code s}, in order; empty if
+     * the snippet has no code there. Every character of the line is mapped, not only its first: JShell moves
+     * parts of a line apart (in {@code int r = twice(a);} the type and name become a field, the initializer a
+     * statement of {@code do_it$} some lines further down).
+     */
+    static List<Integer> wrappedLines(Snippet s, int cellLine) {
         String source = s.wrapper().source();
         int sourceLine = cellLine - s.firstLine() + 1 + leadingBreaks(source);
         int position = startOfLine(source, sourceLine);
+        List<Integer> lines = new ArrayList<>();
         if (position < 0) {
-            return -1;
+            return lines;
         }
-        while (position < source.length() && (source.charAt(position) == ' ' || source.charAt(position) == '\t')) {
-            position++;
+        String wrapped = s.wrapper().wrapped();
+        for (int p = position; p < source.length() && source.charAt(p) != '\n'; p++) {
+            if (Character.isWhitespace(source.charAt(p))) {
+                continue;
+            }
+            int inWrapped = s.wrapper().sourceToWrappedPosition(p);
+            if (inWrapped >= 0) {
+                int line = lineOf(wrapped, inWrapped);
+                if (!lines.contains(line)) {
+                    lines.add(line);
+                }
+            }
         }
-        if (position >= source.length() || source.charAt(position) == '\n') {
-            return -1; // a blank line has no code
+        return lines;
+    }
+
+    /** Whether wrapper line {@code wrappedLine} is JShell's {@code int x_ =} before a variable's initializer. */
+    static boolean isInitializerTarget(Snippet s, int wrappedLine) {
+        String wrapped = s.wrapper().wrapped();
+        int start = startOfLine(wrapped, wrappedLine);
+        if (start < 0) {
+            return false;
         }
-        int inWrapped = s.wrapper().sourceToWrappedPosition(position);
-        return inWrapped < 0 ? -1 : lineOf(s.wrapper().wrapped(), inWrapped);
+        int end = wrapped.indexOf('\n', start);
+        return wrapped.substring(start, end < 0 ? wrapped.length() : end).strip().endsWith("_ =");
     }
 
     /** JShell's source keeps the line breaks before a snippet's first character; the segment's first line is that character's. */

@@ -495,9 +495,15 @@ public final class Debugger {
                 } else if (e instanceof BreakpointEvent hit && started) {
                     keep |= stopped.stop(hit.thread(), "breakpoint", null);
                 } else if (e instanceof StepEvent step) {
-                    set.virtualMachine().eventRequestManager().deleteEventRequest(step.request());
+                    StepRequest done = (StepRequest) step.request();
+                    set.virtualMachine().eventRequestManager().deleteEventRequest(done);
                     if (cells.place(step.location().declaringType().name(), step.location().lineNumber()) == null) {
                         Stepping.onward(step.thread());
+                        continue;
+                    }
+                    if (Stepping.sameLine(done, step.location(), frameCount(step.thread()),
+                            l -> cells.place(l.declaringType().name(), l.lineNumber()))) {
+                        Stepping.again(step.thread(), done);
                         continue;
                     }
                     keep |= started && stopped.stop(step.thread(), "step", null);
@@ -511,6 +517,14 @@ public final class Debugger {
                 }
             }
             return keep;
+        }
+    }
+
+    private static int frameCount(ThreadReference thread) {
+        try {
+            return thread.frameCount();
+        } catch (com.sun.jdi.IncompatibleThreadStateException e) {
+            return -1;
         }
     }
 }

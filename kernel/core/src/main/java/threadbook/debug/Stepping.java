@@ -1,10 +1,13 @@
 package threadbook.debug;
 
+import com.sun.jdi.IncompatibleThreadStateException;
+import com.sun.jdi.Location;
 import com.sun.jdi.ThreadReference;
 import com.sun.jdi.request.EventRequest;
 import com.sun.jdi.request.EventRequestManager;
 import com.sun.jdi.request.StepRequest;
 import java.util.List;
+import java.util.function.Function;
 
 /** next, stepIn and stepOut: one line of the notebook's code at a time, in the one thread. */
 final class Stepping {
@@ -22,6 +25,38 @@ final class Stepping {
         step.addCountFilter(1);
         step.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
         step.putProperty("depth", depth);
+        try {
+            step.putProperty("from", thread.frame(0).location());
+            step.putProperty("frames", thread.frameCount());
+        } catch (IncompatibleThreadStateException e) {
+            // not stopped: the step ends on its first line, whichever
+        }
+        step.enable();
+    }
+
+    /**
+     * Whether {@code done} ended on the same cell line, in the same frame, as it started: JShell spreads one
+     * cell line over several wrapper lines ({@code int r = twice(a);} becomes two), and a step is one cell
+     * line. Then the step goes on, with {@link #again}.
+     */
+    static boolean sameLine(StepRequest done, Location here, int frames, Function<Location, Object> cellLine) {
+        Object from = done.getProperty("from");
+        return from instanceof Location start && start.method().equals(here.method())
+                && Integer.valueOf(frames).equals(done.getProperty("frames"))
+                && java.util.Objects.equals(cellLine.apply(start), cellLine.apply(here));
+    }
+
+    /** The same step once more, from where it ended, remembering where it began. */
+    static void again(ThreadReference thread, StepRequest done) {
+        EventRequestManager erm = thread.virtualMachine().eventRequestManager();
+        int depth = (Integer) done.getProperty("depth");
+        StepRequest step = erm.createStepRequest(thread, StepRequest.STEP_LINE, depth);
+        NOT_STEPPED.forEach(step::addClassExclusionFilter);
+        step.addCountFilter(1);
+        step.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+        step.putProperty("depth", depth);
+        step.putProperty("from", done.getProperty("from"));
+        step.putProperty("frames", done.getProperty("frames"));
         step.enable();
     }
 

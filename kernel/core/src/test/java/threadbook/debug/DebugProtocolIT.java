@@ -244,6 +244,57 @@ class DebugProtocolIT {
         }
     }
 
+    /**
+     * The commonest line of a notebook, a variable with an initializer: JShell makes its type and name a
+     * field and its initializer a statement some lines further down in its wrapper, so a breakpoint set on
+     * the line's first character alone would never stop.
+     */
+    @Test
+    void breakpointOnAVariableDeclarationWithAnInitializerStops() throws Exception {
+        try (KernelClient c = sharedClient()) {
+            assertEquals("ok", c.execute("int twice(int x) {\n    return 2 * x;\n}").status());
+            start(c);
+            String code = "int a = 21;\nint r = twice(a);\nvar s = \"r is \" + r;\nSystem.out.println(s);";
+            JsonObject args = new JsonObject();
+            args.addProperty("code", code);
+            String path = ok(c, "dumpCell", args).get("sourcePath").getAsString();
+            JsonArray set = ok(c, "setBreakpoints", json("{\"breakpoints\":[{\"line\":2},{\"line\":3}],\"source\":{\"path\":\""
+                    + path.replace("\\", "\\\\") + "\"},\"sourceModified\":false}")).getAsJsonArray("breakpoints");
+            assertEquals(2, set.size(), set.toString());
+            ok(c, "configurationDone", null);
+            String exec = c.executeAsync(code);
+
+            assertEquals("breakpoint", awaitEvent(c, "stopped").getAsJsonObject("body").get("reason").getAsString());
+            JsonObject top = ok(c, "stackTrace", json("{\"threadId\":1}")).getAsJsonArray("stackFrames").get(0).getAsJsonObject();
+            assertEquals(2, top.get("line").getAsInt(), top.toString());
+            assertEquals(path, top.getAsJsonObject("source").get("path").getAsString());
+            JsonArray globals = variables(c, named(ok(c, "scopes", json("{\"frameId\":" + top.get("id").getAsInt() + "}"))
+                    .getAsJsonArray("scopes"), "Globals").get("variablesReference").getAsInt());
+            assertEquals("21", named(globals, "a").get("value").getAsString(), globals.toString());
+
+            ok(c, "stepIn", json("{\"threadId\":1}"));
+            assertEquals("step", awaitEvent(c, "stopped").getAsJsonObject("body").get("reason").getAsString());
+            top = ok(c, "stackTrace", json("{\"threadId\":1}")).getAsJsonArray("stackFrames").get(0).getAsJsonObject();
+            assertEquals("twice", top.get("name").getAsString(), "stepped into the initializer's call: " + top);
+
+            ok(c, "continue", json("{\"threadId\":1}"));
+            assertEquals("breakpoint", awaitEvent(c, "stopped").getAsJsonObject("body").get("reason").getAsString());
+            top = ok(c, "stackTrace", json("{\"threadId\":1}")).getAsJsonArray("stackFrames").get(0).getAsJsonObject();
+            assertEquals(3, top.get("line").getAsInt(), "a var line stops too: " + top);
+
+            ok(c, "continue", json("{\"threadId\":1}"));
+            assertEquals("ok", c.reply(c.shell, exec, LONG).contentString("status", ""));
+            StringBuilder out = new StringBuilder();
+            for (Message m : c.iopubUntilIdle(exec, LONG)) {
+                if (m.type().equals("stream")) {
+                    out.append(m.contentString("text", ""));
+                }
+            }
+            assertEquals("r is 42\n", out.toString());
+            ok(c, "disconnect", json("{\"restart\":false,\"terminateDebuggee\":true}"));
+        }
+    }
+
     @Test
     void richInspectVariablesGivesTheBundleACellWouldShowBetweenCellsAndAtABreakpoint() throws Exception {
         try (KernelClient c = sharedClient()) {
