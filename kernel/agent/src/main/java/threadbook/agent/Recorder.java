@@ -22,6 +22,12 @@ final class Recorder {
     private static Instant start;
     /** Why the last start did not record; stop() reports it (start() must not throw: see start). */
     private static String notStarted;
+    /**
+     * Free space a recording starts with at least. Flight Recorder ends the whole JVM when its disk fills
+     * while it records ("An irrecoverable error in Jfr. Shutting down VM"); a short cell's recording is
+     * 0.1-2 MB, copied once more by the dump.
+     */
+    static final long ROOM = 64L << 20;
 
     /** Writes a stopped recording to a file; a test puts a full disk in its place. */
     interface Dump {
@@ -35,10 +41,20 @@ final class Recorder {
      * an exception out of a kernel request other than the agent's own would end JShell's command loop.
      */
     static synchronized void start() {
+        start(ROOM);
+    }
+
+    /** {@code room}: the free space below which it does not record. */
+    static synchronized void start(long room) {
         discard();
         notStarted = null;
         try {
             Path base = RecordingRepository.prepare();
+            long free = Files.getFileStore(base).getUsableSpace();
+            if (free < room) {
+                throw new IOException("only " + megabytes(free) + " are free on the disk of " + base
+                        + ", too little to record safely: free some space, then run the cell again");
+            }
             Recording r = new Recording();
             recording = r;
             r.setName("threadbook-timeline");
@@ -70,7 +86,7 @@ final class Recorder {
      */
     static synchronized threadbook.agent.link.Recording stop(Dump dump) throws IOException {
         if (recording == null && notStarted != null) {
-            throw new IOException("Flight Recorder could not record in the private folder (" + notStarted + ")");
+            throw new IOException("Flight Recorder did not record: " + notStarted);
         }
         if (recording == null) {
             throw new IllegalStateException("no recording was started");
@@ -86,7 +102,9 @@ final class Recorder {
             if (file != null) {
                 Files.deleteIfExists(file);
             }
-            throw new IOException("it could not be written to " + PrivateFolder.get() + ": " + e.getMessage(), e);
+            throw new IOException("it could not be written to " + PrivateFolder.get() + " (" + e.getMessage() + "; "
+                    + megabytes(Files.getFileStore(PrivateFolder.get()).getUsableSpace())
+                    + " free there: if the disk is full, free some space, then run the cell again)", e);
         } finally {
             discard();
         }
@@ -101,6 +119,10 @@ final class Recorder {
             recording = null;
             RecordingRepository.removeIfEmpty();
         }
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1048576.0);
     }
 
     static long epochNanos(Instant i) {

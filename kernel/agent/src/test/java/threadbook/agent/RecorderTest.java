@@ -71,6 +71,18 @@ class RecorderTest {
     }
 
     @Test
+    void tooLittleFreeSpaceRecordsNothingAndSaysWhy() throws Exception {
+        // Flight Recorder would end the JVM if the disk filled while it records.
+        Recorder.start(Long.MAX_VALUE);
+        assertEquals(List.of(), jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings().stream()
+                .filter(r -> r.getState() == jdk.jfr.RecordingState.RUNNING).toList(), "nothing records");
+        IOException e = assertThrows(IOException.class, Recorder::stop);
+        assertTrue(e.getMessage().contains("MB are free") && e.getMessage().contains("free some space"), e.getMessage());
+        Recorder.start();
+        Files.delete(Path.of(Recorder.stop().file()));
+    }
+
+    @Test
     void aFolderDeletedWhileTheSessionRunsIsMadeAgain() throws Exception {
         Recorder.start();
         Files.delete(Path.of(Recorder.stop().file()));
