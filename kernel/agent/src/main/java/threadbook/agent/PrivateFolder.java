@@ -13,9 +13,9 @@ import java.util.Set;
 
 /**
  * The per-user folder for files the kernel, the agent and the workers write for themselves (the workers'
- * class data archive, crash logs, %%timeline's recordings): {@code $XDG_CACHE_HOME/threadbook} or {@code ~/.cache/threadbook}, mode
- * 0700, owned by this user. A shared temp folder is not used at a fixed name: another user could plant a
- * file there first, or read what we write.
+ * class data archive, crash logs, %%timeline's recordings): {@code $XDG_CACHE_HOME/threadbook} or
+ * {@code ~/.cache/threadbook}, mode 0700, owned by this user. A shared temp folder is not used at a fixed
+ * name: another user could plant a file there first, or read what we write.
  *
  * <p>The kernel passes the folder it chose to the agent ({@code -Dthreadbook.cache}), and the agent to its
  * workers, so every process of a session uses the same one.

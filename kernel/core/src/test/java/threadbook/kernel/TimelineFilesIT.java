@@ -156,10 +156,14 @@ class TimelineFilesIT {
         return List.copyOf(roots);
     }
 
+    /**
+     * Named by one of the pids as JVMs and JFR name files: {@code <pid>}, {@code ..._<pid>},
+     * {@code ..._<pid>_<n>}, {@code ...pid<pid>.log}; not by any number in the name (a date's year).
+     */
     private static boolean namesOneOf(Path p, Set<Long> pids) {
-        Matcher m = Pattern.compile("\\d+").matcher(p.getFileName().toString());
-        while (m.find()) {
-            if (m.group().length() < 19 && pids.contains(Long.parseLong(m.group()))) {
+        String[] parts = p.getFileName().toString().replaceFirst("\\.[A-Za-z]+$", "").split("_|pid");
+        for (int i = Math.max(0, parts.length - 2); i < parts.length; i++) {
+            if (parts[i].matches("\\d{1,18}") && pids.contains(Long.parseLong(parts[i]))) {
                 return true;
             }
         }
