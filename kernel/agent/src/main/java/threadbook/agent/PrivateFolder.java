@@ -13,9 +13,9 @@ import java.util.Set;
 
 /**
  * The per-user folder for files the kernel, the agent and the workers write for themselves (the workers'
- * class data archive, crash logs): {@code $XDG_CACHE_HOME/threadbook} or {@code ~/.cache/threadbook}, mode
- * 0700, owned by this user. A shared temp folder is not used at a fixed name: another user could plant a
- * file there first, or read what we write.
+ * class data archive, crash logs, %%timeline's recordings): {@code $XDG_CACHE_HOME/threadbook} or
+ * {@code ~/.cache/threadbook}, mode 0700, owned by this user. A shared temp folder is not used at a fixed
+ * name: another user could plant a file there first, or read what we write.
  *
  * <p>The kernel passes the folder it chose to the agent ({@code -Dthreadbook.cache}), and the agent to its
  * workers, so every process of a session uses the same one.
@@ -28,38 +28,51 @@ public final class PrivateFolder {
 
     private PrivateFolder() {}
 
-    /** The folder, created and checked on first use. */
+    /**
+     * The folder, created and checked on first use, and made again (0700, at the same place) if it was
+     * deleted meanwhile: a user who clears ~/.cache while the kernel runs keeps a working session.
+     */
     public static synchronized Path get() {
-        if (folder == null) {
-            folder = choose();
+        if (folder == null || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            Path again = folder == null ? null : trusted(folder);
+            folder = again != null ? again : choose();
         }
         return folder;
+    }
+
+    /** The next {@link #get()} chooses the folder afresh (for tests that give one by the property). */
+    static synchronized void forget() {
+        folder = null;
     }
 
     private static Path choose() {
         String given = System.getProperty(PROPERTY);
         if (given != null && !given.isEmpty()) {
-            Path p = Path.of(given);
-            if (isPrivate(p)) {
+            Path p = trusted(Path.of(given));
+            if (p != null) {
                 return p;
             }
         }
         Path wanted = defaultLocation();
-        if (wanted != null) {
-            try {
-                Path made = makePrivate(wanted);
-                if (made != null) {
-                    return made;
-                }
-            } catch (IOException | RuntimeException e) {
-                // HOME unusable (read-only, missing, someone else's): a fresh folder below
-            }
+        // HOME unusable (read-only, missing, someone else's): a fresh folder below
+        Path made = wanted == null ? null : trusted(wanted);
+        if (made != null) {
+            return made;
         }
         try {
             // createTempDirectory makes the folder 0700 on POSIX, at a random name.
             return Files.createTempDirectory("threadbook-" + System.getProperty("user.name", "user") + "-");
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a private folder for Threadbook's cache files: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code dir} made private (created if missing), or null if it cannot be trusted. */
+    private static Path trusted(Path dir) {
+        try {
+            return makePrivate(dir);
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -58,7 +58,14 @@ final class TimelineMagic implements Magic {
         }
         context.agent().timelineStart();
         CellResult result = context.java(body);
-        Recording recording = context.agent().timelineStop();
+        Recording recording;
+        try {
+            recording = context.agent().timelineStop();
+        } catch (AgentException e) {
+            // The cell ran; only its picture is missing (a full disk, a Java process that ended).
+            context.print("(no timeline: " + e.getMessage() + ")\n");
+            return result;
+        }
         Path file = Path.of(recording.file());
         long from = recording.fromEpochNanos();
         long to = recording.toEpochNanos();
