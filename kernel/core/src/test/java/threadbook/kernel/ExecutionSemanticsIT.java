@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import threadbook.client.ChildProcesses;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
+import threadbook.client.Poll;
 import threadbook.client.SharedKernel;
 import threadbook.protocol.Message;
 
@@ -150,23 +151,16 @@ class ExecutionSemanticsIT extends SharedKernel {
 
     /** The stream output of cell {@code id} from now until {@code text} appears in it (a minute at most). */
     private static StringBuilder streamUntil(KernelClient c, String id, String text) {
-        StringBuilder out = new StringBuilder();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (out.indexOf(text) < 0 && System.nanoTime() < deadline) {
-            for (Message m : c.iopubFor(Duration.ofMillis(100))) {
-                if (m.type().equals("stream") && KernelClient.parentId(m).equals(id)) {
-                    out.append(m.contentString("text", ""));
-                }
-            }
-        }
-        assertTrue(out.indexOf(text) >= 0, "the cell printed " + text);
-        return out;
+        return new StringBuilder(Poll.cellOutput(c, id, Duration.ofSeconds(60), "the cell printed " + text,
+                out -> out.contains(text)));
     }
 
     private void interruptAndCheck(String code) {
         client.execute("void pause() { try { Thread.sleep(300); } catch (InterruptedException e) { } }");
-        String id = client.executeAsync(code);
-        KernelIT.sleep(1000);
+        // The interrupt must find the code running: one that comes while the cell still compiles cancels it
+        // before it starts, which is another path.
+        String id = client.executeAsync("System.out.println(\"running\");\n" + code);
+        streamUntil(client, id, "running");
         long t0 = System.nanoTime();
         client.send(client.control, "interrupt_request", new JsonObject());
         Message reply = client.reply(client.shell, id, Duration.ofSeconds(10));
@@ -176,7 +170,8 @@ class ExecutionSemanticsIT extends SharedKernel {
         assertTrue(seconds < 2.0, code + " took " + seconds + " s to stop");
         client.iopubUntilIdle(id, Duration.ofSeconds(5));
         // A second interrupt, with no cell running, stops what the cell left behind (the deadlocked pair).
-        client.send(client.control, "interrupt_request", new JsonObject());
-        KernelIT.sleep(300);
+        client.reply(client.control, client.send(client.control, "interrupt_request", new JsonObject()), Duration.ofSeconds(10));
+        Poll.until(Duration.ofSeconds(30), "the second interrupt stopped the threads " + code + " left",
+                () -> client.execute("%threads").stdout(), t -> t.contains("No thread started by your cells is running."));
     }
 }
