@@ -19,9 +19,10 @@ import threadbook.protocol.Message;
 class DeadlockReportIT {
 
     /**
-     * Runs {@code code}, which calls awaitDeadlockSeen() once its threads are started, and interrupts it once that
-     * printed: an interrupt names the deadlock the agent's watcher saw last (it looks twice a second, and the
-     * threads block for good only after their 300 ms pause), so an interrupt before it saw this one names none.
+     * Runs {@code code}, which calls awaitDeadlockSeen() once its threads are started (in one statement with the
+     * join the interrupt must find: a cell runs its statements one by one), and interrupts it once that printed:
+     * an interrupt names the deadlock the agent's watcher saw last (it looks twice a second, and the threads block
+     * for good only after their 300 ms pause), so an interrupt before it saw this one names none.
      */
     private static String interruptAndCollect(KernelClient c, String code) {
         assertEquals("ok", c.execute("""
@@ -58,7 +59,7 @@ class DeadlockReportIT {
             String err = interruptAndCollect(c, """
                     Thread t1 = new Thread(() -> { synchronized (lockA) { pause(); synchronized (lockB) { } } });
                     Thread t2 = new Thread(() -> { synchronized (lockB) { pause(); synchronized (lockA) { } } });
-                    t1.start(); t2.start(); awaitDeadlockSeen(); t1.join(); t2.join();""");
+                    t1.start(); t2.start(); { awaitDeadlockSeen(); t1.join(); t2.join(); }""");
             assertFound("(Thread-\\d+) holds lockA and waits for lockB, which (Thread-\\d+) holds", err);
             assertFound("Thread-\\d+ holds lockB and waits for lockA, which Thread-\\d+ holds", err);
             assertFound(": a deadlock", err);
@@ -90,7 +91,7 @@ class DeadlockReportIT {
             assertFound("worker-b holds second and waits for first, which worker-a holds: a deadlock", threads);
             assertFound("worker-a is stuck at cell \\[\\d+\\], line 3\n", threads);
 
-            String err = interruptAndCollect(c, "awaitDeadlockSeen(); a.join();");
+            String err = interruptAndCollect(c, "{ awaitDeadlockSeen(); a.join(); }");
             assertFound("worker-a holds first and waits for second, which worker-b holds", err);
         }
     }

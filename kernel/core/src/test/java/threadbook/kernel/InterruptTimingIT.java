@@ -126,7 +126,7 @@ class InterruptTimingIT {
                 assertEquals("input_request", ask.type());
                 input.add(interruptAndTime(client, id, "waiting for input, try " + i));
 
-                id = client.executeAsync("System.out.println(\"looping\");\nwhile (true) { }");
+                id = client.executeAsync("{ System.out.println(\"looping\"); while (true) { } }");
                 // Once the loop runs: an interrupt while the cell still compiles takes another path.
                 Poll.cellOutput(client, id, Duration.ofSeconds(60), "the loop started", out -> out.contains("looping"));
                 loop.add(interruptAndTime(client, id, "CPU loop, try " + i));

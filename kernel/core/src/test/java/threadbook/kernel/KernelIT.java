@@ -154,7 +154,7 @@ class KernelIT extends SharedKernel {
     @Test
     void interruptStopsABusyLoopAndKeepsTheSession() {
         client.execute("int kept = 41;");
-        String id = client.executeAsync("System.out.println(\"looping\");\nwhile (true) { }");
+        String id = client.executeAsync("{ System.out.println(\"looping\"); while (true) { } }");
         // Once the loop runs: an interrupt while the cell still compiles cancels it before it starts.
         Poll.cellOutput(client, id, Duration.ofSeconds(60), "the cell started", out -> out.contains("looping"));
         long t0 = System.nanoTime();
