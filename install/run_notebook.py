@@ -20,8 +20,10 @@ def main():
     try:
         client.execute()
     except CellExecutionError as e:
+        # Nothing is saved: a notebook that stops half-way would hold this run's outputs up to the failed cell and
+        # the shipped ones after it, with its execution counts out of order.
         print(e, file=sys.stderr)
-        nbformat.write(nb, args.output or args.notebook)
+        print("%s is left as it was." % args.notebook, file=sys.stderr)
         return 1
     nb.metadata["kernelspec"] = {"name": args.kernel, "display_name": "Java (Threadbook)", "language": "java"}
     nbformat.write(nb, args.output or args.notebook)

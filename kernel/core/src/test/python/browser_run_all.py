@@ -298,7 +298,6 @@ def run_all_in_page(driver, url, nb, label, checks):
         quiet.append("*" not in prompts and "kernel_idle_icon" in state)
         return len(quiet) >= 2 and quiet[-1] and quiet[-2]
     wait_for("every code cell to finish", RUN_TIMEOUT, 0.25, finished)
-    time.sleep(1.0)  # a last moment for lines a cell's threads print late
     cells = page_cells(driver)
     log("%s: Run All finished in %.1f s" % (label, time.monotonic() - started))
     for c in cells:
@@ -315,7 +314,7 @@ def run_all_in_page(driver, url, nb, label, checks):
     return cells
 
 
-def check_start(cells, nb, label, checks):
+def check_start(driver, cells, nb, label, checks):
     code = [c for c in cells if c["code"]]
     first_out = "\n".join(o["text"] for o in code[0]["outputs"]) if code else ""
     checks.check("%s: the first cell shows 'Hello from Java'" % label, "Hello from Java" in first_out, repr(first_out))
@@ -324,7 +323,13 @@ def check_start(cells, nb, label, checks):
     late = "printed 0.5 s after its cell ended"
     for i, cell in enumerate(nb["cells"]):
         if cell.get("cell_type") == "code" and late in source_of(cell):
-            out = "\n".join(o["text"] for o in cells[i]["outputs"])
+            def shown():
+                return late in "\n".join(o["text"] for o in page_cells(driver)[i]["outputs"])
+            try:
+                wait_for("the thread's late line under its cell", 30, 0.25, shown)
+            except TimeoutError:
+                pass  # reported below, with what the cell shows
+            out = "\n".join(o["text"] for o in page_cells(driver)[i]["outputs"])
             checks.check("%s: a thread's late line shows under its own cell" % label, late in out, repr(out))
             break
 
@@ -449,7 +454,7 @@ def main():
                 cells = run_all_in_page(driver, "%s/notebooks/%s?token=%s" % (base, copy.name, token), nb, label, checks)
                 track()
                 if n == 0:
-                    check_start(cells, nb, label, checks)
+                    check_start(driver, cells, nb, label, checks)
                 if any(is_t1(c) for c in nb["cells"]):
                     check_t1(cells, nb, label, checks)
             except Exception as e:  # noqa: BLE001 - a broken run is one more failure; the next notebook still runs

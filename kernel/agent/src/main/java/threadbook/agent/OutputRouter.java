@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Routes what user threads print to the cell each thread belongs to, and batches it.
@@ -25,6 +26,8 @@ final class OutputRouter {
     private final EventChannel channel;
     private final long intervalMillis;
     private final long capBytes;
+    /** System.nanoTime, or a test's clock: a partial line's wait is measured with it. */
+    private final LongSupplier nanoTime;
     private final Map<Key, Pending> pending = new LinkedHashMap<>();
     private final Map<Key, Long> written = new java.util.HashMap<>();
     private final Object flushLock = new Object();
@@ -37,9 +40,14 @@ final class OutputRouter {
     }
 
     public OutputRouter(EventChannel channel, long intervalMillis, long capBytes) {
+        this(channel, intervalMillis, capBytes, System::nanoTime);
+    }
+
+    OutputRouter(EventChannel channel, long intervalMillis, long capBytes, LongSupplier nanoTime) {
         this.channel = channel;
         this.intervalMillis = intervalMillis;
         this.capBytes = capBytes;
+        this.nanoTime = nanoTime;
     }
 
     /** A PrintStream for System.out or System.err that routes by the writing thread's cell. */
@@ -98,7 +106,7 @@ final class OutputRouter {
             written.put(key, before + len);
             Pending p = pending.computeIfAbsent(key, k -> new Pending());
             if (p.bytes.size() == 0) {
-                p.firstWriteNanos = System.nanoTime();
+                p.firstWriteNanos = nanoTime.getAsLong();
             }
             p.bytes.write(b, off, allowed);
             if (allowed < len) {
@@ -129,7 +137,7 @@ final class OutputRouter {
 
     private void flushLocked(boolean everything) {
         List<Event> events = new ArrayList<>();
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         synchronized (this) {
             var it = pending.entrySet().iterator();
             while (it.hasNext()) {

@@ -183,9 +183,13 @@ class OutputRouterTest {
 
     @Test
     void partialLineIsSentOnceItHasWaited() throws Exception {
-        OutputRouter router = router(BIG_CAP);
+        AtomicLong now = new AtomicLong(5_000_000_000L);
+        OutputRouter router = new OutputRouter(channel, 60_000, BIG_CAP, now::get);
         router.printStream(Event.Stream.STDOUT).print("Progress: 10%");
-        Thread.sleep(150);
+        now.addAndGet(99_000_000L);
+        router.flush(false);
+        assertEquals("", text(cell, Event.Stream.STDOUT), "a partial line waits 100 ms for the rest of it");
+        now.addAndGet(1_000_000L);
         router.flush(false);
         assertEquals("Progress: 10%", text(cell, Event.Stream.STDOUT));
     }

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
+import threadbook.client.Poll;
 import threadbook.protocol.Message;
 
 /**
@@ -17,11 +18,22 @@ import threadbook.protocol.Message;
  */
 class DeadlockReportIT {
 
+    /**
+     * Runs {@code code}, which calls awaitDeadlockSeen() once its threads are started (in one statement with the
+     * join the interrupt must find: a cell runs its statements one by one), and interrupts it once that printed:
+     * an interrupt names the deadlock the agent's watcher saw last (it looks twice a second, and the threads block
+     * for good only after their 300 ms pause), so an interrupt before it saw this one names none.
+     */
     private static String interruptAndCollect(KernelClient c, String code) {
+        assertEquals("ok", c.execute("""
+                void awaitDeadlockSeen() throws Exception {
+                    java.lang.reflect.Field seen = Class.forName("threadbook.agent.LockReport").getField("latest");
+                    while (((String) seen.get(null)).isEmpty()) { Thread.sleep(20); }
+                    System.out.println("the watcher saw the deadlock");
+                }""").status());
         String id = c.executeAsync(code);
-        // The threads take their first lock, pause 300 ms, then block for good; the agent looks twice a
-        // second. Waiting for the threads to show as blocked keeps this right on a slow machine.
-        KernelIT.sleep(4000);
+        Poll.cellOutput(c, id, Duration.ofSeconds(60), "the agent's deadlock watcher saw the deadlock",
+                out -> out.contains("the watcher saw the deadlock"));
         c.send(c.control, "interrupt_request", new JsonObject());
         Message reply = c.reply(c.shell, id, Duration.ofSeconds(30));
         assertEquals("error", reply.contentString("status", ""));
@@ -47,7 +59,7 @@ class DeadlockReportIT {
             String err = interruptAndCollect(c, """
                     Thread t1 = new Thread(() -> { synchronized (lockA) { pause(); synchronized (lockB) { } } });
                     Thread t2 = new Thread(() -> { synchronized (lockB) { pause(); synchronized (lockA) { } } });
-                    t1.start(); t2.start(); t1.join(); t2.join();""");
+                    t1.start(); t2.start(); { awaitDeadlockSeen(); t1.join(); t2.join(); }""");
             assertFound("(Thread-\\d+) holds lockA and waits for lockB, which (Thread-\\d+) holds", err);
             assertFound("Thread-\\d+ holds lockB and waits for lockA, which Thread-\\d+ holds", err);
             assertFound(": a deadlock", err);
@@ -73,13 +85,13 @@ class DeadlockReportIT {
                     Thread b = new Thread(() -> { second.lock(); try { pause(); first.lock(); } finally { second.unlock(); } }, "worker-b");
                     a.start(); b.start();""");
             assertEquals("ok", start.status(), String.valueOf(start.error()));
-            KernelIT.sleep(1500);
-            String threads = c.execute("%threads").stdout();
+            String threads = Poll.until(Duration.ofSeconds(30), "%threads names the deadlock",
+                    () -> c.execute("%threads").stdout(), t -> t.contains("a deadlock"));
             assertFound("worker-a holds first and waits for second, which worker-b holds", threads);
             assertFound("worker-b holds second and waits for first, which worker-a holds: a deadlock", threads);
             assertFound("worker-a is stuck at cell \\[\\d+\\], line 3\n", threads);
 
-            String err = interruptAndCollect(c, "a.join();");
+            String err = interruptAndCollect(c, "{ awaitDeadlockSeen(); a.join(); }");
             assertFound("worker-a holds first and waits for second, which worker-b holds", err);
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import threadbook.client.ChildProcesses;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
+import threadbook.client.Poll;
 import threadbook.client.SharedKernel;
 import threadbook.protocol.Message;
 
@@ -77,17 +79,31 @@ class ExecutionSemanticsIT extends SharedKernel {
 
     @Test
     void everyKindOfInterruptEndsTheCell() {
-        interruptAndCheck("while (true) { }");
-        interruptAndCheck("Thread.sleep(600_000);");
+        client.execute("""
+                void pause() { try { Thread.sleep(300); } catch (InterruptedException e) { } }
+                void running() { System.out.println("running"); }
+                void runningOnceDeadlocked() throws InterruptedException {
+                    while (java.lang.management.ManagementFactory.getThreadMXBean().findDeadlockedThreads() == null) {
+                        Thread.sleep(10);
+                    }
+                    running();
+                }""");
+        // Each cell calls running() in the statement the interrupt must find it in (see interruptAndCheck).
+        Predicate<String> none = threads -> threads.contains("No thread started by your cells is running.");
+        interruptAndCheck("{ running(); while (true) { } }", none);
+        interruptAndCheck("{ running(); Thread.sleep(600_000); }", none);
         interruptAndCheck("Thread sleeper = new Thread(() -> { try { Thread.sleep(600_000); } catch (InterruptedException e) { } });"
-                + " sleeper.start(); sleeper.join();");
-        interruptAndCheck("Object lock = new Object(); synchronized (lock) { lock.wait(); }");
+                + " sleeper.start(); { running(); sleeper.join(); }", none);
+        interruptAndCheck("Object lock = new Object(); synchronized (lock) { running(); lock.wait(); }", none);
+        interruptAndCheck("LongStream.range(0, Long.MAX_VALUE).peek(i -> { if (i == 0) running(); }).sum()", none);
+        // Last, as what it leaves stays: threads deadlocked on each other's monitors cannot be stopped in a JVM
+        // (a stop is thrown in a thread when it runs, and these never run again); a restart ends them.
         interruptAndCheck("""
                 Object a = new Object(), b = new Object();
                 Thread one = new Thread(() -> { synchronized (a) { pause(); synchronized (b) { } } });
                 Thread two = new Thread(() -> { synchronized (b) { pause(); synchronized (a) { } } });
-                one.start(); two.start(); one.join();""");
-        interruptAndCheck("LongStream.range(0, Long.MAX_VALUE).sum()");
+                one.start(); two.start(); { runningOnceDeadlocked(); one.join(); }""",
+                threads -> threads.contains("2 threads started by your cells still running") && threads.contains("a deadlock"));
         assertEquals("\"state survives\"", client.execute("keep").result(), "a stopped cell keeps the session");
     }
 
@@ -150,23 +166,18 @@ class ExecutionSemanticsIT extends SharedKernel {
 
     /** The stream output of cell {@code id} from now until {@code text} appears in it (a minute at most). */
     private static StringBuilder streamUntil(KernelClient c, String id, String text) {
-        StringBuilder out = new StringBuilder();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (out.indexOf(text) < 0 && System.nanoTime() < deadline) {
-            for (Message m : c.iopubFor(Duration.ofMillis(100))) {
-                if (m.type().equals("stream") && KernelClient.parentId(m).equals(id)) {
-                    out.append(m.contentString("text", ""));
-                }
-            }
-        }
-        assertTrue(out.indexOf(text) >= 0, "the cell printed " + text);
-        return out;
+        return new StringBuilder(Poll.cellOutput(c, id, Duration.ofSeconds(60), "the cell printed " + text,
+                out -> out.contains(text)));
     }
 
-    private void interruptAndCheck(String code) {
-        client.execute("void pause() { try { Thread.sleep(300); } catch (InterruptedException e) { } }");
+    /**
+     * Interrupts {@code code} once it printed "running" (calling running() in the same statement as what the
+     * interrupt must stop: a cell of several statements runs them one by one, and an interrupt that comes while
+     * the cell still compiles, or between two statements, takes another path).
+     */
+    private void interruptAndCheck(String code, Predicate<String> leftAfterASecondInterrupt) {
         String id = client.executeAsync(code);
-        KernelIT.sleep(1000);
+        streamUntil(client, id, "running");
         long t0 = System.nanoTime();
         client.send(client.control, "interrupt_request", new JsonObject());
         Message reply = client.reply(client.shell, id, Duration.ofSeconds(10));
@@ -175,8 +186,9 @@ class ExecutionSemanticsIT extends SharedKernel {
         assertEquals("Interrupted", reply.contentString("ename", ""), code + ": " + reply.content());
         assertTrue(seconds < 2.0, code + " took " + seconds + " s to stop");
         client.iopubUntilIdle(id, Duration.ofSeconds(5));
-        // A second interrupt, with no cell running, stops what the cell left behind (the deadlocked pair).
-        client.send(client.control, "interrupt_request", new JsonObject());
-        KernelIT.sleep(300);
+        // A second interrupt, with no cell running, stops the threads the cell left behind.
+        client.reply(client.control, client.send(client.control, "interrupt_request", new JsonObject()), Duration.ofSeconds(10));
+        Poll.until(Duration.ofSeconds(30), "what the second interrupt left of " + code,
+                () -> client.execute("%threads").stdout(), leftAfterASecondInterrupt);
     }
 }

@@ -1,7 +1,9 @@
 package threadbook.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,16 +28,28 @@ class HandoverTest {
     @Test
     void inputAskedBeforeTheChannelsExistWaitsForThem() throws Exception {
         Handover handover = new Handover();
-        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<String> line = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
             try {
-                return handover.readLine(1, "? ");
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                line.complete(handover.readLine(1, "? "));
+            } catch (java.io.IOException | RuntimeException e) {
+                line.completeExceptionally(e);
             }
-        });
-        Thread.sleep(100);
+        }, "reader");
+        reader.start();
+        awaitWaitingForAttach(reader);
         assertEquals(false, line.isDone(), "answered before there was a stdin channel");
         handover.attach(e -> { }, (cell, prompt) -> "typed at " + prompt);
         assertEquals("typed at ? ", line.get(30, TimeUnit.SECONDS));
+    }
+
+    /** Until the thread waits in Handover.awaitAttached: from then on only attach can answer it. */
+    private static void awaitWaitingForAttach(Thread t) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!(t.getState() == Thread.State.WAITING && Arrays.stream(t.getStackTrace())
+                .anyMatch(f -> f.getMethodName().equals("awaitAttached")))) {
+            assertTrue(t.isAlive() && System.nanoTime() < deadline, "the reader waits for the channels: " + t.getState());
+            Thread.sleep(1);
+        }
     }
 }

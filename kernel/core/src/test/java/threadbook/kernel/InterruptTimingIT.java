@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
+import threadbook.client.Poll;
 import threadbook.protocol.Message;
 
 /**
@@ -125,8 +126,9 @@ class InterruptTimingIT {
                 assertEquals("input_request", ask.type());
                 input.add(interruptAndTime(client, id, "waiting for input, try " + i));
 
-                id = client.executeAsync("while (true) { }");
-                KernelIT.sleep(300);
+                id = client.executeAsync("{ System.out.println(\"looping\"); while (true) { } }");
+                // Once the loop runs: an interrupt while the cell still compiles takes another path.
+                Poll.cellOutput(client, id, Duration.ofSeconds(60), "the loop started", out -> out.contains("looping"));
                 loop.add(interruptAndTime(client, id, "CPU loop, try " + i));
             }
             System.out.println(SLEEPERS + " threads, interrupt while waiting for input: reply " + figures(input) + " s");

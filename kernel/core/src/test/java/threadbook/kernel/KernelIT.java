@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
+import threadbook.client.Poll;
 import threadbook.client.SharedKernel;
 import threadbook.protocol.Message;
 
@@ -153,8 +154,9 @@ class KernelIT extends SharedKernel {
     @Test
     void interruptStopsABusyLoopAndKeepsTheSession() {
         client.execute("int kept = 41;");
-        String id = client.executeAsync("while (true) { }");
-        sleep(700);
+        String id = client.executeAsync("{ System.out.println(\"looping\"); while (true) { } }");
+        // Once the loop runs: an interrupt while the cell still compiles cancels it before it starts.
+        Poll.cellOutput(client, id, Duration.ofSeconds(60), "the cell started", out -> out.contains("looping"));
         long t0 = System.nanoTime();
         String interrupt = client.send(client.control, "interrupt_request", new JsonObject());
         Message interruptReply = client.reply(client.control, interrupt, Duration.ofSeconds(10));

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
+import threadbook.client.Poll;
 import threadbook.client.SharedKernel;
 import threadbook.protocol.Message;
 
@@ -141,8 +142,9 @@ class MagicsIT extends SharedKernel {
         assertTrue(list.contains("long-sleeper"), list);
         assertTrue(list.contains("started in cell ["), list);
         client.execute("%threads stop");
-        KernelIT.sleep(300);
-        assertTrue(!client.execute("%threads").stdout().contains("long-sleeper"));
+        // The interrupted thread ends on its own time, after %threads stop has answered.
+        Poll.until(Duration.ofSeconds(30), "%threads no longer lists long-sleeper after %threads stop",
+                () -> client.execute("%threads").stdout(), threads -> !threads.contains("long-sleeper"));
     }
 
     /**

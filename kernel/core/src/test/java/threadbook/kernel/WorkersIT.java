@@ -13,6 +13,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
+import threadbook.client.Poll;
 import threadbook.client.SharedKernel;
 
 /** Real worker processes, from the real kernel: the multiprocessing of Threadbook. */
@@ -93,9 +94,12 @@ class WorkersIT extends SharedKernel {
 
     @Test
     void interruptDuringMapReturnsAndLeavesNoWorkerBusy() {
-        client.execute("void nap(int n) throws Exception { Thread.sleep(60_000); }\nWorkerPool sleepy = new WorkerPool(2);\nsleepy.awaitReady();");
+        client.execute("void nap(int n) throws Exception { System.out.println(\"napping \" + n); Thread.sleep(60_000); }"
+                + "\nWorkerPool sleepy = new WorkerPool(2);\nsleepy.awaitReady();");
         String id = client.executeAsync("sleepy.map(n -> { nap(n); return n; }, List.of(1, 2, 3))");
-        KernelIT.sleep(1500);
+        // The interrupt must find both workers busy with a task.
+        Poll.cellOutput(client, id, Duration.ofSeconds(60), "both workers started a task",
+                out -> out.split("napping ", -1).length - 1 >= 2);
         client.reply(client.control, client.send(client.control, "interrupt_request", new JsonObject()), Duration.ofSeconds(10));
         assertEquals("error", client.reply(client.shell, id, Duration.ofSeconds(10)).contentString("status", ""));
         client.iopubUntilIdle(id, Duration.ofSeconds(5));
