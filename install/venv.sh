@@ -44,13 +44,17 @@ fi
 pip_options=()
 if ((course)); then
   packages+=("nbgrader==0.9.5")
-  # nbgrader runs alembic from PATH to create its gradebook: the environment's bin must hold it.
+  # Its version from the package's metadata: importing nbgrader takes seconds. It runs alembic from PATH to
+  # create its gradebook, so the environment's bin must hold that.
   check+='
-import nbgrader, os, sys
-assert nbgrader.__version__ == "0.9.5", "nbgrader " + nbgrader.__version__
+import os, sys
+from importlib.metadata import version
+assert version("nbgrader") == "0.9.5", "nbgrader " + version("nbgrader")
 assert os.access(os.path.join(os.path.dirname(sys.executable), "alembic"), os.X_OK), "no alembic"'
-  wheels=${THREADBOOK_WHEELS:-$repo/../shared/wheels}
-  [[ -d $wheels ]] && pip_options+=(--find-links "$wheels")
+  wheels=${THREADBOOK_WHEELS:-$(dirname "$repo")/shared/wheels}
+  if [[ -d $wheels ]]; then
+    pip_options+=(--find-links "$wheels")
+  fi
 fi
 
 if [[ -x $dir/bin/python ]] && "$dir/bin/python" -c "$check" 2>/dev/null; then
@@ -84,10 +88,10 @@ start=$SECONDS
 import jupyterlab, notebook, jupyter_client, nbclient
 print("  JupyterLab %s, Notebook %s, jupyter_client %s, nbclient %s"
       % (jupyterlab.__version__, notebook.__version__, jupyter_client.__version__, nbclient.__version__))
+from importlib.metadata import version, PackageNotFoundError
 try:
-    import nbgrader
-    print("  nbgrader %s" % nbgrader.__version__)
-except ImportError:
+    print("  nbgrader %s" % version("nbgrader"))
+except PackageNotFoundError:
     pass
 PY
 echo "  installed in $((SECONDS - start)) s"
