@@ -11,10 +11,11 @@ c.ClearSolutions.code_stub = {
             'throw new UnsupportedOperationException("exercise not done yet");'
 }
 
-# autograde runs every cell with the kernel the notebooks name (kernelspec "threadbook", which
-# install/install.sh installs). A %%test cell stops each test after 60 s (its --timeout), and a cell holds up
+# autograde runs every cell with this kernel: the name install/install.sh gives it (change it here if you
+# installed it with --name). A %%test cell stops each test after 60 s (its --timeout), and a cell holds up
 # to a few tests; the benchmark cells take up to a minute on a busy machine. So a cell may take 10 minutes
 # before nbgrader gives up on it, and the JVM 2 minutes to start.
+c.Execute.kernel_name = "threadbook"
 c.Execute.timeout = 600
 c.Execute.startup_timeout = 120
 

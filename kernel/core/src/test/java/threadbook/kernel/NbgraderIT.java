@@ -39,6 +39,7 @@ import threadbook.client.JupyterEnv;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NbgraderIT {
     private static final String ASSIGNMENT = "03-async";
+    private static final String KERNEL = "threadbook-nbgrader";
     private static final List<String> WITH_EXERCISES =
             List.of("01-threads", "02-processes", "03-async", "04-real-world", "05-when-to-use-what");
 
@@ -162,8 +163,14 @@ class NbgraderIT {
         Path course = work.resolve("course");
         courseFolder(course, "notebooks/" + ASSIGNMENT + ".ipynb");
         String solved;
-        try (InstalledKernel kernel = InstalledKernel.onNewestJdkWithoutArchive("threadbook")) {
-            // The notebooks name the kernelspec "threadbook"; the test's prefix comes first in JUPYTER_PATH.
+        try (InstalledKernel kernel = InstalledKernel.onNewestJdkWithoutArchive(KERNEL)) {
+            // As the config's comment tells an instructor who installed the kernel under another name: autograde
+            // runs the kernel it names, not the one the notebooks name.
+            Path config = course.resolve("nbgrader_config.py");
+            String settings = Files.readString(config);
+            String kernelName = "c.Execute.kernel_name = \"threadbook\"";
+            assertTrue(settings.contains(kernelName), settings);
+            Files.writeString(config, settings.replace(kernelName, "c.Execute.kernel_name = \"" + KERNEL + "\""));
             Map<String, String> env = Map.of("JUPYTER_PATH", kernel.env(Map.of()).get("JUPYTER_PATH"));
             nbgrader(course, env, 300, "generate_assignment", ASSIGNMENT);
             nbgrader(course, env, 300, "release_assignment", ASSIGNMENT);
