@@ -2,19 +2,24 @@
 # Creates (or checks) the project's own Python virtual environment with JupyterLab 4 and Notebook 7, installed
 # with pip: what install.sh --with-jupyter sets up for users and what install/test.sh runs the tests with.
 #
-#   install/venv.sh [--tests] [DIR]
+#   install/venv.sh [--course] [--tests] [DIR]
 #
-# DIR defaults to .venv in the repository (git ignores it). --tests adds what only the tests use (Selenium).
+# DIR defaults to .venv in the repository (git ignores it). --course adds nbgrader 0.9.5, for instructors who
+# grade the exercises (notebooks/README.md). --tests adds what only the tests use: Selenium, and nbgrader (the
+# tests drive it). nbgrader comes from the wheel folder ../shared/wheels beside the repository when there is
+# one (THREADBOOK_WHEELS names another), else from the package index (PyPI).
 # An environment that already holds the right versions is left as it is, so running this again costs seconds.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tests=0
+course=0
 dir=""
 while (($#)); do
   case "$1" in
-    --tests) tests=1 ;;
-    -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --tests) tests=1; course=1 ;;
+    --course) course=1 ;;
+    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "venv.sh: unknown option '$1'" >&2; exit 2 ;;
     *) dir=$1 ;;
   esac
@@ -36,6 +41,21 @@ if ((tests)); then
   check+='
 import selenium.webdriver'
 fi
+pip_options=()
+if ((course)); then
+  packages+=("nbgrader==0.9.5")
+  # Its version from the package's metadata: importing nbgrader takes seconds. It runs alembic from PATH to
+  # create its gradebook, so the environment's bin must hold that.
+  check+='
+import os, sys
+from importlib.metadata import version
+assert version("nbgrader") == "0.9.5", "nbgrader " + version("nbgrader")
+assert os.access(os.path.join(os.path.dirname(sys.executable), "alembic"), os.X_OK), "no alembic"'
+  wheels=${THREADBOOK_WHEELS:-$(dirname "$repo")/shared/wheels}
+  if [[ -d $wheels ]]; then
+    pip_options+=(--find-links "$wheels")
+  fi
+fi
 
 if [[ -x $dir/bin/python ]] && "$dir/bin/python" -c "$check" 2>/dev/null; then
   echo "The Jupyter environment in $dir is up to date."
@@ -55,16 +75,23 @@ if [[ ! -x $dir/bin/python ]]; then
     die "'$base -m venv' failed. On Debian/Ubuntu install the venv module: apt-get install python3-venv"
   }
 fi
-echo "Installing JupyterLab 4, Notebook 7 and the Jupyter clients into $dir with pip..."
+echo "Installing JupyterLab 4, Notebook 7 and the Jupyter clients$( ((course)) && echo ", nbgrader") into $dir with pip..."
 start=$SECONDS
 # No retries and a short timeout: an index that cannot be reached (an offline mirror's fallback) is given up on
 # at once instead of after minutes of retries; the index that can be reached answers well within 3 s.
-"$dir/bin/python" -m pip install --disable-pip-version-check --retries 0 --timeout 3 -q "${packages[@]}" ||
-  die "pip could not install ${packages[*]} (see above). Is the package index reachable?"
+"$dir/bin/python" -m pip install --disable-pip-version-check --retries 0 --timeout 3 -q ${pip_options[@]+"${pip_options[@]}"} \
+    "${packages[@]}" ||
+  die "pip could not install ${packages[*]} (see above). Is the package index reachable?$( ((course)) &&
+      echo " An index without nbgrader (a local mirror) needs its wheel: put it in ${wheels} or name its folder in THREADBOOK_WHEELS.")"
 "$dir/bin/python" -c "$check" || die "the environment in $dir still lacks what it needs (see above)"
 "$dir/bin/python" - <<'PY'
 import jupyterlab, notebook, jupyter_client, nbclient
 print("  JupyterLab %s, Notebook %s, jupyter_client %s, nbclient %s"
       % (jupyterlab.__version__, notebook.__version__, jupyter_client.__version__, nbclient.__version__))
+from importlib.metadata import version, PackageNotFoundError
+try:
+    print("  nbgrader %s" % version("nbgrader"))
+except PackageNotFoundError:
+    pass
 PY
 echo "  installed in $((SECONDS - start)) s"

@@ -3,12 +3,10 @@
 "// END SOLUTION" (the markers included) becomes "// YOUR CODE HERE", with the indentation of the marker, and the
 outputs are cleared. The notebooks in notebooks/ keep their reference solutions.
 
-    python3 notebooks/tools/student_version.py OUTDIR [--nbgrader]
+    python3 notebooks/tools/student_version.py OUTDIR
 
---nbgrader also marks the cells for nbgrader (solution cells: those with the markers; graded cells: those
-starting with %%test, one point each), so that `nbgrader generate_assignment` and `nbgrader autograde` work on
-OUTDIR's copies. nbgrader itself recognises the same markers in any language's comments, so with it installed you
-may instead put the notebooks in nbgrader's source/ folder and let it make the students' version.
+For a course graded with nbgrader, make its source folder with nbgrader_source.py instead: nbgrader then makes
+the students' version itself (notebooks/README.md).
 
 Standard library only. Exits 1 if a BEGIN has no END.
 """
@@ -35,21 +33,15 @@ def strip_solution(source):
     return "\n".join(out), regions
 
 
-def student_notebook(nb, nbgrader):
-    for i, cell in enumerate(nb["cells"]):
+def student_notebook(nb):
+    for cell in nb["cells"]:
         if cell["cell_type"] != "code":
             continue
         source = "".join(cell["source"])
-        text, regions = strip_solution(source)
+        text, _ = strip_solution(source)
         cell["source"] = text.splitlines(keepends=True)
         cell["outputs"] = []
         cell["execution_count"] = None
-        if nbgrader and (regions or source.startswith("%%test")):
-            graded = source.startswith("%%test")
-            cell["metadata"]["nbgrader"] = {
-                "grade": graded, "solution": bool(regions), "locked": graded,
-                "grade_id": cell.get("id", "cell-%d" % i), "schema_version": 3,
-                **({"points": 1} if graded else {})}
     return nb
 
 
@@ -63,7 +55,7 @@ def main(argv):
     for path in sorted(here.glob("*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         try:
-            student_notebook(nb, "--nbgrader" in argv)
+            student_notebook(nb)
         except ValueError as e:
             print("%s: %s" % (path.name, e))
             return 1
