@@ -1,34 +1,48 @@
 package threadbook.jshell;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
- * Lets only our own agent through a loopback port. Any local user can connect to a loopback port, so each
- * connection must first prove itself: on Linux its socket must belong to our uid (read from
- * /proc/net/tcp), and it must pass {@code check} (send the session's secret) within a few seconds. A
- * stranger, a silent connection or a wrong secret is closed and the gate waits on for the right peer; once
- * that one is in, the port is closed, so nobody else can even try.
+ * Lets only our own agent through a loopback port. Any local user can connect to a loopback port, and
+ * can choose the address (any 127.x.y.z) and port a connection comes from, so each connection is judged by
+ * the whole connection: on Linux the socket at its other end (found in the socket table by both addresses
+ * and ports) must be one the agent process holds open (one of its /proc/PID/fd), which no other process
+ * can fake, of another user or of ours. That is decided when the connection is accepted, before a byte is
+ * read: a stranger is reset at once (no TIME_WAIT left behind in the table the next check reads), so holding
+ * connections open or flooding the port costs the agent nothing but a table reading now and then (see
+ * SocketTable). Only the agent's own connection then passes {@code check} (the session's secret). Once it
+ * is in, the port is closed, so nobody else can even try. Without the table (not Linux) only the check
+ * remains, and each connection gets up to {@code proofTimeoutMillis} to pass it.
  */
 final class LoopbackGate {
     private static final Logger LOG = Logger.getLogger(LoopbackGate.class.getName());
 
     /** How long a connection may take to prove itself; our agent does it at once. */
     static final int PROOF_TIMEOUT_MILLIS = 5_000;
+    /** Connections waiting in the kernel's queue while we judge the last ones (somaxconn caps it). */
+    private static final int BACKLOG = 4096;
+    /** Connections judged on one table reading at most. */
+    private static final int BATCH = 1024;
 
     /** The first bytes a peer sends, checked by the gate. */
     interface Check {
@@ -53,14 +67,40 @@ final class LoopbackGate {
         };
     }
 
+    /** A new loopback port for the gate, with room for a flood of connections to wait in. */
+    static ServerSocketChannel listen() throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BACKLOG);
+            return server;
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    static int port(ServerSocketChannel server) throws IOException {
+        return ((InetSocketAddress) server.getLocalAddress()).getPort();
+    }
+
     /**
-     * Waits for the peer that passes the checks, until {@code timeoutMillis} or until {@code peerAlive}
-     * turns false; closes {@code server} in any case. Throws IOException if the right peer never came.
+     * Waits for the connection of process {@code agentPid} that passes the check, until {@code timeoutMillis}
+     * or until {@code peerAlive} turns false; closes {@code server} in any case. Throws IOException if the
+     * right peer never came.
      */
-    static Socket accept(ServerSocket server, Check check, long timeoutMillis, BooleanSupplier peerAlive, String what)
-            throws IOException {
+    static Socket accept(ServerSocketChannel server, long agentPid, Check check, long timeoutMillis,
+            BooleanSupplier peerAlive, String what) throws IOException {
+        return accept(server, agentPid, check, timeoutMillis, peerAlive, what, SocketTable.SYSTEM, PROOF_TIMEOUT_MILLIS);
+    }
+
+    static Socket accept(ServerSocketChannel server, long agentPid, Check check, long timeoutMillis,
+            BooleanSupplier peerAlive, String what, SocketTable table, int proofTimeoutMillis) throws IOException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        try (server) {
+        boolean byTable = table.available();
+        Refusals refusals = new Refusals(what);
+        try (server; Selector selector = Selector.open()) {
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
             while (true) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 if (left <= 0) {
@@ -70,80 +110,112 @@ final class LoopbackGate {
                 if (!peerAlive.getAsBoolean()) {
                     throw new IOException("the Java process ended before it connected to the " + what);
                 }
-                server.setSoTimeout((int) Math.min(left, 500));
-                Socket candidate;
-                try {
-                    candidate = server.accept();
-                } catch (SocketTimeoutException tick) {
+                selector.select(Math.min(left, 500));
+                selector.selectedKeys().clear();
+                List<SocketChannel> batch = new ArrayList<>();
+                for (SocketChannel c; batch.size() < BATCH && (c = server.accept()) != null; ) {
+                    batch.add(c);
+                }
+                if (batch.isEmpty()) {
                     continue;
                 }
-                if (admit(candidate, check, what)) {
-                    candidate.setSoTimeout(0);
-                    return candidate;
+                Socket admitted = judge(batch, byTable ? table : null, agentPid, check, proofTimeoutMillis, refusals);
+                if (admitted != null) {
+                    admitted.setSoTimeout(0);
+                    return admitted;
                 }
-                candidate.close();
             }
+        } finally {
+            refusals.report();
         }
     }
 
-    private static boolean admit(Socket candidate, Check check, String what) {
-        try {
-            OptionalInt uid = peerUid(candidate);
-            if (uid.isPresent() && uid.getAsInt() != myUid()) {
-                LOG.warning("refused a connection to the " + what + " from another user (uid " + uid.getAsInt() + ")");
-                return false;
+    /** The one connection of the batch that is the agent's and passes the check; the others are reset. */
+    private static Socket judge(List<SocketChannel> batch, SocketTable table, long agentPid, Check check,
+            int proofTimeoutMillis, Refusals refusals) throws IOException {
+        SocketTable.Snapshot snapshot = null;
+        Set<Long> agentSockets = Set.of();
+        if (table != null) {
+            try {
+                snapshot = table.after(System.nanoTime());
+            } catch (InterruptedException e) {
+                batch.forEach(LoopbackGate::reset);
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while checking a connection");
             }
-            candidate.setSoTimeout(PROOF_TIMEOUT_MILLIS);
+            agentSockets = table.socketsOf(agentPid);
+        }
+        Socket admitted = null;
+        int tableSize = snapshot == null ? 0 : snapshot.size();
+        for (SocketChannel c : batch) {
+            Socket s = c.socket();
+            if (admitted != null || (snapshot != null && !agentSockets.contains(snapshot.peerOf(s)))) {
+                refusals.stranger(tableSize);
+                reset(c);
+            } else if (proves(s, check, proofTimeoutMillis, refusals)) {
+                admitted = s;
+            } else {
+                reset(c);
+            }
+        }
+        return admitted;
+    }
+
+    private static boolean proves(Socket candidate, Check check, int proofTimeoutMillis, Refusals refusals) {
+        try {
+            candidate.setSoTimeout(proofTimeoutMillis);
             candidate.setTcpNoDelay(true);
             if (check.passes(candidate)) {
                 return true;
             }
-            LOG.warning("refused a connection to the " + what + " that did not prove it is the session's");
+            refusals.unproven("it did not prove it is the session's");
         } catch (IOException e) {
-            LOG.warning("refused a connection to the " + what + ": " + e.getMessage());
+            refusals.unproven(e.getMessage());
         }
         return false;
     }
 
-    /**
-     * The uid owning the other end of a loopback connection, from the kernel's socket table (Linux); empty
-     * where there is no such table, or the peer's socket is not found (it may have closed already: then
-     * the check below fails anyway).
-     */
-    static OptionalInt peerUid(Socket accepted) throws IOException {
-        String peer = String.format(":%04X", accepted.getPort());
-        String local = String.format(":%04X", accepted.getLocalPort());
-        boolean anyTable = false;
-        // tcp6 first: a JVM's sockets (our agent's) are IPv6 ones even on 127.0.0.1. Reading a table costs
-        // the kernel some milliseconds, so the search stops at the first match.
-        for (String table : List.of("/proc/net/tcp6", "/proc/net/tcp")) {
-            Path file = Path.of(table);
-            if (!Files.isReadable(file)) {
-                continue;
-            }
-            anyTable = true;
-            try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
-                    String[] f = line.trim().split("\\s+");
-                    if (f.length > 7 && f[1].endsWith(peer) && f[2].endsWith(local)) {
-                        return OptionalInt.of(Integer.parseInt(f[7]));
-                    }
-                }
-            }
+    /** Closes with a reset: the connection leaves the socket table at once, with no TIME_WAIT entry. */
+    private static void reset(SocketChannel c) {
+        try {
+            c.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException alreadyGone) {
+            // closed by the peer: nothing lingers
         }
-        if (anyTable) {
-            throw new IOException("the peer's socket is not in the socket table (it closed already)");
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // it is gone either way
         }
-        return OptionalInt.empty();
     }
 
-    private static Integer uid;
+    /** What the gate turned away, logged once and summed up (a flood must not become a flood of log lines). */
+    private static final class Refusals {
+        private final String what;
+        private int strangers;
+        private int largestTable;
 
-    private static synchronized int myUid() throws IOException {
-        if (uid == null) {
-            uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        Refusals(String what) {
+            this.what = what;
         }
-        return uid;
+
+        void stranger(int tableSize) {
+            if (strangers++ == 0) {
+                LOG.warning("refused a connection to the " + what + " from a process that is not the session's Java process");
+            }
+            largestTable = Math.max(largestTable, tableSize);
+        }
+
+        void unproven(String why) {
+            LOG.warning("refused a connection to the " + what + ": " + why);
+        }
+
+        void report() {
+            if (strangers > 1) {
+                LOG.warning("refused " + strangers + " connections to the " + what
+                        + " from processes that are not the session's Java process (socket table up to "
+                        + largestTable + " entries)");
+            }
+        }
     }
 }
