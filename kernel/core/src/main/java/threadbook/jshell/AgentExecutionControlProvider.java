@@ -80,7 +80,7 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             // The agent connects to the kernel's debug port (suspended until JDI lets it run): a JVM that
             // listened instead could be attached to by any local user.
-            command.add("-agentlib:jdwp=transport=dt_socket,address=" + loopback.getHostAddress() + ":" + LoopbackGate.port(debug));
+            command.add("-agentlib:jdwp=transport=dt_socket,address=" + debugAddress(loopback) + ":" + LoopbackGate.port(debug));
             command.addAll(env.extraRemoteVMOptions());
             command.addAll(agentVmOptions);
             command.add(ThreadbookAgent.class.getName());
@@ -124,6 +124,17 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
                         + (said.isBlank() ? "" : "\nIt printed:\n" + said), e);
             }
         }
+    }
+
+    /**
+     * Where JDWP connects to: 127.0.0.1 as an IPv6 address where the system has IPv6, so that the agent's
+     * socket is an IPv6 one like its others, listed apart from a flood of IPv4 connections (see SocketTable).
+     */
+    private static String debugAddress(InetAddress loopback) {
+        if (loopback instanceof java.net.Inet4Address && java.nio.file.Files.isReadable(Path.of("/proc/net/tcp6"))) {
+            return "[::ffff:" + loopback.getHostAddress() + "]";
+        }
+        return loopback.getHostAddress();
     }
 
     private interface Accept {
