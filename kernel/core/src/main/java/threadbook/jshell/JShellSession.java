@@ -109,7 +109,7 @@ public final class JShellSession implements AutoCloseable {
         vm.add("-Dstdout.encoding=UTF-8");
         vm.add("-Dstderr.encoding=UTF-8");
         vm.addAll(options.agentVmOptions());
-        this.provider = new AgentExecutionControlProvider(vm, secret);
+        this.provider = new AgentExecutionControlProvider(vm, secret, events::agentStarted);
         PrintStream log = new PrintStream(OutputStream.nullOutputStream());
         this.jshell = JShell.builder()
                 .executionEngine(provider, Map.of())

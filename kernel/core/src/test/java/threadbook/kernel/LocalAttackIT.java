@@ -74,6 +74,61 @@ class LocalAttackIT {
     }
 
     /**
+     * The attack of issue 19: connections from 127.0.0.2.. with the target port as source port (a look-up
+     * by port number alone takes them for the kernel's own), held silent (answering JDWP's handshake), and a
+     * flood of 2,000+ connections a second at the agent's three ports, from before the agent connects. The
+     * session starts, the first cell's output arrives whole, and the start takes at most 2 s longer than
+     * a start nobody attacks (a connection the gate waited on, or an agent connection dropped from a full
+     * queue, costs seconds: a silent peer 5 s, a dropped SYN 1 s and then 3 s).
+     */
+    @Test
+    void spoofedHeldAndFloodedPortsNeitherStopNorSlowTheStart() throws Exception {
+        Duration quiet = startToFirstOutput(null);
+        List<String> said = new ArrayList<>();
+        Duration besieged = startToFirstOutput(said);
+        System.out.println("start to the first cell's output: " + quiet.toMillis() + " ms quiet, "
+                + besieged.toMillis() + " ms under attack; attacker said " + said);
+        assertTrue(said.stream().noneMatch(l -> l.startsWith("debug HANDSHAKE") || l.contains(" RECEIVED ")),
+                "the kernel never took the attacker for the Java process: " + said);
+        int held = said.stream().filter(l -> l.contains("-spoof from"))
+                .mapToInt(l -> Integer.parseInt(l.replaceAll(".* held (\\d+) .*", "$1"))).sum();
+        assertTrue(held > 0, "spoofed connections reached the ports: " + said);
+        int fastest = said.stream().filter(l -> l.startsWith("FLOOD"))
+                .mapToInt(l -> Integer.parseInt(l.split(" ")[3])).max().orElse(0);
+        assertTrue(fastest >= 2000, "the flood ran at 2,000+ connections a second: " + said);
+        assertTrue(besieged.compareTo(quiet.plusSeconds(2)) <= 0,
+                "the attack slowed the start by at most 2 s: " + quiet.toMillis() + " ms quiet, "
+                + besieged.toMillis() + " ms under attack");
+    }
+
+    /**
+     * From starting a kernel to its first cell's output, with the siege attacker (as nobody) unless
+     * {@code attackerSaid} is null; what the attacker said is added to it.
+     */
+    private Duration startToFirstOutput(List<String> attackerSaid) throws Exception {
+        long start = System.nanoTime();
+        try (KernelProcess kernel = start(Map.of(), null, null);
+             Attacker attacker = attackerSaid == null ? null
+                     : Attacker.start(kernel, "65534", "siege", "debug", "control", "events");
+             KernelClient client = kernel.client()) {
+            client.awaitReady(Duration.ofSeconds(60));
+            KernelClient.Execution first = client.execute("System.out.println(\"hello from the victim\");",
+                    Duration.ofSeconds(120));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            String why = attacker == null ? "" : attacker.toString();
+            assertEquals("ok", first.status(), first.error() + " " + why);
+            assertEquals("hello from the victim\n", first.stdout(), why);
+            if (attacker != null) {
+                assertTheSessionIsIntact(client, attacker);
+                // each spoofing thread says how many connections it held once its port is closed
+                assertTrue(attacker.awaitCount("-spoof from", 24, Duration.ofSeconds(30)), "the ports closed: " + attacker);
+                attackerSaid.addAll(attacker.lines());
+            }
+            return took;
+        }
+    }
+
+    /**
      * Connections from the victim's own uid get past the uid check: these prove the secret check, and that
      * a wrong secret or a silent connection does not keep the real agent out.
      */
@@ -281,6 +336,21 @@ class LocalAttackIT {
             long deadline = System.nanoTime() + timeout.toNanos();
             synchronized (lines) {
                 while (lines.stream().noneMatch(l -> l.startsWith(start))) {
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    if (left <= 0) {
+                        return false;
+                    }
+                    lines.wait(left);
+                }
+                return true;
+            }
+        }
+
+        /** Waits until {@code count} lines contain {@code part}. */
+        boolean awaitCount(String part, int count, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            synchronized (lines) {
+                while (lines.stream().filter(l -> l.contains(part)).count() < count) {
                     long left = (deadline - System.nanoTime()) / 1_000_000;
                     if (left <= 0) {
                         return false;
