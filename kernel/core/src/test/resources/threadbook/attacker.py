@@ -39,10 +39,20 @@ def agents():
                 yield pid, [a.decode('utf-8', 'replace') for a in args if a]
 
 
-def connect(port):
+def connect(target, name='?'):
+    """A loopback TCP port (an int), or a Unix-domain socket's path (a str): the kernel puts the agent's
+    command and event sockets in the user's private folder, which another user cannot enter."""
     while time.time() < deadline:
         try:
-            return socket.create_connection(('127.0.0.1', port), timeout=2)
+            if isinstance(target, str):
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.settimeout(2)
+                s.connect(target)
+                return s
+            return socket.create_connection(('127.0.0.1', target), timeout=2)
+        except PermissionError as e:
+            say(name, 'UNREACHABLE', e)
+            return None
         except OSError:
             time.sleep(0.001)
     return None
@@ -80,7 +90,7 @@ def forge(s):
 
 def attack_events(port, token):
     secret = token if (mode == 'steal' and token) else '0' * 64
-    s = connect(port)
+    s = connect(port, 'events')
     if s is None:
         return
     say('events CONNECTED with', 'stolen token' if secret == token else 'a wrong secret')
@@ -91,20 +101,20 @@ def attack_events(port, token):
     threading.Thread(target=forge, args=(s,), daemon=True).start()
     threading.Thread(target=drain, args=('events', s), daemon=True).start()
     if mode == 'blind':
-        silent = connect(port)
+        silent = connect(port, 'events')
         if silent is not None:
             say('events CONNECTED silently')
             threading.Thread(target=drain, args=('events-silent', silent), daemon=True).start()
 
 
 def attack_control(port):
-    s = connect(port)
+    s = connect(port, 'control')
     if s is None:
         return
     say('control CONNECTED silently')
     threading.Thread(target=drain, args=('control', s), daemon=True).start()
     if mode == 'blind':
-        wrong = connect(port)
+        wrong = connect(port, 'control')
         if wrong is not None:
             wrong.sendall(b'0' * 64 + b'\n')
             say('control CONNECTED with a wrong secret')
@@ -112,7 +122,7 @@ def attack_control(port):
 
 
 def attack_debug(port):
-    s = connect(port)
+    s = connect(port, 'debug')
     if s is None:
         return
     try:
@@ -221,12 +231,17 @@ while time.time() < deadline:
                 token = a.split('=', 1)[1]
             if a.startswith('-Dthreadbook.events.port='):
                 events = int(a.split('=', 1)[1])
+            if a.startswith('-Dthreadbook.events.socket='):
+                events = a.split('=', 1)[1]
             if a.startswith('-agentlib:jdwp=') and 'address=' in a:
                 debug = int(a.split('address=', 1)[1].split(',')[0].rsplit(':', 1)[1])
-        control = int(args[-1])
+        control = int(args[-1]) if args[-1].isdigit() else args[-1]
         if mode == 'siege':
             ports = {'debug': debug, 'control': control, 'events': events}
-            siege({name: port for name, port in ports.items() if name in targets and port})
+            siege({name: port for name, port in ports.items() if name in targets and isinstance(port, int)})
+            for name, path in ports.items():
+                if name in targets and isinstance(path, str):
+                    threading.Thread(target=connect, args=(path, name), daemon=True).start()
             continue
         if 'debug' in targets and debug:
             threading.Thread(target=attack_debug, args=(debug,), daemon=True).start()

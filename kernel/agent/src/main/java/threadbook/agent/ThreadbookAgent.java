@@ -7,8 +7,8 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Method;
-import java.net.InetAddress;
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.util.List;
 import jdk.jshell.execution.RemoteExecutionControl;
 import jdk.jshell.execution.Util;
@@ -56,14 +56,13 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     }
 
     public static void main(String[] args) throws Exception {
-        int controlPort = Integer.parseInt(args[0]);
-        int eventPort = Integer.getInteger("threadbook.events.port");
+        Path commandSocket = Path.of(args[0]);
+        Path eventSocket = Path.of(System.getProperty("threadbook.events.socket"));
         // The secret comes on stdin, which only the kernel holds: a command line is readable by every user.
         byte[] secret = readSecret(new java.io.FileInputStream(java.io.FileDescriptor.in));
 
-        Socket eventSocket = new Socket(InetAddress.getLoopbackAddress(), eventPort);
-        eventSocket.setTcpNoDelay(true);
-        OutputStream eventOut = eventSocket.getOutputStream();
+        SocketChannel eventChannel = UnixSockets.connect(eventSocket);
+        OutputStream eventOut = UnixSockets.out(eventChannel);
         eventOut.write(secret);
         eventOut.flush();
         events = new EventChannel(eventOut);
@@ -74,7 +73,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         Cells.connect(router, events);
         System.setOut(router.printStream(Event.Stream.STDOUT));
         System.setErr(router.printStream(Event.Stream.STDERR));
-        System.setIn(new UserInput(router, events, eventSocket.getInputStream()));
+        System.setIn(new UserInput(router, events, UnixSockets.in(eventChannel)));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Cells.send(new Event.Exiting(CellThreads.current(), Thread.currentThread().getName()));
         }, "threadbook-exit-notice"));
@@ -82,10 +81,10 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         startStopper();
 
         commandThread = Thread.currentThread();
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), controlPort);
-        socket.setTcpNoDelay(true);
-        socket.getOutputStream().write(secret);
-        socket.getOutputStream().flush();
+        SocketChannel commandChannel = UnixSockets.connect(commandSocket);
+        OutputStream commandOut = UnixSockets.out(commandChannel);
+        commandOut.write(secret);
+        commandOut.flush();
         try {
             ThreadbookAgent agent = new ThreadbookAgent();
             LockReport.watch(agent::findClassOrNull);
@@ -93,9 +92,9 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
             // (System.out, System.err and System.in go through the event channel, where each piece knows its
             // cell): that layer hands every command and answer through a pipe to one more thread on each
             // side, two thread switches per exchange. The kernel reads the same plain streams.
-            ObjectOutputStream answers = new ObjectOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            ObjectOutputStream answers = new ObjectOutputStream(new BufferedOutputStream(commandOut));
             answers.flush(); // the stream header: the kernel's ObjectInputStream waits for it
-            ObjectInputStream commands = new ObjectInputStream(new BufferedInputStream(socket.getInputStream()));
+            ObjectInputStream commands = new ObjectInputStream(new BufferedInputStream(UnixSockets.in(commandChannel)));
             Util.forwardExecutionControl(agent, commands, answers);
         } finally {
             endEverything();

@@ -4,41 +4,45 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import threadbook.agent.Event;
+import threadbook.agent.UnixSockets;
 
 /**
- * The kernel's end of the event channel: accepts the agent's connection (only it: see LoopbackGate) and
- * hands every event to {@code sink} in order.
+ * The kernel's end of the event channel: accepts the agent's connection on a socket in the session's
+ * private folder (see AgentSockets) and hands every event to {@code sink} in order.
  */
 final class AgentEvents implements AutoCloseable {
     private static final long CONNECT_TIMEOUT_MILLIS = 120_000;
 
+    private final AgentSockets sockets;
     private final ServerSocketChannel server;
-    private final int port;
+    private final Path path;
     private final byte[] secret;
     /** The agent process, once started: the gate lets in its connection only. */
     private final CompletableFuture<ProcessHandle> agent = new CompletableFuture<>();
     private final Consumer<Event> sink;
-    private volatile Socket socket;
+    private volatile SocketChannel socket;
 
-    /** Listens for the agent, which must send {@code secret} first (see LoopbackGate). */
-    AgentEvents(Consumer<Event> sink, byte[] secret) throws IOException {
+    /** Listens for the agent, which must send {@code secret} first. */
+    AgentEvents(Consumer<Event> sink, byte[] secret, AgentSockets sockets) throws IOException {
         this.sink = sink;
         this.secret = secret.clone();
-        this.server = LoopbackGate.listen();
-        this.port = LoopbackGate.port(server);
+        this.sockets = sockets;
+        this.server = sockets.listen("events");
+        this.path = AgentSockets.path(server);
         Thread reader = new Thread(this::run, "threadbook-agent-events");
         reader.setDaemon(true);
         reader.start();
     }
 
-    int port() {
-        return port;
+    Path path() {
+        return path;
     }
 
     /** The agent process started: from now on its connection is let in (and only its). */
@@ -49,10 +53,10 @@ final class AgentEvents implements AutoCloseable {
     private void run() {
         try {
             ProcessHandle process = agent.get();
-            Socket s = LoopbackGate.accept(server, process.pid(), LoopbackGate.sendsSecret(secret), CONNECT_TIMEOUT_MILLIS,
+            SocketChannel s = sockets.accept(server, secret, CONNECT_TIMEOUT_MILLIS,
                     () -> server.isOpen() && process.isAlive(), "event channel");
             socket = s;
-            read(new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16)));
+            read(new DataInputStream(new BufferedInputStream(UnixSockets.in(s), 1 << 16)));
         } catch (IOException | ExecutionException e) {
             // The agent is gone or never came: the session sees that through JShell.
         } catch (InterruptedException e) {
@@ -72,13 +76,13 @@ final class AgentEvents implements AutoCloseable {
 
     /** Sends the answer to an input request back to the agent, on the same socket. */
     void replyToInput(boolean ok, String text) {
-        Socket s = socket;
+        SocketChannel s = socket;
         if (s == null) {
             return;
         }
         synchronized (this) {
             try {
-                java.io.DataOutputStream out = new java.io.DataOutputStream(s.getOutputStream());
+                java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(UnixSockets.out(s)));
                 Event.writeInputReply(out, ok, text);
                 out.flush();
             } catch (IOException e) {
@@ -92,7 +96,7 @@ final class AgentEvents implements AutoCloseable {
         agent.cancel(false);
         try {
             server.close();
-            Socket s = socket;
+            SocketChannel s = socket;
             if (s != null) {
                 s.close();
             }

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,12 +25,13 @@ import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
 import threadbook.agent.ThreadbookAgent;
+import threadbook.agent.UnixSockets;
 
 /**
- * Starts the agent JVM for JShell, as JShell's default JDI provider does, with three differences: every
- * loopback connection (the debug connection, JShell's command socket) is checked before it is trusted (see
- * LoopbackGate), the session's secret reaches the agent on its stdin, and TCP_NODELAY is on (with the
- * agent's end, that takes a trivial cell from ~196 ms to ~25 ms). Keeps a handle on the agent for the kernel.
+ * Starts the agent JVM for JShell, as JShell's default JDI provider does, with two differences: JShell's
+ * commands go over a Unix-domain socket in the session's private folder (see AgentSockets), and the debug
+ * connection, which JDWP can only make over TCP, is let in only when LoopbackGate finds it is the agent's own;
+ * the session's secret reaches the agent on its stdin. Keeps a handle on the agent for the kernel.
  */
 final class AgentExecutionControlProvider implements ExecutionControlProvider {
     private static final int LAUNCH_TIMEOUT_MILLIS = 60_000;
@@ -38,11 +40,14 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
     private final List<String> agentVmOptions;
     private final byte[] secret;
     private final Consumer<ProcessHandle> agentStarted;
+    private final AgentSockets sockets;
     private volatile AgentExecutionControl control;
     private volatile LaunchingExecutionControl launching;
 
     /** {@code agentStarted} learns the agent's process as soon as it exists (the event channel's gate). */
-    AgentExecutionControlProvider(List<String> agentVmOptions, byte[] secret, Consumer<ProcessHandle> agentStarted) {
+    AgentExecutionControlProvider(List<String> agentVmOptions, byte[] secret, Consumer<ProcessHandle> agentStarted,
+            AgentSockets sockets) {
+        this.sockets = sockets;
         this.agentVmOptions = List.copyOf(agentVmOptions);
         this.secret = secret.clone();
         this.agentStarted = agentStarted;
@@ -75,7 +80,7 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
     private AgentExecutionControl launch(ExecutionEnv env, Consumer<Process> started) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (ServerSocketChannel debug = LoopbackGate.listen();
-             ServerSocketChannel commands = LoopbackGate.listen()) {
+             ServerSocketChannel commands = sockets.listen("commands")) {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             // The agent connects to the kernel's debug port (suspended until JDI lets it run): a JVM that
@@ -84,7 +89,7 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
             command.addAll(env.extraRemoteVMOptions());
             command.addAll(agentVmOptions);
             command.add(ThreadbookAgent.class.getName());
-            command.add(Integer.toString(LoopbackGate.port(commands)));
+            command.add(AgentSockets.path(commands).toString());
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             Process process = pb.start();
             started.accept(process);
@@ -92,8 +97,8 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
             OutputTail output = new OutputTail(process.getInputStream());
             // Both gates take connections from now on, the command port's too while the debug connection is
             // being made: a port nobody accepts on would fill up under a flood and drop the agent's own.
-            CompletableFuture<Socket> commandSocket = inBackground(() -> LoopbackGate.accept(commands, process.pid(),
-                    LoopbackGate.sendsSecret(secret), LAUNCH_TIMEOUT_MILLIS, process::isAlive, "command port"));
+            CompletableFuture<SocketChannel> commandSocket = inBackground(() -> sockets.accept(commands, secret,
+                    LAUNCH_TIMEOUT_MILLIS, process::isAlive, "command socket"));
             try {
                 Socket debugSocket = LoopbackGate.accept(debug, process.pid(), JdwpConnection.handshake(),
                         LAUNCH_TIMEOUT_MILLIS, process::isAlive, "debug port");
@@ -106,13 +111,13 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
                 try (OutputStream stdin = process.getOutputStream()) {
                     stdin.write(secret);
                 }
-                Socket socket = result(commandSocket);
+                SocketChannel socket = result(commandSocket);
                 // Plain object streams on the socket, as the agent has (see ThreadbookAgent.main): JShell's
                 // multiplexing would carry out, err and in, which go through the event channel instead, and
                 // would pass every answer through one more thread.
-                ObjectOutputStream toAgent = new ObjectOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+                ObjectOutputStream toAgent = new ObjectOutputStream(new BufferedOutputStream(UnixSockets.out(socket)));
                 toAgent.flush(); // the stream header: the agent's ObjectInputStream waits for it
-                ObjectInputStream fromAgent = new ObjectInputStream(new BufferedInputStream(socket.getInputStream()));
+                ObjectInputStream fromAgent = new ObjectInputStream(new BufferedInputStream(UnixSockets.in(socket)));
                 control = new AgentExecutionControl(toAgent, fromAgent, vm, process, events);
                 return control;
             } catch (IOException | RuntimeException e) {
@@ -138,11 +143,11 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
     }
 
     private interface Accept {
-        Socket run() throws IOException;
+        SocketChannel run() throws IOException;
     }
 
-    private static CompletableFuture<Socket> inBackground(Accept accept) {
-        CompletableFuture<Socket> result = new CompletableFuture<>();
+    private static CompletableFuture<SocketChannel> inBackground(Accept accept) {
+        CompletableFuture<SocketChannel> result = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
                 result.complete(accept.run());
@@ -155,7 +160,7 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
         return result;
     }
 
-    private static Socket result(CompletableFuture<Socket> accepted) throws IOException, InterruptedException {
+    private static SocketChannel result(CompletableFuture<SocketChannel> accepted) throws IOException, InterruptedException {
         try {
             return accepted.get();
         } catch (ExecutionException e) {

@@ -50,6 +50,7 @@ public final class JShellSession implements AutoCloseable {
     private final JShell jshell;
     private final AgentExecutionControlProvider provider;
     private final AgentEvents events;
+    private final AgentSockets sockets;
     private final SnippetEvaluator evaluator;
     /** The token and rich flag of the last run's sync event seen (see threadbook.agent.link.CellTag). */
     private final Object syncSeen = new Object();
@@ -74,6 +75,7 @@ public final class JShellSession implements AutoCloseable {
         // One secret per session proves the agent's connections are the agent's; it goes to the agent on
         // its stdin, never on a command line (every local user can read those).
         byte[] secret = LoopbackGate.newSecret();
+        this.sockets = new AgentSockets();
         this.events = new AgentEvents(event -> {
             if (event instanceof Event.Exiting) {
                 exitHookRan = true;
@@ -94,11 +96,11 @@ public final class JShellSession implements AutoCloseable {
                     syncSeen.notifyAll();
                 }
             }
-        }, secret);
+        }, secret, sockets);
         List<String> vm = new ArrayList<>();
         vm.add("-cp");
         vm.add(options.agentClasspath().toString());
-        vm.add("-Dthreadbook.events.port=" + events.port());
+        vm.add("-Dthreadbook.events.socket=" + events.path());
         // Files the JVMs write for themselves go to the user's private folder: a crash log would otherwise
         // land in the working folder, next to the notebooks.
         Path cache = PrivateFolder.get();
@@ -109,7 +111,7 @@ public final class JShellSession implements AutoCloseable {
         vm.add("-Dstdout.encoding=UTF-8");
         vm.add("-Dstderr.encoding=UTF-8");
         vm.addAll(options.agentVmOptions());
-        this.provider = new AgentExecutionControlProvider(vm, secret, events::agentStarted);
+        this.provider = new AgentExecutionControlProvider(vm, secret, events::agentStarted, sockets);
         PrintStream log = new PrintStream(OutputStream.nullOutputStream());
         this.jshell = JShell.builder()
                 .executionEngine(provider, Map.of())
@@ -560,6 +562,7 @@ public final class JShellSession implements AutoCloseable {
             control.kill();
         }
         events.close();
+        sockets.close();
     }
 
     /** Asks for the line on a thread of its own: the event channel keeps flowing while the user types. */

@@ -52,6 +52,8 @@ class LocalAttackIT {
             assertTheSessionIsIntact(client, attacker);
             assertTrue(attacker.lines().stream().noneMatch(l -> l.contains("stolen token")),
                     "no secret on the agent's command line for the attacker to steal: " + attacker);
+            assertTrue(attacker.lines().stream().anyMatch(l -> l.startsWith("events UNREACHABLE")),
+                    "the event channel is a socket in the user's private folder, out of another user's reach: " + attacker);
             String agentLine = attacker.lines().stream().filter(l -> l.startsWith("AGENT")).findFirst().orElseThrow();
             assertFalse(Pattern.compile("[0-9a-f]{32,}|token").matcher(agentLine).find(),
                     "what any user reads of the agent's command line holds no secret: " + agentLine);
@@ -70,6 +72,8 @@ class LocalAttackIT {
                     "the kernel never took the attacker for the Java process: " + attacker);
             assertTrue(attacker.lines().stream().noneMatch(l -> l.startsWith("control RECEIVED")),
                     "JShell's commands (the user's compiled code) never went to the attacker: " + attacker);
+            assertTrue(attacker.lines().stream().anyMatch(l -> l.startsWith("control UNREACHABLE")),
+                    "JShell's command socket is in the user's private folder, out of another user's reach: " + attacker);
         }
     }
 
@@ -121,7 +125,10 @@ class LocalAttackIT {
             if (attacker != null) {
                 assertTheSessionIsIntact(client, attacker);
                 // each spoofing thread says how many connections it held once its port is closed
-                assertTrue(attacker.awaitCount("-spoof from", 24, Duration.ofSeconds(30)), "the ports closed: " + attacker);
+                // (the debug port's eight: JShell's commands and the event channel are Unix-domain sockets
+                // the attacker cannot reach, which it says)
+                assertTrue(attacker.awaitCount("-spoof from", 8, Duration.ofSeconds(30)), "the port closed: " + attacker);
+                assertTrue(attacker.awaitCount(" UNREACHABLE", 2, Duration.ofSeconds(30)), "the sockets: " + attacker);
                 attackerSaid.addAll(attacker.lines());
             }
             return took;
