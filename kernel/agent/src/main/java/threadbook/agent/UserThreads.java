@@ -41,7 +41,18 @@ final class UserThreads {
      * (they ignore interrupts) are left for the kernel to stop through JDI.
      */
     static Stopped interruptAll(long waitMillis) {
+        return interruptAll(waitMillis, userThreads());
+    }
+
+    /** As {@link #interruptAll(long)}, only the threads started in cell {@code cell}. */
+    static Stopped interruptCell(long waitMillis, long cell) {
+        String label = CellThreads.label(cell);
         List<Thread> threads = userThreads();
+        threads.removeIf(t -> !CellThreads.startedIn(t).equals(label));
+        return interruptAll(waitMillis, threads);
+    }
+
+    private static Stopped interruptAll(long waitMillis, List<Thread> threads) {
         threads.forEach(Thread::interrupt);
         long deadline = System.nanoTime() + waitMillis * 1_000_000;
         List<Thread> alive = new ArrayList<>();

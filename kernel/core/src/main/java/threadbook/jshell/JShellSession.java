@@ -68,6 +68,10 @@ public final class JShellSession implements AutoCloseable {
     private volatile boolean lastValueRich;
     private volatile boolean closed;
     private volatile CountDownLatch running = new CountDownLatch(0);
+    /** Cells the thread limit stopped (see stopForLimit): done when their threads are stopped too. */
+    private final Map<Long, java.util.concurrent.CompletableFuture<String>> limitStops = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Made in advance, as Execution's stoppers: the limit is reached when threads are scarce. */
+    private final Stopper limitStopper = new Stopper("threadbook-limit-stop");
 
     private JShellSession(Options options) throws IOException {
         Consumer<Event> sink = options.events();
@@ -80,6 +84,11 @@ public final class JShellSession implements AutoCloseable {
             }
             if (event instanceof Event.InputRequest request) {
                 answerInput(options.input(), request);
+                return;
+            }
+            if (event instanceof Event.LimitReached limit) {
+                limitStops.put(limit.cell(), new java.util.concurrent.CompletableFuture<>());
+                limitStopper.submit(() -> stopForLimit(limit, sink));
                 return;
             }
             if (event.cell() == WARM_UP_CELL && !(event instanceof Event.Sync)) {
@@ -239,6 +248,13 @@ public final class JShellSession implements AutoCloseable {
      * (load, invoke): the cell travels with each invoke, and its end comes back on the event channel.
      */
     public CellResult runJava(long cell, String cellLabel, String code) {
+        CellResult result = runJavaOnce(cell, cellLabel, code);
+        // After the cell counts as ended: stopping it for the limit waits for that.
+        CellResult limited = limitResult(cell);
+        return limited != null ? limited : result;
+    }
+
+    private CellResult runJavaOnce(long cell, String cellLabel, String code) {
         if (closed) {
             return CellResult.sessionLost(deathMessage());
         }
@@ -372,6 +388,50 @@ public final class JShellSession implements AutoCloseable {
         }
         kill();
         return false;
+    }
+
+    /**
+     * The agent counted more threads than the limit: stops the cell that runs (as an interrupt does, with
+     * the limit's message as its error; see limitResult), then the threads it started (the agent's stopper
+     * picks that cell's). Past the cell's end, the message goes to its output instead.
+     */
+    private void stopForLimit(Event.LimitReached limit, Consumer<Event> sink) {
+        long cell = limit.cell();
+        try {
+            if (runningCell == cell) {
+                interrupt(cell, 1_000);
+            } else {
+                sink.accept(new Event.Stream(cell, Event.Stream.STDERR,
+                        (limit.message() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            AgentExecutionControl control = provider.control();
+            if (control != null && !closed) {
+                control.stopUserThreads(0);
+            }
+        } finally {
+            limitStops.get(cell).complete(limit.message());
+        }
+    }
+
+    /**
+     * The error of a cell the thread limit stopped, once its threads are stopped too (so that the next cell
+     * finds them gone); null if the limit did not stop it.
+     */
+    private CellResult limitResult(long cell) {
+        java.util.concurrent.CompletableFuture<String> stop = limitStops.remove(cell);
+        if (stop == null) {
+            return null;
+        }
+        String message;
+        try {
+            message = stop.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null;
+        }
+        return CellResult.error("TooManyThreads", message, List.of(message));
     }
 
     /**
