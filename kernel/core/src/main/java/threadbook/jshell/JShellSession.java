@@ -87,8 +87,9 @@ public final class JShellSession implements AutoCloseable {
                 return;
             }
             if (event instanceof Event.LimitReached limit) {
-                limitStops.put(limit.cell(), new java.util.concurrent.CompletableFuture<>());
-                limitStopper.submit(() -> stopForLimit(limit, sink));
+                java.util.concurrent.CompletableFuture<String> done = new java.util.concurrent.CompletableFuture<>();
+                limitStops.put(limit.cell(), done);
+                limitStopper.submit(() -> stopForLimit(limit, sink, done));
                 return;
             }
             if (event.cell() == WARM_UP_CELL && !(event instanceof Event.Sync)) {
@@ -395,7 +396,7 @@ public final class JShellSession implements AutoCloseable {
      * the limit's message as its error; see limitResult), then the threads it started (the agent's stopper
      * picks that cell's). Past the cell's end, the message goes to its output instead.
      */
-    private void stopForLimit(Event.LimitReached limit, Consumer<Event> sink) {
+    private void stopForLimit(Event.LimitReached limit, Consumer<Event> sink, java.util.concurrent.CompletableFuture<String> done) {
         long cell = limit.cell();
         try {
             if (runningCell == cell) {
@@ -409,7 +410,7 @@ public final class JShellSession implements AutoCloseable {
                 control.stopUserThreads(0);
             }
         } finally {
-            limitStops.get(cell).complete(limit.message());
+            done.complete(limit.message());
         }
     }
 
