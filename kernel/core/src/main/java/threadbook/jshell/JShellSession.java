@@ -68,16 +68,15 @@ public final class JShellSession implements AutoCloseable {
     private volatile boolean lastValueRich;
     private volatile boolean closed;
     private volatile CountDownLatch running = new CountDownLatch(0);
-    /** Cells the thread limit stopped (see stopForLimit): done when their threads are stopped too. */
-    private final Map<Long, java.util.concurrent.CompletableFuture<String>> limitStops = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Made in advance, as Execution's stoppers: the limit is reached when threads are scarce. */
-    private final Stopper limitStopper = new Stopper("threadbook-limit-stop");
+    private final ThreadLimitStops limitStops;
 
     private JShellSession(Options options) throws IOException {
         Consumer<Event> sink = options.events();
         // One secret per session proves the agent's connections are the agent's; it goes to the agent on
         // its stdin, never on a command line (every local user can read those).
         byte[] secret = LoopbackGate.newSecret();
+        this.limitStops = new ThreadLimitStops(cell -> runningCell == cell, cell -> interrupt(cell, 1_000),
+                this::stopThreadsOfLimitedCell, sink);
         this.events = new AgentEvents(event -> {
             if (event instanceof Event.Exiting) {
                 exitHookRan = true;
@@ -87,9 +86,7 @@ public final class JShellSession implements AutoCloseable {
                 return;
             }
             if (event instanceof Event.LimitReached limit) {
-                java.util.concurrent.CompletableFuture<String> done = new java.util.concurrent.CompletableFuture<>();
-                limitStops.put(limit.cell(), done);
-                limitStopper.submit(() -> stopForLimit(limit, sink, done));
+                limitStops.reached(limit);
                 return;
             }
             if (event.cell() == WARM_UP_CELL && !(event instanceof Event.Sync)) {
@@ -251,7 +248,7 @@ public final class JShellSession implements AutoCloseable {
     public CellResult runJava(long cell, String cellLabel, String code) {
         CellResult result = runJavaOnce(cell, cellLabel, code);
         // After the cell counts as ended: stopping it for the limit waits for that.
-        CellResult limited = limitResult(cell);
+        CellResult limited = limitStops.result(cell);
         return limited != null ? limited : result;
     }
 
@@ -391,48 +388,12 @@ public final class JShellSession implements AutoCloseable {
         return false;
     }
 
-    /**
-     * The agent counted more threads than the limit: stops the cell that runs (as an interrupt does, with
-     * the limit's message as its error; see limitResult), then the threads it started (the agent's stopper
-     * picks that cell's). Past the cell's end, the message goes to its output instead.
-     */
-    private void stopForLimit(Event.LimitReached limit, Consumer<Event> sink, java.util.concurrent.CompletableFuture<String> done) {
-        long cell = limit.cell();
-        try {
-            if (runningCell == cell) {
-                interrupt(cell, 1_000);
-            } else {
-                sink.accept(new Event.Stream(cell, Event.Stream.STDERR,
-                        (limit.message() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            }
-            AgentExecutionControl control = provider.control();
-            if (control != null && !closed) {
-                control.stopUserThreads(0);
-            }
-        } finally {
-            done.complete(limit.message());
+    /** The threads of the cell the thread limit stopped (the agent's stopper knows which cell). */
+    private void stopThreadsOfLimitedCell() {
+        AgentExecutionControl control = provider.control();
+        if (control != null && !closed) {
+            control.stopUserThreads(0);
         }
-    }
-
-    /**
-     * The error of a cell the thread limit stopped, once its threads are stopped too (so that the next cell
-     * finds them gone); null if the limit did not stop it.
-     */
-    private CellResult limitResult(long cell) {
-        java.util.concurrent.CompletableFuture<String> stop = limitStops.remove(cell);
-        if (stop == null) {
-            return null;
-        }
-        String message;
-        try {
-            message = stop.get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return null;
-        }
-        return CellResult.error("TooManyThreads", message, List.of(message));
     }
 
     /**
