@@ -67,6 +67,11 @@ public final class CellThreads {
         return LABELS.get(cell);
     }
 
+    /** The cell running now, or {@link Event#NO_CELL}. */
+    static long running() {
+        return running;
+    }
+
     /** The cell running now, or if none, the last one that ran. */
     static long runningOrLast() {
         long now = running;

@@ -114,9 +114,10 @@ public final class Limits {
         }
     }
 
+    /** Read to the end of the stream: a /proc file's size says 0 (or less than it holds), which Files.readString trusts. */
     private static String read(Path file) {
-        try {
-            return Files.readString(file);
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (java.io.IOException | RuntimeException e) {
             return "";
         }

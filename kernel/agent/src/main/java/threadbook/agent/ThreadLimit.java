@@ -32,9 +32,11 @@ final class ThreadLimit {
                 int users = threads.getThreadCount() - baseline;
                 if (users > limit && !over) {
                     over = true;
-                    long cell = CellThreads.runningOrLast();
-                    cellToStop = cell;
-                    Cells.send(new Event.LimitReached(cell, message(users, limit)));
+                    // With no cell running, the threads that grew are not yet known by cell: all of them stop.
+                    long running = CellThreads.running();
+                    cellToStop = running;
+                    long cell = running != Event.NO_CELL ? running : CellThreads.runningOrLast();
+                    Cells.send(new Event.LimitReached(cell, message(users, limit, running != Event.NO_CELL)));
                 } else if (users <= limit * 9L / 10) {
                     over = false; // stopped: the next time over the limit is a new one
                 }
@@ -52,10 +54,12 @@ final class ThreadLimit {
         return cell;
     }
 
-    static String message(int threads, int limit) {
+    static String message(int threads, int limit, boolean cellRunning) {
         return String.format(java.util.Locale.ROOT, "Too many threads: your code had %,d threads running at once, more than"
-                + " this kernel allows (%,d, the setting %s). The cell was stopped and the threads it started were"
-                + " ended; your variables are kept. Run many tasks on few threads instead: a pool"
+                + " this kernel allows (%,d, the setting %s). "
+                + (cellRunning ? "The cell was stopped and the threads it started were ended"
+                        : "No cell was running: your threads were ended")
+                + "; your variables are kept. Run many tasks on few threads instead: a pool"
                 + " (Executors.newFixedThreadPool) or virtual threads (Executors.newVirtualThreadPerTaskExecutor)."
                 + " The limit is set where the kernel is installed (install.sh --max-threads N).",
                 threads, limit, Limits.THREADS_SETTING);
