@@ -24,8 +24,10 @@ final class ThreadLimitStops {
     private final LongConsumer stopCell;
     private final Runnable stopThreads;
     private final Consumer<Event> output;
-    /** Cells the limit stopped: done once their threads are stopped too. */
-    private final Map<Long, CompletableFuture<String>> stops = new ConcurrentHashMap<>();
+    /** A cell the limit stopped: done once its threads are stopped too. */
+    private record Stop(String message, CompletableFuture<Void> done) {}
+
+    private final Map<Long, Stop> stops = new ConcurrentHashMap<>();
     private final Stopper stopper = new Stopper("threadbook-limit-stop");
 
     /**
@@ -41,8 +43,8 @@ final class ThreadLimitStops {
 
     /** From the event reader: returns at once, the stop goes on on its own thread. */
     void reached(Event.LimitReached limit) {
-        CompletableFuture<String> done = new CompletableFuture<>();
-        stops.put(limit.cell(), done);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        stops.put(limit.cell(), new Stop(limit.message(), done));
         stopper.submit(() -> {
             try {
                 if (isRunning.test(limit.cell())) {
@@ -54,7 +56,7 @@ final class ThreadLimitStops {
                 }
                 stopThreads.run();
             } finally {
-                done.complete(limit.message());
+                done.complete(null);
             }
         });
     }
@@ -64,18 +66,19 @@ final class ThreadLimitStops {
      * them gone); null if the limit did not stop it. Called once the cell counts as ended.
      */
     CellResult result(long cell) {
-        CompletableFuture<String> stop = stops.remove(cell);
+        Stop stop = stops.remove(cell);
         if (stop == null) {
             return null;
         }
         try {
-            String message = stop.get(30, TimeUnit.SECONDS);
-            return CellResult.error("TooManyThreads", message, List.of(message));
+            // Thousands of threads on a busy machine take seconds to stop; past a minute they go on stopping
+            // in the background and the cell ends anyway.
+            stop.done().get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return null;
         } catch (ExecutionException | TimeoutException e) {
-            return null;
+            // the cell's error says what happened all the same
         }
+        return CellResult.error("TooManyThreads", stop.message(), List.of(stop.message()));
     }
 }
