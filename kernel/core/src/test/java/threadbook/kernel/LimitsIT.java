@@ -23,7 +23,7 @@ import threadbook.protocol.Message;
  * the agent or the kernel (kill -9 included, while workers are still booting). One kernel for all the checks,
  * in order (the last one kills it). The workers' limit is the default (8 on two cores, at most 64 anywhere);
  * the threads' is set low (THREADBOOK_MAX_THREADS=400) so that the check costs a few hundred threads, not the
- * default's 12,000.
+ * default's 12,000. The heap and the output per cell are set too: the heap applies, the output's note names its setting.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LimitsIT extends SharedKernel {
@@ -31,7 +31,7 @@ class LimitsIT extends SharedKernel {
 
     @Override
     protected Map<String, String> environment() {
-        return Map.of("THREADBOOK_MAX_THREADS", "400");
+        return Map.of("THREADBOOK_MAX_THREADS", "400", "THREADBOOK_MAX_HEAP", "256m", "THREADBOOK_MAX_OUTPUT", "64k");
     }
 
     @Test
@@ -50,6 +50,17 @@ class LimitsIT extends SharedKernel {
 
     @Test
     @Order(2)
+    void theHeapAndOutputLimitsApply() {
+        long max = Long.parseLong(client.execute("Runtime.getRuntime().maxMemory()").result());
+        assertTrue(max <= 256L << 20, "the Java process runs with -Xmx256m: " + max);
+        KernelClient.Execution printed = client.execute("for (int i = 0; i < 10_000; i++) System.out.println(\"line \" + i);");
+        assertTrue(printed.stdout().contains("more than 64 KB to stdout") && printed.stdout().contains("THREADBOOK_MAX_OUTPUT"),
+                printed.stdout().substring(Math.max(0, printed.stdout().length() - 400)));
+        assertEquals("42", client.execute("kept").result(), "the session goes on");
+    }
+
+    @Test
+    @Order(3)
     void fiftyThousandThreadsStopAtTheLimitAndTheNextCellRuns() {
         long t0 = System.nanoTime();
         // Half of them ignore interrupts: those need the kernel's JDI stop.
@@ -73,7 +84,7 @@ class LimitsIT extends SharedKernel {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void interruptWorksAfterTheLimitStoppedACell() {
         String id = client.executeAsync("while (true) { }");
         awaitBusy(id);
@@ -86,7 +97,7 @@ class LimitsIT extends SharedKernel {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void noWorkerOutlivesTheAgentKilledWhileWorkersRunAndBoot() throws Exception {
         long agent = Long.parseLong(client.execute("ProcessHandle.current().pid()").result());
         // Two busy workers (a running task: nothing reads their stdin), then more starting while the agent dies.
@@ -107,7 +118,7 @@ class LimitsIT extends SharedKernel {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void noWorkerOutlivesTheKernelKilledWhileWorkersRunAndBoot() throws Exception {
         long agent = Long.parseLong(client.execute("ProcessHandle.current().pid()").result());
         client.execute("""
