@@ -3,6 +3,7 @@
 #
 #   install/install.sh [--user | --sys-prefix | --prefix DIR] [--name NAME] [--java PATH]
 #                      [--no-build] [--no-archive] [--with-jupyter] [--venv DIR] [--execute]
+#                      [--max-heap SIZE] [--max-threads N] [--max-workers N] [--max-output SIZE]
 #
 # Run install/install.sh --help for what each option does.
 set -euo pipefail
@@ -17,6 +18,7 @@ archive=1
 with_jupyter=0
 venv=$repo/.venv
 execute=0
+limits=()   # "SETTING=value" pairs for kernel.json's env
 
 usage() {
   cat <<'USAGE'
@@ -40,6 +42,16 @@ Other options:
                      the project's own (.venv in the repository, or --venv DIR); no root needed
   --venv DIR         that environment's folder (default: .venv in the repository)
   --execute          afterwards, run every notebook in notebooks/ with the kernel and save the outputs
+
+Limits per kernel (written into kernel.json's "env"; each names itself in the error a cell gets):
+  --max-heap SIZE    memory of the Java process that runs the cells and of each worker, e.g. 1g
+                     (THREADBOOK_MAX_HEAP; default: the JVM's, 1/4 of the machine's memory)
+  --max-threads N    threads the notebook may have running at once (THREADBOOK_MAX_THREADS; default
+                     12000, or 3/4 of the account's process limit if lower)
+  --max-workers N    worker processes alive at once, pre-started ones included (THREADBOOK_MAX_WORKERS;
+                     default 4 per core, at most one per 512 MB of memory, at least 8, at most 64)
+  --max-output SIZE  what one cell may print to stdout, and to stderr, e.g. 8m (THREADBOOK_MAX_OUTPUT;
+                     default 8m); the rest is dropped with a note
   -h, --help         this text
 USAGE
 }
@@ -62,6 +74,16 @@ while (($#)); do
     --venv) [[ $# -ge 2 ]] || die "--venv needs a folder"; venv=$2; shift ;;
     --venv=*) venv=${1#*=} ;;
     --execute) execute=1 ;;
+    --max-heap|--max-threads|--max-workers|--max-output)
+      [[ $# -ge 2 ]] || die "$1 needs a value"; set -- "$1=$2" "${@:3}"; continue ;;
+    --max-heap=*) [[ ${1#*=} =~ ^[0-9]+[kKmMgG]?$ ]] || die "--max-heap takes a size such as 512m or 2g, not '${1#*=}'"
+      limits+=("THREADBOOK_MAX_HEAP=${1#*=}") ;;
+    --max-output=*) [[ ${1#*=} =~ ^[0-9]+[kKmMgG]?$ ]] || die "--max-output takes a size such as 512k or 8m, not '${1#*=}'"
+      limits+=("THREADBOOK_MAX_OUTPUT=${1#*=}") ;;
+    --max-threads=*) [[ ${1#*=} =~ ^[1-9][0-9]*$ ]] || die "--max-threads takes a number, not '${1#*=}'"
+      limits+=("THREADBOOK_MAX_THREADS=${1#*=}") ;;
+    --max-workers=*) [[ ${1#*=} =~ ^[1-9][0-9]*$ ]] || die "--max-workers takes a number, not '${1#*=}'"
+      limits+=("THREADBOOK_MAX_WORKERS=${1#*=}") ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option '$1'" ;;
   esac
@@ -222,6 +244,10 @@ display="Java (Threadbook)"
 json_string() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
 jvm_opts=""
 for o in "${kernel_opts[@]}" ${archive_opts[@]+"${archive_opts[@]}"}; do jvm_opts+="$(json_string "$o"), "; done
+env_json=""
+for pair in ${limits[@]+"${limits[@]}"}; do
+  env_json+="${env_json:+, }$(json_string "${pair%%=*}"): $(json_string "${pair#*=}")"
+done
 cat > "$dir/kernel.json" <<JSON
 {
   "argv": [$(json_string "$java"), $jvm_opts"-cp", $(json_string "$dir/lib/*"),
@@ -229,6 +255,7 @@ cat > "$dir/kernel.json" <<JSON
   "display_name": $(json_string "$display"),
   "language": "java",
   "interrupt_mode": "message",
+  "env": {$env_json},
   "metadata": {"debugger": true, "threadbook": {"java": $(json_string "$java"), "java_version": $version}}
 }
 JSON

@@ -30,6 +30,7 @@ public final class Main {
         System.setProperty("java.class.path", agent.toString());
         List<String> agentOptions = new ArrayList<>(startArchive(agent));
         agentOptions.addAll(splitOptions(System.getenv("THREADBOOK_AGENT_OPTS")));
+        agentOptions.addAll(threadbook.jshell.AgentLimits.agentOptions(System.getenv()));
         List<String> compilerOptions = splitOptions(System.getenv("THREADBOOK_COMPILER_OPTS"));
         Kernel.SessionFactory sessions = (stdin, events, replay) -> JShellSession.start(
                 new JShellSession.Options(agent, agentOptions, compilerOptions, stdin, events, replay));

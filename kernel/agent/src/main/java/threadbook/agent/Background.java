@@ -10,7 +10,7 @@ import threadbook.workers.WorkerRegistry;
  * The work a notebook left running in this JVM: the threads its cells started (each knows its cell,
  * see {@link CellThreads}; what counts as a user thread is {@link UserThreads}'s one rule) and the worker
  * processes it started ({@link WorkerRegistry}). Every way of stopping goes through here: %threads stop,
- * %workers stop, and the kernel's second interrupt (through the stopper thread, see ThreadbookAgent).
+ * %workers stop, the kernel's second interrupt and the thread limit (through the stopper thread, see ThreadbookAgent).
  */
 final class Background {
     private Background() {}
@@ -38,6 +38,8 @@ final class Background {
      * kernel ends the processes itself (every child of this JVM, workers or not).
      */
     static UserThreads.Stopped stopThreadsAndWait(long waitMillis) {
-        return UserThreads.interruptAll(waitMillis);
+        // After the thread limit stopped a cell, only that cell's threads: those of earlier cells did nothing wrong.
+        long cell = ThreadLimit.takeCellToStop();
+        return cell != Event.NO_CELL ? UserThreads.interruptCell(waitMillis, cell) : UserThreads.interruptAll(waitMillis);
     }
 }

@@ -26,11 +26,15 @@ public final class CellThreads {
     public static void enter(long cell, String label) {
         if (LABELS.isEmpty()) {
             // The threads alive before the first cell are the agent's own and the JDK's: never the user's.
+            int before;
             synchronized (STARTED_IN) {
-                for (Thread t : UserThreads.all()) {
+                java.util.List<Thread> all = UserThreads.all();
+                before = all.size();
+                for (Thread t : all) {
                     STARTED_IN.put(t, SYSTEM);
                 }
             }
+            ThreadLimit.watch(before + 1);
         }
         LABELS.put(cell, label);
         CELL.set(cell);
@@ -56,6 +60,22 @@ public final class CellThreads {
             String label = STARTED_IN.get(thread);
             return label == null ? LABELS.getOrDefault(running, "?") : label;
         }
+    }
+
+    /** The label of cell {@code cell} ("[3]"), or null if no such cell ran. */
+    static String label(long cell) {
+        return LABELS.get(cell);
+    }
+
+    /** The cell running now, or {@link Event#NO_CELL}. */
+    static long running() {
+        return running;
+    }
+
+    /** The cell running now, or if none, the last one that ran. */
+    static long runningOrLast() {
+        long now = running;
+        return now != Event.NO_CELL ? now : last;
     }
 
     /** The cell the current thread prints into. */

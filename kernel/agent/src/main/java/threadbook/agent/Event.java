@@ -55,7 +55,13 @@ public sealed interface Event {
     /** The agent JVM is shutting down through {@code System.exit} (shutdown hooks ran). */
     record Exiting(long cell, String thread) implements Event {}
 
-    int STREAM = 1, SYNC = 2, DISPLAY = 3, CLEAR = 4, PAGE = 5, EXITING = 6, INPUT = 7;
+    /**
+     * The notebook went over a limit the instructor set (see Limits): {@code cell} is the cell running now
+     * (or the last one), to be stopped with {@code message} as its error, and its threads ended.
+     */
+    record LimitReached(long cell, String message) implements Event {}
+
+    int STREAM = 1, SYNC = 2, DISPLAY = 3, CLEAR = 4, PAGE = 5, EXITING = 6, INPUT = 7, LIMIT = 8;
 
     static void write(DataOutput out, Event event) throws IOException {
         if (event instanceof Stream s) {
@@ -95,6 +101,10 @@ public sealed interface Event {
             out.writeByte(EXITING);
             out.writeLong(e.cell());
             writeString(out, e.thread());
+        } else if (event instanceof LimitReached l) {
+            out.writeByte(LIMIT);
+            out.writeLong(l.cell());
+            writeString(out, l.message());
         }
     }
 
@@ -128,6 +138,8 @@ public sealed interface Event {
                 return new InputRequest(cell, readString(in));
             case EXITING:
                 return new Exiting(cell, readString(in));
+            case LIMIT:
+                return new LimitReached(cell, readString(in));
             default:
                 throw new IOException("unknown event type " + type);
         }

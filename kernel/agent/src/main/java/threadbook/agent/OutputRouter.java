@@ -121,7 +121,8 @@ final class OutputRouter {
                 : capBytes >= 1024 ? (capBytes >> 10) + " KB" : capBytes + " bytes";
         return "\n[output truncated: this cell printed more than " + size + " to "
                 + (stream == Event.Stream.STDERR ? "stderr" : "stdout")
-                + "; the rest is dropped. The cell is still running: interrupt it to stop it.]\n";
+                + "; the rest is dropped (the limit is the setting THREADBOOK_MAX_OUTPUT,"
+                + " install.sh --max-output). The cell is still running: interrupt it to stop it.]\n";
     }
 
     /**

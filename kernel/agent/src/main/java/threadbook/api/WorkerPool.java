@@ -12,6 +12,7 @@ import threadbook.agent.CellThreads;
 import threadbook.workers.Spares;
 import threadbook.workers.Tasks;
 import threadbook.workers.Worker;
+import threadbook.workers.WorkerRegistry;
 
 /**
  * A pool of worker processes: the twin of Python's {@code multiprocessing.Pool}. Each worker is a JVM
@@ -38,6 +39,7 @@ public final class WorkerPool implements AutoCloseable {
         if (processes < 1) {
             throw new IllegalArgumentException("a pool needs at least 1 process, not " + processes);
         }
+        WorkerRegistry.checkRoom(processes, "new WorkerPool(" + processes + ")");
         try {
             for (int i = 1; i <= processes; i++) {
                 Worker w = Spares.take(Worker.nextNumber());

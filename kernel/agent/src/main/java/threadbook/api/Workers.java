@@ -18,6 +18,7 @@ public final class Workers {
      * Returns their exit codes; a failure shows its stack trace under the cell.
      */
     public static List<Integer> runEach(int n, IndexedBody body) throws InterruptedException {
+        threadbook.workers.WorkerRegistry.checkRoom(n, "running in " + n + " worker processes");
         List<WorkerProcess> processes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int index = i;

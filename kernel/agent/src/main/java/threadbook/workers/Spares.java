@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
 import threadbook.agent.CellThreads;
+import threadbook.agent.Limits;
 
 /**
  * Pre-started worker JVMs ("spares"), Threadbook's answer to Python's forkserver: a JVM takes a few hundred
@@ -65,6 +66,7 @@ public final class Spares {
      * one first), else a JVM started now. Either way, a replacement spare is started in the background.
      */
     public static Worker take(int number) throws IOException {
+        WorkerRegistry.checkRoom(1, "starting worker " + number);
         Worker spare = null;
         synchronized (LOCK) {
             stopped = false;
@@ -207,6 +209,10 @@ public final class Spares {
      * they are ready, so a notebook run top to bottom finds them. Answers the status line and the wait.
      */
     public static String prestart(int n) {
+        if (n > Limits.maxWorkers()) {
+            return "Not changed: this kernel allows " + Limits.maxWorkers() + " worker processes at once, spares included"
+                    + " (the setting " + Limits.WORKERS_SETTING + "); keep at most that many, not " + n + ". " + status();
+        }
         setTarget(n);
         if (n <= 0) {
             return status();
@@ -294,8 +300,9 @@ public final class Spares {
         if (SPARES.size() >= target() || System.nanoTime() - lastTake < QUIET_AFTER_TAKE_MILLIS * 1_000_000) {
             return null;
         }
-        // A worker a cell is waiting for gets the cores first: spares start once it is up.
-        return WorkerRegistry.anyStarting() ? null : Job.START;
+        // A worker a cell is waiting for gets the cores first: spares start once it is up. A spare starts
+        // only where a worker would fit under the limit (it would take a cell's room).
+        return WorkerRegistry.anyStarting() || WorkerRegistry.alive() >= Limits.maxWorkers() ? null : Job.START;
     }
 
     private static void startOne() throws IOException {

@@ -33,6 +33,7 @@ public final class WorkerMain {
     private WorkerMain() {}
 
     public static void main(String[] args) throws Exception {
+        watchAgent();
         out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
         DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
         System.setOut(new PrintStream(new FrameOutput(1), true, StandardCharsets.UTF_8));
@@ -68,6 +69,31 @@ public final class WorkerMain {
         } catch (EOFException agentGone) {
             Runtime.getRuntime().halt(0);
         }
+    }
+
+    /**
+     * Ends this JVM as soon as the agent that started it is gone, however it ended (kill -9 included), also
+     * while a task runs and nothing reads stdin (an end of stdin ends an idle worker too). Its parent's pid
+     * changes when the agent dies (the orphan is handed to init or a subreaper), which no pid reuse can undo.
+     * First thing in main: a worker whose agent died while it was booting ends when it is up, not never.
+     */
+    private static void watchAgent() {
+        long agent = Long.getLong(WorkerOptions.AGENT_PID, -1);
+        Thread t = new Thread(() -> {
+            while (true) {
+                long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+                if (parent != agent) {
+                    Runtime.getRuntime().halt(0);
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    // keep watching: only the agent's end ends this thread
+                }
+            }
+        }, "threadbook-agent-watch");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static void readClasses(DataInputStream in) throws IOException {

@@ -8,6 +8,9 @@ import threadbook.agent.PrivateFolder;
 
 /** JVM options of worker processes: a quick start, and the agent's own language settings. */
 final class WorkerOptions {
+    /** The system property that tells a worker its agent's pid (see WorkerMain.watchAgent). */
+    static final String AGENT_PID = "threadbook.agent.pid";
+
     private WorkerOptions() {}
 
     static List<String> jvmOptions() {
@@ -30,6 +33,7 @@ final class WorkerOptions {
         options.add("-XX:ErrorFile=" + PrivateFolder.get().resolve("hs_err_pid%p.log"));
         options.add("-XX:ReplayDataFile=" + PrivateFolder.get().resolve("replay_pid%p.log"));
         options.add("-D" + PrivateFolder.PROPERTY + "=" + PrivateFolder.get());
+        options.add("-D" + AGENT_PID + "=" + ProcessHandle.current().pid());
         options.add("-Dfile.encoding=UTF-8");
         options.add("-Dstdout.encoding=UTF-8");
         options.add("-Dstderr.encoding=UTF-8");

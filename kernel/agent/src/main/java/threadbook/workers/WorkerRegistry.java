@@ -2,6 +2,7 @@ package threadbook.workers;
 
 import java.util.ArrayList;
 import java.util.List;
+import threadbook.agent.Limits;
 
 /** Every worker the session started: for %workers, for CPU totals, and to end them. */
 public final class WorkerRegistry {
@@ -11,6 +12,43 @@ public final class WorkerRegistry {
 
     static synchronized void add(Worker w) {
         WORKERS.add(w);
+    }
+
+    /**
+     * Fails, before any JVM starts, unless {@code wanted} more workers fit under {@link Limits#maxWorkers}
+     * beside the live workers cells took. Spares count towards the limit too, but never against a cell: a
+     * cell takes them first, and no spare starts where a worker would not fit (see Spares).
+     */
+    public static synchronized void checkRoom(int wanted, String request) {
+        int limit = Limits.maxWorkers();
+        int taken = 0;
+        for (Worker w : WORKERS) {
+            if (!w.isSpare() && w.isAlive()) {
+                taken++;
+            }
+        }
+        if ((long) taken + wanted <= limit) {
+            return;
+        }
+        throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                "Too many worker processes: %s asks for %d, but this kernel allows %d at once (the setting %s)%s."
+                + " No process was started. Each worker is a whole JVM: about as many as the machine has cores"
+                + " (%d here) is usually the fastest. The limit is set where the kernel is installed"
+                + " (install.sh --max-workers N).",
+                request, wanted, limit, Limits.WORKERS_SETTING,
+                taken == 0 ? "" : " and " + taken + " are running already (close pools you no longer need, or %workers stop)",
+                Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** How many worker JVMs are alive, spares included. */
+    static synchronized int alive() {
+        int n = 0;
+        for (Worker w : WORKERS) {
+            if (w.isAlive()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** CPU time of every worker process so far, as they last reported it. */

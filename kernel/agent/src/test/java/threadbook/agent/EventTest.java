@@ -86,7 +86,8 @@ class EventTest {
                 new Event.Page(6, LONG),
                 new Event.InputRequest(Event.NO_CELL, "Name: " + NON_ASCII),
                 new Event.InputRequest(2, ""),
-                new Event.Exiting(11, "main-" + NON_ASCII));
+                new Event.Exiting(11, "main-" + NON_ASCII),
+                new Event.LimitReached(12, "Too many threads: " + NON_ASCII));
     }
 
     @Test

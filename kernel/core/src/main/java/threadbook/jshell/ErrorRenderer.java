@@ -189,8 +189,27 @@ final class ErrorRenderer {
             first = false;
             current = current.getCause();
         }
+        if (isNoThreadLeft(ename, evalue)) {
+            lines.add(NO_THREAD_LEFT);
+        } else if ("java.lang.OutOfMemoryError".equals(ename) && evalue.startsWith("Java heap space")) {
+            lines.add(NO_HEAP_LEFT);
+        }
         return CellResult.error(ename, evalue, lines);
     }
+
+    /** What the JVM says when the operating system refuses it another thread (e.g. "...: possibly out of memory or process/resource limits reached"). */
+    static boolean isNoThreadLeft(String ename, String evalue) {
+        return "java.lang.OutOfMemoryError".equals(ename) && evalue.contains("unable to create native thread");
+    }
+
+    static final String NO_HEAP_LEFT = "note: the Java process that runs your cells used all the memory it may have"
+            + " (its maximum heap, -Xmx: the setting " + AgentLimits.HEAP_SETTING + ", install.sh --max-heap). Your variables"
+            + " are kept; keep fewer or smaller objects alive (clear big collections you no longer need).";
+
+    static final String NO_THREAD_LEFT = "note: this is not about memory. The operating system would not start another"
+            + " thread: your account (or this machine) has as many threads and processes running as it allows."
+            + " Threads your cells started and left running count too: %threads lists them, %threads stop ends them."
+            + " Run many tasks on few threads instead: a pool (Executors.newFixedThreadPool) or virtual threads.";
 
     /** The frames from the top down to the cell's own code; below that is JShell's machinery. */
     private static List<StackTraceElement> userFrames(StackTraceElement[] trace) {

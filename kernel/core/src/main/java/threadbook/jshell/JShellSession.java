@@ -69,6 +69,7 @@ public final class JShellSession implements AutoCloseable {
     private volatile boolean lastValueRich;
     private volatile boolean closed;
     private volatile CountDownLatch running = new CountDownLatch(0);
+    private final ThreadLimitStops limitStops;
 
     private JShellSession(Options options) throws IOException {
         Consumer<Event> sink = options.events();
@@ -76,12 +77,18 @@ public final class JShellSession implements AutoCloseable {
         // its stdin, never on a command line (every local user can read those).
         byte[] secret = LoopbackGate.newSecret();
         this.sockets = new AgentSockets();
+        this.limitStops = new ThreadLimitStops(cell -> runningCell == cell, cell -> interrupt(cell, 1_000),
+                this::stopThreadsOfLimitedCell, sink);
         this.events = new AgentEvents(event -> {
             if (event instanceof Event.Exiting) {
                 exitHookRan = true;
             }
             if (event instanceof Event.InputRequest request) {
                 answerInput(options.input(), request);
+                return;
+            }
+            if (event instanceof Event.LimitReached limit) {
+                limitStops.reached(limit);
                 return;
             }
             if (event.cell() == WARM_UP_CELL && !(event instanceof Event.Sync)) {
@@ -241,6 +248,13 @@ public final class JShellSession implements AutoCloseable {
      * (load, invoke): the cell travels with each invoke, and its end comes back on the event channel.
      */
     public CellResult runJava(long cell, String cellLabel, String code) {
+        CellResult result = runJavaOnce(cell, cellLabel, code);
+        // After the cell counts as ended: stopping it for the limit waits for that.
+        CellResult limited = limitStops.result(cell);
+        return limited != null ? limited : result;
+    }
+
+    private CellResult runJavaOnce(long cell, String cellLabel, String code) {
         if (closed) {
             return CellResult.sessionLost(deathMessage());
         }
@@ -374,6 +388,14 @@ public final class JShellSession implements AutoCloseable {
         }
         kill();
         return false;
+    }
+
+    /** The threads of the cell the thread limit stopped (the agent's stopper knows which cell). */
+    private void stopThreadsOfLimitedCell() {
+        AgentExecutionControl control = provider.control();
+        if (control != null && !closed) {
+            control.stopUserThreads(0);
+        }
     }
 
     /**

@@ -51,6 +51,12 @@ final class Execution {
     private OffsetDateTime pendingInterrupt;
     private long pendingSince;
     private final java.util.concurrent.atomic.AtomicBoolean stoppingBackground = new java.util.concurrent.atomic.AtomicBoolean();
+    // Made in advance: when the notebook's threads took every pid the user may have, an interrupt must still
+    // work (it stops the cell through JDI on these threads; one made per interrupt could not be made).
+    /** Stops the current cell (an interrupt with a cell running); one stop at a time is enough. */
+    private final threadbook.jshell.Stopper interrupter = new threadbook.jshell.Stopper("threadbook-interrupt");
+    /** Stops what cells left running (seconds with thousands of threads), beside the interrupter. */
+    private final threadbook.jshell.Stopper backgroundStopper = new threadbook.jshell.Stopper("threadbook-stop-background");
 
     Execution(JShellSessions sessions, CellOutput output, StdinBridge stdin, IOPub iopub, History history,
               java.util.function.Supplier<List<Message>> takeQueued,
@@ -329,7 +335,7 @@ final class Execution {
         if (session == null) {
             return; // the cell is waiting for its session: it sees interruptedCell and ends
         }
-        Thread t = new Thread(() -> {
+        interrupter.submit(() -> {
             String deadlock = session.deadlockReport();
             if (deadlock != null) {
                 output.stream(cell, "stderr", deadlock);
@@ -338,9 +344,7 @@ final class Execution {
             if (!stopped) {
                 LOG.warning("the cell did not stop within " + INTERRUPT_GRACE_MILLIS + " ms; restarted the Java process");
             }
-        }, "threadbook-interrupt");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     /**
@@ -353,7 +357,7 @@ final class Execution {
         if (session == null || !stoppingBackground.compareAndSet(false, true)) {
             return;
         }
-        Thread t = new Thread(() -> {
+        backgroundStopper.submit(() -> {
             try {
                 List<String> stopped = session.stopBackgroundWork();
                 if (!stopped.isEmpty()) {
@@ -362,9 +366,7 @@ final class Execution {
             } finally {
                 stoppingBackground.set(false);
             }
-        }, "threadbook-stop-background");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     /** The first few names, and how many more: thousands of thread names help nobody. */
