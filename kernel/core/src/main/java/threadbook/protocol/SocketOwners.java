@@ -47,18 +47,20 @@ final class SocketOwners {
                 }
             }
         }
+        int want = connections.size();
         Map<Connection, Integer> found = new HashMap<>();
-        // Reading a table makes Linux walk its whole hash of connections (milliseconds on a big machine), so
-        // tcp first, where libzmq's clients (Jupyter's) are, and tcp6 only for those still missing.
+        // Linux writes a table as it is read, walking its hash of connections (milliseconds on a big machine),
+        // so the reading stops once every peer is found: tcp first, where libzmq's clients (Jupyter's) are,
+        // then tcp6 for those still missing.
         for (Path table : LINUX_TABLES) {
-            if (found.size() == connections.size() || !Files.isReadable(table)) {
+            if (!Files.isReadable(table)) {
                 continue;
             }
             try (BufferedReader lines = Files.newBufferedReader(table, StandardCharsets.US_ASCII)) {
                 lines.readLine(); // the header
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                for (String line = lines.readLine(); line != null && found.size() < want; line = lines.readLine()) {
                     // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
-                    String[] f = line.trim().split("\\s+");
+                    String[] f = line.trim().split(" +", 9);
                     if (f.length > 7 && f[3].equals(ESTABLISHED)) {
                         Connection c = wanted.get(f[1] + " " + f[2]);
                         if (c != null) {
@@ -66,6 +68,9 @@ final class SocketOwners {
                         }
                     }
                 }
+            }
+            if (found.size() == want) {
+                break;
             }
         }
         return found;
