@@ -98,9 +98,16 @@ final class OwnUserGate {
 
     private void serve(ZMQ.Socket zap) {
         while (true) {
-            List<byte[]> request;
+            List<List<byte[]>> pending = new ArrayList<>();
             try {
-                request = KernelSockets.receive(zap, -1);
+                // All requests waiting get one check: one table read whatever their number, so that a flood of
+                // a stranger's connections cannot queue the user's own behind a read each.
+                for (List<byte[]> r = KernelSockets.receive(zap, -1); r != null; r = KernelSockets.receive(zap, 0)) {
+                    // A ROUTER's request: the asker's routing id, the delimiter, then RFC 27's frames.
+                    if (r.size() >= 4) {
+                        pending.add(r);
+                    }
+                }
             } catch (ZMQException e) {
                 if (e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
                     zap.close(); // the kernel is ending
@@ -108,13 +115,11 @@ final class OwnUserGate {
                 }
                 // Never closed otherwise: JeroMQ skips ZAP when no handler is bound, letting everyone in.
                 LOG.warning("the kernel's port gate could not read a request: " + e);
+            }
+            if (pending.isEmpty()) {
                 continue;
             }
-            // A ROUTER's request: the asker's routing id, the delimiter, then RFC 27's frames (version, request id...)
-            if (request == null || request.size() < 4) {
-                continue;
-            }
-            requests++;
+            requests += pending.size();
             String status;
             try {
                 // A stranger's connection is shut when this returns, and its handshake fails at its next
@@ -124,14 +129,16 @@ final class OwnUserGate {
                 LOG.warning("the kernel's port gate failed on a connection, refused it: " + e);
                 status = "400";
             }
-            zap.send(request.get(0), ZMQ.SNDMORE);
-            zap.send(new byte[0], ZMQ.SNDMORE);
-            zap.send("1.0", ZMQ.SNDMORE);
-            zap.send(request.get(3), ZMQ.SNDMORE);
-            zap.send(status, ZMQ.SNDMORE);
-            zap.send(status.equals("200") ? "OK" : "refused", ZMQ.SNDMORE);
-            zap.send("", ZMQ.SNDMORE);
-            zap.send(new byte[0], 0);
+            for (List<byte[]> request : pending) {
+                zap.send(request.get(0), ZMQ.SNDMORE);
+                zap.send(new byte[0], ZMQ.SNDMORE);
+                zap.send("1.0", ZMQ.SNDMORE);
+                zap.send(request.get(3), ZMQ.SNDMORE);
+                zap.send(status, ZMQ.SNDMORE);
+                zap.send(status.equals("200") ? "OK" : "refused", ZMQ.SNDMORE);
+                zap.send("", ZMQ.SNDMORE);
+                zap.send(new byte[0], 0);
+            }
         }
     }
 
@@ -146,8 +153,8 @@ final class OwnUserGate {
         long deadline = System.nanoTime() + ACCEPT_WAIT_NANOS;
         while (acceptedCount.get() < requests) {
             if (System.nanoTime() > deadline) {
-                LOG.warning("the kernel's port gate answered more connections than were accepted; refused one");
-                requests--;
+                LOG.warning("the kernel's port gate had more requests than accepted connections; refused them");
+                requests = acceptedCount.get();
                 return false;
             }
             Thread.onSpinWait();
