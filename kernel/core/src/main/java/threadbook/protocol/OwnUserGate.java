@@ -98,47 +98,54 @@ final class OwnUserGate {
 
     private void serve(ZMQ.Socket zap) {
         while (true) {
-            List<List<byte[]>> pending = new ArrayList<>();
             try {
-                // All requests waiting get one check: one table read whatever their number, so that a flood of
-                // a stranger's connections cannot queue the user's own behind a read each.
-                for (List<byte[]> r = KernelSockets.receive(zap, -1); r != null; r = KernelSockets.receive(zap, 0)) {
-                    // A ROUTER's request: the asker's routing id, the delimiter, then RFC 27's frames.
-                    if (r.size() >= 4) {
-                        pending.add(r);
-                    }
-                }
+                answer(zap, waiting(zap));
             } catch (ZMQException e) {
                 if (e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
                     zap.close(); // the kernel is ending
                     return;
                 }
                 // Never closed otherwise: JeroMQ skips ZAP when no handler is bound, letting everyone in.
-                LOG.warning("the kernel's port gate could not read a request: " + e);
+                LOG.warning("the kernel's port gate: " + e);
             }
-            if (pending.isEmpty()) {
-                continue;
+        }
+    }
+
+    /**
+     * Every request waiting, after blocking for the first. One check answers them all: a flood of a stranger's
+     * connections then costs one table read per round, and never queues the user's own behind a read each.
+     */
+    private static List<List<byte[]>> waiting(ZMQ.Socket zap) {
+        List<List<byte[]>> pending = new ArrayList<>();
+        for (List<byte[]> r = KernelSockets.receive(zap, -1); r != null; r = KernelSockets.receive(zap, 0)) {
+            // A ROUTER's request: the asker's routing id, the delimiter, then RFC 27's frames.
+            if (r.size() >= 4) {
+                pending.add(r);
             }
-            requests += pending.size();
-            String status;
-            try {
-                // A stranger's connection is shut when this returns, and its handshake fails at its next
-                // write: "200" lets only the others through.
-                status = vet() ? "200" : "400";
-            } catch (RuntimeException e) {
-                LOG.warning("the kernel's port gate failed on a connection, refused it: " + e);
-                status = "400";
-            }
-            for (List<byte[]> request : pending) {
-                zap.send(request.get(0), ZMQ.SNDMORE);
-                zap.send(new byte[0], ZMQ.SNDMORE);
-                zap.send("1.0", ZMQ.SNDMORE);
-                zap.send(request.get(3), ZMQ.SNDMORE);
-                zap.send(status, ZMQ.SNDMORE);
-                zap.send(status.equals("200") ? "OK" : "refused", ZMQ.SNDMORE);
-                zap.send("", ZMQ.SNDMORE);
-                zap.send(new byte[0], 0);
-            }
+        }
+        return pending;
+    }
+
+    private void answer(ZMQ.Socket zap, List<List<byte[]>> pending) {
+        requests += pending.size();
+        String status;
+        try {
+            // A stranger's connection is shut when this returns, and its handshake fails at its next write:
+            // "200" lets only the others through.
+            status = vet() ? "200" : "400";
+        } catch (RuntimeException e) {
+            LOG.warning("the kernel's port gate failed, refused " + pending.size() + " connection(s): " + e);
+            status = "400";
+        }
+        for (List<byte[]> request : pending) {
+            zap.send(request.get(0), ZMQ.SNDMORE);
+            zap.send(new byte[0], ZMQ.SNDMORE);
+            zap.send("1.0", ZMQ.SNDMORE);
+            zap.send(request.get(3), ZMQ.SNDMORE);
+            zap.send(status, ZMQ.SNDMORE);
+            zap.send(status.equals("200") ? "OK" : "refused", ZMQ.SNDMORE);
+            zap.send("", ZMQ.SNDMORE);
+            zap.send(new byte[0], 0);
         }
     }
 
@@ -181,20 +188,22 @@ final class OwnUserGate {
             batch.keySet().forEach(OwnUserGate::shut);
             return true;
         }
-        List<String> refused = new ArrayList<>();
-        batch.forEach((channel, connection) -> {
+        int refused = 0;
+        for (Map.Entry<SocketChannel, SocketOwners.Connection> e : batch.entrySet()) {
+            SocketOwners.Connection connection = e.getValue();
             Integer uid = owners.get(connection);
             if (uid == null ? isLocal(connection.remote().getAddress()) : uid != ownUid && uid != 0) {
-                shut(channel);
-                refused.add(uid == null ? "gone" : Integer.toString(uid));
+                shut(e.getKey());
+                refused++;
                 if (uid != null && warned.add(uid)) {
                     LOG.warning("refused a connection to port " + connection.local().getPort() + " from another user"
-                            + " (uid " + uid + "): only the kernel's own user may connect to its ports");
+                            + " (uid " + uid + "): only the kernel's own user may connect there");
                 }
             }
-        });
-        LOG.fine(() -> "checked " + batch.size() + " connection(s) in " + (System.nanoTime() - start) / 1_000_000
-                + " ms, refused: " + refused);
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        int count = refused;
+        LOG.fine(() -> "checked " + batch.size() + " connection(s) in " + millis + " ms, refused " + count);
         return true;
     }
 
