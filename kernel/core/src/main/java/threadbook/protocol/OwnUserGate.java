@@ -34,7 +34,10 @@ import org.zeromq.ZMQException;
  * engine is started only after the hook returns). Before answering any ZAP request the gate checks every
  * connection accepted so far: a peer of another uid (looked up by the whole tuple in Linux's socket table)
  * has its socket shut at once, so its handshake can never complete. The lookups run on the gate's thread,
- * not in the I/O thread, so a slow table keeps no other connection waiting for its messages.
+ * not in the I/O thread, so a slow table holds up no message of the connections already in.
+ *
+ * <p>The ZAP domain also makes JeroMQ refuse peers speaking ZMTP 1.0 or 2.0 (libzmq before 4.0), whose
+ * handshake has no step that would wait for the gate.
  *
  * <p>Peers on other machines (a connection file whose ip is not a loopback one) cannot be looked up and
  * are let in; without a socket table (not Linux) the gate is not installed and everyone is let in.
