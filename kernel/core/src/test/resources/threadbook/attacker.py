@@ -9,7 +9,9 @@
 #   MODE siege: from 127.0.0.2.. with the target port as source port (a look-up by port number alone then
 #               finds the kernel's own socket), hold connections silent (answer JDWP's handshake on the
 #               debug port), and flood every target with non-blocking connects (FLOOD_RATE a second)
-#   TARGET events | control | debug
+#   TARGET events | control | debug | iopub:PORT
+#   iopub:PORT subscribes to everything on the kernel's iopub port at once (racing the user's own client),
+#   connecting again whenever the kernel drops it; needs pyzmq
 import collections, errno, os, socket, struct, sys, threading, time
 
 seconds, kernel, mode, targets = float(sys.argv[1]), sys.argv[2], sys.argv[3], set(sys.argv[4:])
@@ -217,6 +219,39 @@ def siege(ports):
             threading.Thread(target=spoof, args=(name + '-spoof', port, '127.0.0.%d' % (2 + i)), daemon=True).start()
     threading.Thread(target=flood, args=(list(ports.values()),), daemon=True).start()
 
+def listen_iopub(port):
+    try:
+        import zmq
+        from zmq.utils.monitor import recv_monitor_message
+    except ImportError as e:
+        say('iopub CANNOT import zmq:', e)
+        return
+    ctx = zmq.Context()
+    sub = ctx.socket(zmq.SUB)
+    sub.setsockopt(zmq.SUBSCRIBE, b'')
+    monitor = sub.get_monitor_socket()
+    sub.connect('tcp://127.0.0.1:%d' % port)
+    names = {zmq.EVENT_CONNECTED: 'CONNECTED', zmq.EVENT_DISCONNECTED: 'DISCONNECTED',
+             zmq.EVENT_HANDSHAKE_SUCCEEDED: 'HANDSHAKE succeeded: the kernel let us in'}
+    counts = {}
+    poller = zmq.Poller()
+    poller.register(sub, zmq.POLLIN)
+    poller.register(monitor, zmq.POLLIN)
+    while time.time() < deadline:
+        for s, _ in poller.poll(500):
+            if s is sub:
+                say('iopub RECEIVED', b''.join(sub.recv_multipart()).hex())
+            else:
+                name = names.get(recv_monitor_message(monitor)['event'])
+                if name:
+                    counts[name] = counts.get(name, 0) + 1
+                    if counts[name] == 1:
+                        say('iopub', name)
+
+
+for t in targets:
+    if t.startswith('iopub:'):
+        threading.Thread(target=listen_iopub, args=(int(t.split(':')[1]),), daemon=True).start()
 
 seen = set()
 while time.time() < deadline:

@@ -24,7 +24,12 @@ public final class KernelSockets implements AutoCloseable {
     /** How many bytes of large frames (see {@link FrameAllocator}) may be in the kernel at once. */
     static final long LARGE_FRAME_BUDGET = 256L << 20;
 
+    /**
+     * One I/O thread: besides being enough, it makes JeroMQ start a connection's engine only after the
+     * accept event that {@link OwnUserGate} checks the connection by.
+     */
     private final ZContext context = new ZContext(1);
+    private final OwnUserGate gate;
     private final FrameAllocator allocator = new FrameAllocator(LARGE_FRAME_BUDGET);
     private volatile Throwable ioFailure;
     public final ZMQ.Socket shell;
@@ -42,6 +47,8 @@ public final class KernelSockets implements AutoCloseable {
             ioFailure = e;
             LOG.log(Level.SEVERE, "ZeroMQ's I/O thread ended; the kernel cannot serve any more", e);
         });
+        // Before any port is bound, so that no connection gets in unchecked.
+        gate = OwnUserGate.start(context);
         shell = bind(SocketType.ROUTER, info, info.shellPort());
         control = bind(SocketType.ROUTER, info, info.controlPort());
         stdin = bind(SocketType.ROUTER, info, info.stdinPort());
@@ -57,6 +64,12 @@ public final class KernelSockets implements AutoCloseable {
         if (type == SocketType.ROUTER) {
             // A reply to a client that went away is dropped instead of blocking.
             socket.setRouterMandatory(false);
+        }
+        // Only iopub gives a stranger something to read. The others answer only requests signed with the key,
+        // and only to their sender; checking their connections too would cost every new client a socket-table
+        // read per port (5-30 ms each) before its first request is answered.
+        if (gate != null && type == SocketType.PUB) {
+            gate.guard(socket);
         }
         socket.bind(info.address(port));
         return socket;

@@ -136,6 +136,37 @@ class LocalAttackIT {
     }
 
     /**
+     * Another user subscribes to the kernel's iopub port (listening needs no key) from the moment it opens,
+     * racing the user's own client, and connects again whenever it is dropped, while the user's cells show a
+     * secret. The user's client gets every message; the attacker not one.
+     */
+    @Test
+    void anotherUserCannotListenToTheCells() throws Exception {
+        String secret = "grade-" + UUID.randomUUID();
+        try (KernelProcess kernel = start(Map.of(), null, null);
+             Attacker attacker = Attacker.start(kernel, "65534", "listen", "iopub:" + kernel.connection.get("iopub_port").getAsInt());
+             KernelClient client = kernel.client()) {
+            client.awaitReady(Duration.ofSeconds(60));
+            // Either the kernel dropped the attacker, or it let it in (and then the cells below are its to read).
+            assertTrue(attacker.awaitLine(Duration.ofSeconds(30), "iopub DISCONNECTED", "iopub HANDSHAKE"),
+                    "the attacker reached the iopub port: " + attacker);
+
+            KernelClient.Execution e = client.execute("String secret = \"" + secret + "\";\nSystem.out.println(secret);");
+            assertEquals("ok", e.status(), String.valueOf(e.error()));
+            assertEquals(secret + "\n", e.stdout(), "the user's own client shows the cell's output");
+            assertTrue(e.ofType("execute_input").get(0).contentString("code", "").contains(secret),
+                    "the user's own client got the cell's code: " + e.iopub());
+            assertTheSessionIsIntact(client, attacker);
+
+            String secretHex = HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8));
+            assertTrue(attacker.lines().stream().noneMatch(l -> l.contains(secretHex) || l.startsWith("iopub HANDSHAKE")),
+                    "the kernel never let the attacker subscribe: " + attacker);
+            assertTrue(kernel.log().contains("refused a connection to port " + kernel.connection.get("iopub_port").getAsInt()
+                    + " from another user (uid 65534)"), "the kernel says whom it refused: " + kernel.log());
+        }
+    }
+
+    /**
      * Connections from the victim's own uid get past the uid check: these prove the secret check, and that
      * a wrong secret or a silent connection does not keep the real agent out.
      */
@@ -340,9 +371,14 @@ class LocalAttackIT {
         }
 
         boolean awaitLine(String start, Duration timeout) throws InterruptedException {
+            return awaitLine(timeout, start);
+        }
+
+        /** Waits for a line that starts with one of {@code starts}. */
+        boolean awaitLine(Duration timeout, String... starts) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             synchronized (lines) {
-                while (lines.stream().noneMatch(l -> l.startsWith(start))) {
+                while (lines.stream().noneMatch(l -> Stream.of(starts).anyMatch(l::startsWith))) {
                     long left = (deadline - System.nanoTime()) / 1_000_000;
                     if (left <= 0) {
                         return false;
