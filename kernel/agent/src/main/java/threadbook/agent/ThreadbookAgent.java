@@ -62,7 +62,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         byte[] secret = readSecret(new java.io.FileInputStream(java.io.FileDescriptor.in));
 
         SocketChannel eventChannel = UnixSockets.connect(eventSocket);
-        OutputStream eventOut = UnixSockets.out(eventChannel);
+        OutputStream eventOut = UnixSockets.shieldedOut(eventChannel, "threadbook-event-writer");
         eventOut.write(secret);
         eventOut.flush();
         events = new EventChannel(eventOut);
@@ -82,7 +82,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
 
         commandThread = Thread.currentThread();
         SocketChannel commandChannel = UnixSockets.connect(commandSocket);
-        OutputStream commandOut = UnixSockets.out(commandChannel);
+        OutputStream commandOut = UnixSockets.shieldedOut(commandChannel, "threadbook-answer-writer");
         commandOut.write(secret);
         commandOut.flush();
         try {
@@ -94,7 +94,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
             // side, two thread switches per exchange. The kernel reads the same plain streams.
             ObjectOutputStream answers = new ObjectOutputStream(new BufferedOutputStream(commandOut));
             answers.flush(); // the stream header: the kernel's ObjectInputStream waits for it
-            ObjectInputStream commands = new ObjectInputStream(new BufferedInputStream(UnixSockets.in(commandChannel)));
+            ObjectInputStream commands = new ObjectInputStream(new BufferedInputStream(UnixSockets.shieldedIn(commandChannel, "threadbook-command-reader")));
             Util.forwardExecutionControl(agent, commands, answers);
         } finally {
             endEverything();

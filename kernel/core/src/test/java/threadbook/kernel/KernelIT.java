@@ -151,6 +151,28 @@ class KernelIT extends SharedKernel {
         assertTrue(kernel.log().contains("ignored a request of unknown type 'no_such_request'"), kernel.log());
     }
 
+    /**
+     * The agent's channels to the kernel are Unix-domain socket channels, which close when a thread using
+     * them is interrupted: a thread whose interrupt flag is set sends output and a display, and a thread is
+     * interrupted while it prints; the session goes on, the flag stays the user's.
+     */
+    @Test
+    void anInterruptedThreadThatPrintsBreaksNoChannel() {
+        KernelClient.Execution e = client.execute("""
+                Thread.currentThread().interrupt();
+                html("<b>shown</b>");
+                System.out.println("printed while interrupted: " + Thread.currentThread().isInterrupted());
+                Thread t = new Thread(() -> { while (!Thread.currentThread().isInterrupted()) { html("<i>x</i>"); } });
+                t.start(); Thread.sleep(200); t.interrupt(); t.join();
+                Thread.interrupted();
+                """);
+        assertEquals("ok", e.status(), e.toString());
+        assertEquals("printed while interrupted: true\n", e.stdout());
+        KernelClient.Execution after = client.execute("System.out.println(\"still here\"); 6 * 7");
+        assertEquals("still here\n", after.stdout());
+        assertEquals("42", after.result());
+    }
+
     @Test
     void interruptStopsABusyLoopAndKeepsTheSession() {
         client.execute("int kept = 41;");
