@@ -32,6 +32,9 @@ final class Recorder {
         }
         recording.enable("jdk.ThreadStart").withoutStackTrace();
         recording.enable("jdk.ThreadEnd").withoutStackTrace();
+        // A thread dump as the recording stops: what a thread still blocked or waiting then was doing, which no
+        // event says (JFR writes a wait's event when the wait ends).
+        recording.enable("jdk.ThreadDump").with("period", "endChunk");
         recording.start();
         start = Instant.now();
     }
