@@ -37,6 +37,22 @@ if ((tests)); then
 import selenium.webdriver'
 fi
 
+# Course tools: papermill with Threadbook's Java translator (install/python/threadbook-papermill) for everyone;
+# jupytext, nbval and pytest for the tests, which fail without them. pip's index may not serve them: the wheels
+# in ../shared/wheels beside the clone (as on the course's CI machines) are used when that folder is there.
+translator=$repo/install/python/threadbook-papermill
+packages+=("papermill>=2.4,<3" "$translator")
+check+="
+import filecmp, papermill, threadbook_papermill
+assert filecmp.cmp(threadbook_papermill.__file__, '$translator/threadbook_papermill.py', shallow=False), 'old translator'"
+if ((tests)); then
+  packages+=("jupytext>=1.16" "nbval>=0.10" "pytest>=7")
+  check+='
+import jupytext, nbval, pytest'
+fi
+find_links=()
+[[ -d $repo/../shared/wheels ]] && find_links=(--find-links "$(cd "$repo/../shared/wheels" && pwd)")
+
 if [[ -x $dir/bin/python ]] && "$dir/bin/python" -c "$check" 2>/dev/null; then
   echo "The Jupyter environment in $dir is up to date."
   exit 0
@@ -59,7 +75,7 @@ echo "Installing JupyterLab 4, Notebook 7 and the Jupyter clients into $dir with
 start=$SECONDS
 # No retries and a short timeout: an index that cannot be reached (an offline mirror's fallback) is given up on
 # at once instead of after minutes of retries; the index that can be reached answers well within 3 s.
-"$dir/bin/python" -m pip install --disable-pip-version-check --retries 0 --timeout 3 -q "${packages[@]}" ||
+"$dir/bin/python" -m pip install --disable-pip-version-check --retries 0 --timeout 3 -q ${find_links[@]+"${find_links[@]}"} "${packages[@]}" ||
   die "pip could not install ${packages[*]} (see above). Is the package index reachable?"
 "$dir/bin/python" -c "$check" || die "the environment in $dir still lacks what it needs (see above)"
 "$dir/bin/python" - <<'PY'
