@@ -43,8 +43,9 @@ fi
 translator=$repo/install/python/threadbook-papermill
 packages+=("papermill>=2.4,<3" "$translator")
 check+="
-import filecmp, papermill, threadbook_papermill
-assert filecmp.cmp(threadbook_papermill.__file__, '$translator/threadbook_papermill.py', shallow=False), 'old translator'"
+import filecmp, papermill, threadbook_papermill, threadbook_papermill_engine
+for m in (threadbook_papermill, threadbook_papermill_engine):
+    assert filecmp.cmp(m.__file__, '$translator/' + m.__name__ + '.py', shallow=False), 'old translator'"
 if ((tests)); then
   packages+=("jupytext>=1.16" "nbval>=0.10" "pytest>=7")
   check+='
