@@ -51,10 +51,27 @@ import os, sys
 from importlib.metadata import version
 assert version("nbgrader") == "0.9.5", "nbgrader " + version("nbgrader")
 assert os.access(os.path.join(os.path.dirname(sys.executable), "alembic"), os.X_OK), "no alembic"'
-  wheels=${THREADBOOK_WHEELS:-$(dirname "$repo")/shared/wheels}
-  if [[ -d $wheels ]]; then
-    pip_options+=(--find-links "$wheels")
-  fi
+fi
+# The course tools' wheels (nbgrader, papermill, jupytext, nbval) where pip's index lacks them: ../shared/wheels
+# beside the clone (as on the course's CI machines), or the folder THREADBOOK_WHEELS names.
+wheels=${THREADBOOK_WHEELS:-$(dirname "$repo")/shared/wheels}
+if [[ -d $wheels ]]; then
+  pip_options+=(--find-links "$(cd "$wheels" && pwd)")
+fi
+
+# Course tools: papermill with Threadbook's Java translator (install/python/threadbook-papermill) for everyone;
+# jupytext, nbval and pytest for the tests, which fail without them. pip's index may not serve them: the wheels
+# in ../shared/wheels beside the clone (as on the course's CI machines) are used when that folder is there.
+translator=$repo/install/python/threadbook-papermill
+packages+=("papermill>=2.4,<3" "$translator")
+check+="
+import filecmp, papermill, threadbook_papermill, threadbook_papermill_engine
+for m in (threadbook_papermill, threadbook_papermill_engine):
+    assert filecmp.cmp(m.__file__, '$translator/' + m.__name__ + '.py', shallow=False), 'old translator'"
+if ((tests)); then
+  packages+=("jupytext>=1.16" "nbval>=0.10" "pytest>=7")
+  check+='
+import jupytext, nbval, pytest'
 fi
 
 if [[ -x $dir/bin/python ]] && "$dir/bin/python" -c "$check" 2>/dev/null; then

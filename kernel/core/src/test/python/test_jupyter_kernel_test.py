@@ -21,7 +21,7 @@ if int(jupyter_client.__version__.split(".")[0]) >= 8 and hasattr(jupyter_kernel
 class ThreadbookKernelTests(jupyter_kernel_test.KernelTests):
     kernel_name = os.environ.get("THREADBOOK_KERNEL", "threadbook")
     language_name = "java"
-    file_extension = ".jshell"
+    file_extension = ".java"
 
     code_hello_world = 'System.out.println("hello, world");'
     code_stderr = 'System.err.println("an error line");'

@@ -63,6 +63,9 @@ final class Recorder {
             }
             r.enable("jdk.ThreadStart").withoutStackTrace();
             r.enable("jdk.ThreadEnd").withoutStackTrace();
+            // A thread dump as the recording stops: what a thread still blocked or waiting then was doing,
+            // which no event says (JFR writes a wait's event when the wait ends).
+            r.enable("jdk.ThreadDump").with("period", "endChunk");
             r.start();
             Path repository = RecordingRepository.current();
             if (repository == null || !repository.toRealPath().startsWith(base)) {

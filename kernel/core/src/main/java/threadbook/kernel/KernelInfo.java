@@ -16,9 +16,9 @@ final class KernelInfo {
         language.addProperty("name", "java");
         language.addProperty("version", java.toString());
         language.addProperty("mimetype", "text/x-java");
-        // .jshell, not .java: a cell holds top-level statements and methods, which `jshell FILE` runs
-        // and javac does not compile; an exported notebook is a JShell script.
-        language.addProperty("file_extension", ".jshell");
+        // .java: the extension jupytext, nbconvert's script exporter and editors know as Java. An exported
+        // notebook holds top-level statements and methods, which `jshell FILE` runs and javac does not compile.
+        language.addProperty("file_extension", ".java");
         language.addProperty("codemirror_mode", "text/x-java");
         language.addProperty("pygments_lexer", "java");
 

@@ -74,7 +74,7 @@ final class CompareMagic implements Magic {
         for (Variant v : variants) {
             List<Timing> runs = new ArrayList<>();
             for (int i = 0; i < repeats; i++) {
-                context.print("── " + v.label() + (repeats > 1 ? " (run " + (i + 1) + " of " + repeats + ")" : "") + " ──\n");
+                context.print("-- " + v.label() + (repeats > 1 ? " (run " + (i + 1) + " of " + repeats + ")" : "") + " --\n");
                 Timing.Cpu before = Timing.Cpu.read(context);
                 CellResult r = runAsOneSnippet(v.code(), context);
                 if (r.isError()) {

@@ -64,12 +64,16 @@ final class Drawing {
         return text(x, y, text, Anchor.START, "#000");
     }
 
-    /** A standalone SVG document: namespace, size and viewBox, so any viewer draws it at its size. */
+    /**
+     * A standalone SVG document. Its width is 100% of the space it is given, no more than its own (max-width), and
+     * its height follows from the viewBox: a printed page (nbconvert to PDF, a browser's print) is narrower than
+     * the 750 units of a chart, which a fixed width would cut off at the margin.
+     */
     String svg() {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100%%\" style=\"max-width: %dpx\" viewBox=\"0 0 %d %d\""
                         + " font-family=\"sans-serif\" font-size=\"%d\">",
-                width, height, width, height, fontSize));
+                width, width, height, fontSize));
         // A white ground: the chart stays legible on a dark theme, as the PNG does.
         s.append(String.format(Locale.ROOT, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#fff\"/>", width, height));
         for (Shape shape : shapes) {

@@ -195,17 +195,17 @@ final class TestMagic implements Magic {
             skipped += (int) notRun;
             String times = group.size() > 1 ? " (" + ok + " of " + group.size() + " passed)" : "";
             if (failures.isEmpty()) {
-                String mark = ok > 0 ? GREEN + "✔ passed" + RESET : "– skipped";
+                String mark = ok > 0 ? GREEN + "passed" + RESET : "- skipped";
                 String why = ok == 0 && !group.get(0).message().isEmpty() ? ": " + group.get(0).message() : "";
                 out.append(mark).append("  ").append(e.getKey()).append(times).append(why).append('\n');
                 continue;
             }
             Outcome first = failures.get(0);
             String where = where(first, context);
-            String line = RED + "✘ FAILED" + RESET + "  " + e.getKey() + times + ": " + summary(first)
+            String line = RED + "FAILED" + RESET + "  " + e.getKey() + times + ": " + summary(first)
                     + (where == null ? "" : "  (" + where + ")");
             out.append(line).append('\n');
-            traceback.add(BOLD_RED + "✘ " + first.fullName() + RESET + (group.size() > 1 ? times : ""));
+            traceback.add(BOLD_RED + "FAILED " + first.fullName() + RESET + (group.size() > 1 ? times : ""));
             traceback.add("    " + summary(first));
             for (StackTraceElement f : first.frames()) {
                 String cell = context.cellLine(f);

@@ -39,6 +39,8 @@ final class TimelineMagic implements Magic {
         long end;
         final List<long[]> spans = new ArrayList<>(); // {start, end, kind}
         final boolean worker;
+        /** BLOCKED or WAITING when the thread was still so as the recording stopped, else null. */
+        Thread.State atEnd;
 
         Row(String label, long start, long end, boolean worker) {
             this.label = label;
@@ -87,6 +89,8 @@ final class TimelineMagic implements Magic {
 
     static List<Row> rows(Path file, long from, long to, List<String> workerTasks) throws IOException {
         Map<Long, Row> threads = new LinkedHashMap<>();
+        Map<Long, Row> byJavaId = new LinkedHashMap<>();
+        String endDump = null;
         List<RecordedEvent> events = RecordingFile.readAllEvents(file);
         events.sort((a, b) -> a.getStartTime().compareTo(b.getStartTime()));
         for (RecordedEvent e : events) {
@@ -95,14 +99,22 @@ final class TimelineMagic implements Magic {
             long end = nanos(e.getEndTime());
             if (type.equals("jdk.ThreadStart") || type.equals("jdk.VirtualThreadStart")) {
                 RecordedThread t = e.getThread(type.equals("jdk.ThreadStart") ? "thread" : "eventThread");
-                if (t != null && start >= from && isUserThread(t.getJavaName())) {
-                    threads.putIfAbsent(id(t), new Row(name(t), start, to, false));
+                if (t != null && start >= from && isUserThread(t.getJavaName()) && !threads.containsKey(id(t))) {
+                    Row row = new Row(name(t), start, to, false);
+                    threads.put(id(t), row);
+                    byJavaId.put(t.getJavaThreadId(), row);
                 }
+            } else if (type.equals("jdk.ThreadDump") && start >= from) {
+                endDump = e.getString("result"); // the last one: taken as the recording stopped
             }
         }
         for (RecordedEvent e : events) {
             String type = e.getEventType().getName();
-            RecordedThread t = type.equals("jdk.ThreadEnd") ? e.getThread("thread") : e.getThread("eventThread");
+            String field = type.equals("jdk.ThreadEnd") ? "thread" : "eventThread";
+            if (!e.hasField(field)) {
+                continue; // the thread dump (a periodic event of no thread)
+            }
+            RecordedThread t = e.getThread(field);
             if (t == null) {
                 continue;
             }
@@ -113,6 +125,7 @@ final class TimelineMagic implements Magic {
                 // The thread that runs the cell itself.
                 row = new Row("cell (main)", from, to, false);
                 threads.put(id(t), row);
+                byJavaId.put(t.getJavaThreadId(), row);
             }
             if (row == null) {
                 continue;
@@ -136,6 +149,9 @@ final class TimelineMagic implements Magic {
                     break;
             }
         }
+        if (endDump != null) {
+            stillWaitingAtTheEnd(byJavaId, EndStates.parse(endDump), to);
+        }
         List<Row> rows = new ArrayList<>(threads.values());
         for (String task : workerTasks) {
             String[] f = task.split(" ");
@@ -155,6 +171,35 @@ final class TimelineMagic implements Magic {
             rows.add(new Row("… and " + more + " more", from, from, false));
         }
         return rows;
+    }
+
+    /**
+     * A thread blocked (or waiting, or sleeping) when the recording stopped has no event for it: JFR writes one
+     * as the wait ends. Its state at the end comes from the final thread dump; when the wait began is not
+     * recorded, so its bar starts where the thread's last recorded event ended (for a deadlock: the pause
+     * before it reached for the second lock), or where the thread started.
+     */
+    static void stillWaitingAtTheEnd(Map<Long, Row> byJavaId, Map<Long, Thread.State> states, long to) {
+        for (Map.Entry<Long, Row> e : byJavaId.entrySet()) {
+            Row row = e.getValue();
+            Thread.State state = states.get(e.getKey());
+            if (row.end < to || state == null) {
+                continue; // ended during the recording, or not in the dump (a virtual thread not on a carrier)
+            }
+            int kind = state == Thread.State.BLOCKED ? BLOCKED
+                    : state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING ? WAITING : 0;
+            if (kind == 0) {
+                continue;
+            }
+            long since = row.start;
+            for (long[] span : row.spans) {
+                since = Math.max(since, span[1]);
+            }
+            if (since < to) {
+                row.spans.add(new long[] {since, to, kind});
+            }
+            row.atEnd = kind == BLOCKED ? Thread.State.BLOCKED : Thread.State.WAITING;
+        }
     }
 
     private static boolean isUserThread(String name) {
@@ -196,7 +241,9 @@ final class TimelineMagic implements Magic {
             if (r.worker) {
                 t.append("  (tasks in a worker process)\n");
             } else {
-                t.append(String.format(Locale.ROOT, "  waiting %.2f s, blocked %.2f s%n", waiting / 1e9, blocked / 1e9));
+                t.append(String.format(Locale.ROOT, "  waiting %.2f s, blocked %.2f s", waiting / 1e9, blocked / 1e9));
+                t.append(r.atEnd == Thread.State.BLOCKED ? ", still blocked at the end\n"
+                        : r.atEnd == Thread.State.WAITING ? ", still waiting at the end\n" : "\n");
             }
         }
         return t.toString();

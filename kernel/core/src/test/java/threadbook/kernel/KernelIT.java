@@ -26,7 +26,7 @@ class KernelIT extends SharedKernel {
         Message reply = client.reply(client.shell, id, Duration.ofSeconds(10));
         JsonObject info = reply.content().getAsJsonObject("language_info");
         assertEquals("java", info.get("name").getAsString());
-        assertEquals(".jshell", info.get("file_extension").getAsString());
+        assertEquals(".java", info.get("file_extension").getAsString());
         assertEquals("text/x-java", info.get("mimetype").getAsString());
         assertEquals(String.valueOf(Runtime.version().feature()), info.get("version").getAsString().split("[.+-]")[0]);
         assertTrue(reply.content().get("banner").getAsString().contains("Java"));

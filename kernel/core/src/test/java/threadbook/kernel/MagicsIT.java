@@ -85,7 +85,7 @@ class MagicsIT extends SharedKernel {
                 """);
         assertEquals("ok", e.status(), String.valueOf(e.error()));
         String out = e.stdout();
-        assertTrue(out.indexOf("── one after another ──") < out.indexOf("── three threads ──"), out);
+        assertTrue(out.indexOf("-- one after another --") < out.indexOf("-- three threads --"), out);
         Message table = e.ofType("display_data").get(0);
         String text = table.content().getAsJsonObject("data").get("text/plain").getAsString();
         assertTrue(table.content().getAsJsonObject("data").get("text/html").getAsString().startsWith("<table>"), "a table");
@@ -166,9 +166,14 @@ class MagicsIT extends SharedKernel {
         }
         assertEquals("svg", root.getLocalName());
         assertEquals("http://www.w3.org/2000/svg", root.getNamespaceURI());
-        int width = Integer.parseInt(root.getAttribute("width"));
-        int height = Integer.parseInt(root.getAttribute("height"));
-        assertEquals("0 0 " + width + " " + height, root.getAttribute("viewBox"));
+        // As wide as the page or cell allows, never wider than drawn (a printed page is narrower than a chart).
+        assertEquals("100%", root.getAttribute("width"), svg);
+        assertEquals("", root.getAttribute("height"), "the height follows the viewBox: " + svg);
+        String[] box = root.getAttribute("viewBox").split(" ");
+        assertEquals(4, box.length, svg);
+        int width = Integer.parseInt(box[2]);
+        int height = Integer.parseInt(box[3]);
+        assertEquals("max-width: " + width + "px", root.getAttribute("style"), svg);
         org.w3c.dom.NodeList texts = root.getElementsByTagNameNS("http://www.w3.org/2000/svg", "text");
         java.util.List<String> shown = new java.util.ArrayList<>();
         for (int i = 0; i < texts.getLength(); i++) {

@@ -1,0 +1,142 @@
+package threadbook.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import threadbook.client.Command;
+import threadbook.client.Command.Result;
+import threadbook.client.InstalledKernel;
+import threadbook.client.JupyterEnv;
+
+/**
+ * The course tools on the kernel, the real ones from the project's environment (install/venv.sh --tests installs
+ * them; from ../shared/wheels beside the clone where pip's index lacks them): papermill runs a notebook with a
+ * parameter through Threadbook's Java translator; jupytext turns each notebook into a .java script and back; nbval
+ * reruns the six notebooks, strict, and compares every output not tagged nbval-ignore-output after
+ * notebooks/nbval-sanitize.cfg. A missing tool fails the test: it never skips.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CourseToolsIT {
+    static final String KERNEL = "threadbook-tools";
+
+    private final Path repo = InstalledKernel.REPO;
+    private InstalledKernel installed;
+    private String python;
+    private Path work;
+
+    @BeforeAll
+    void install() throws Exception {
+        python = JupyterEnv.python(repo).toString();
+        Result tools = Command.run(List.of(python, "-c", "import papermill, jupytext, nbval, pytest, threadbook_papermill"),
+                Map.of(), 60, repo);
+        assertEquals(0, tools.code(), "the course tools are missing in " + JupyterEnv.folder(repo)
+                + " (install/venv.sh --tests installs papermill, jupytext, nbval and pytest):\n" + tools.output());
+        work = Files.createTempDirectory("threadbook-tools");
+        installed = InstalledKernel.onNewestJdkWithoutArchive(KERNEL); // the notebooks need Java 21+
+    }
+
+    @AfterAll
+    void uninstall() throws Exception {
+        if (installed != null) {
+            installed.close();
+        }
+        InstalledKernel.delete(work);
+    }
+
+    private Result run(int seconds, String... command) throws Exception {
+        Result r = Command.run(List.of(command), installed.env(Map.of("PYTHONUNBUFFERED", "1")), seconds, work);
+        System.out.println(String.join(" ", command) + "\n" + r.output());
+        return r;
+    }
+
+    @Test
+    void theJavaTranslatorWritesJavaDeclarations() throws Exception {
+        Result r = run(120, python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                repo.resolve("install/python/threadbook-papermill").toString());
+        assertEquals(0, r.code(), r.output());
+        assertTrue(Pattern.compile("(?m)^\\d+ passed").matcher(r.output()).find(), r.output());
+    }
+
+    @Test
+    void papermillRunsANotebookWithParameters() throws Exception {
+        Path in = work.resolve("threads.ipynb");
+        Files.writeString(in, """
+                {"cells": [
+                  {"cell_type": "code", "execution_count": null, "id": "p", "metadata": {"tags": ["parameters"]}, "outputs": [],
+                   "source": "int threads = 2; // how many threads each variant starts\\nString who = \\"nobody\\";"},
+                  {"cell_type": "code", "execution_count": null, "id": "c", "metadata": {}, "outputs": [],
+                   "source": "%%compare\\n// --- threads that sleep\\nList<Thread> started = new ArrayList<>();\\nfor (int i = 0; i < threads; i++) {\\n    Thread t = new Thread(() -> { try { Thread.sleep(50); } catch (InterruptedException e) { } });\\n    t.start();\\n    started.add(t);\\n}\\nfor (Thread t : started) t.join();\\nSystem.out.println(started.size() + \\" threads for \\" + who);\\n// --- none\\nSystem.out.println(\\"none for \\" + who);"}
+                 ],
+                 "metadata": {"kernelspec": {"name": "threadbook", "display_name": "Java (Threadbook)", "language": "java"}},
+                 "nbformat": 4, "nbformat_minor": 5}
+                """);
+        Result r = run(300, python, "-m", "papermill", "-k", KERNEL, in.toString(), work.resolve("out.ipynb").toString(),
+                "-p", "threads", "4", "-p", "who", "a \"quoted\" name\\");
+        assertEquals(0, r.code(), r.output());
+        String out = Files.readString(work.resolve("out.ipynb"));
+        com.google.gson.JsonArray cells = com.google.gson.JsonParser.parseString(out).getAsJsonObject().getAsJsonArray("cells");
+        assertEquals(3, cells.size(), "papermill added a cell after the parameters:\n" + out);
+        com.google.gson.JsonObject injected = cells.get(1).getAsJsonObject();
+        assertTrue(injected.getAsJsonObject("metadata").getAsJsonArray("tags").toString().contains("injected-parameters"), out);
+        assertEquals("// Parameters\nint threads = 4;\nString who = \"a \\\"quoted\\\" name\\\\\";\n", text(injected.get("source")));
+        StringBuilder printed = new StringBuilder();
+        for (var output : cells.get(2).getAsJsonObject().getAsJsonArray("outputs")) {
+            if (output.getAsJsonObject().has("text")) {
+                printed.append(text(output.getAsJsonObject().get("text")));
+            }
+        }
+        assertTrue(printed.toString().contains("4 threads for a \"quoted\" name\\\n"), "the cell ran with the parameters:\n" + printed);
+
+        // The course's own parameters cell, as papermill describes it without running the notebook.
+        Result help = run(120, python, "-m", "papermill", "--help-notebook",
+                repo.resolve("notebooks/05-when-to-use-what.ipynb").toString());
+        assertEquals(0, help.code(), help.output());
+        assertTrue(Pattern.compile("threads: int \\(default cores\\)").matcher(help.output()).find(), help.output());
+    }
+
+    /** A notebook's multi-line string: one string, or a list of lines. */
+    private static String text(com.google.gson.JsonElement e) {
+        if (e.isJsonPrimitive()) {
+            return e.getAsString();
+        }
+        StringBuilder s = new StringBuilder();
+        e.getAsJsonArray().forEach(line -> s.append(line.getAsString()));
+        return s.toString();
+    }
+
+    @Test
+    void jupytextTurnsEachNotebookIntoJavaAndBack() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("jupytext"));
+        Result r = run(300, python, repo.resolve("kernel/core/src/test/python/jupytext_round_trip.py").toString(), dir.toString());
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("6 passed, 0 failed"), r.output());
+    }
+
+    @Test
+    void nbvalRerunsTheSixNotebooksAndFindsTheirStoredOutputs() throws Exception {
+        List<String> command = new ArrayList<>(List.of(python, "-m", "pytest", "-p", "no:cacheprovider", "--nbval",
+                "--nbval-sanitize-with", repo.resolve("notebooks/nbval-sanitize.cfg").toString(),
+                "--nbval-kernel-name", KERNEL, "--nbval-cell-timeout", "300"));
+        List<String> notebooks;
+        try (var files = Files.list(repo.resolve("notebooks"))) {
+            notebooks = files.map(Path::toString).filter(p -> p.endsWith(".ipynb")).sorted().toList();
+        }
+        assertEquals(6, notebooks.size(), "the six notebooks: " + notebooks);
+        command.addAll(notebooks);
+        long began = System.nanoTime();
+        Result r = run(1200, command.toArray(String[]::new));
+        System.out.printf("nbval on the six notebooks: %.0f s%n", (System.nanoTime() - began) / 1e9);
+        assertEquals(0, r.code(), r.output());
+        assertTrue(Pattern.compile("(?m)^=+ \\d+ passed").matcher(r.output()).find(), r.output());
+    }
+}
