@@ -250,7 +250,8 @@ final class AgentExecutionControl extends JdiExecutionControl {
      * the interrupt get JDI's stop, which Java code cannot do since JDK 20.
      */
     /** The names of the first threads stopped (as many as asked), and how many were stopped in all. */
-    record StoppedThreads(java.util.List<String> names, int total) {}
+    /** The names of the first threads stopped, how many in all, and those a stop cannot reach (a deadlock). */
+    record StoppedThreads(java.util.List<String> names, int total, java.util.List<String> stuck) {}
 
     StoppedThreads stopUserThreads(int namesWanted) {
         try {
@@ -260,7 +261,7 @@ final class AgentExecutionControl extends JdiExecutionControl {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (((LongValue) type.getValue(type.fieldByName("stopRounds"))).value() == before) {
                 if (System.nanoTime() > deadline) {
-                    return new StoppedThreads(java.util.List.of(), 0);
+                    return new StoppedThreads(java.util.List.of(), 0, java.util.List.of());
                 }
                 Thread.sleep(20);
             }
@@ -275,20 +276,47 @@ final class AgentExecutionControl extends JdiExecutionControl {
             }
             ObjectReference agent = (ObjectReference) type.getValue(type.fieldByName("instance"));
             ObjectReference stop = (ObjectReference) agent.getValue(type.fieldByName("stopException"));
+            java.util.List<ThreadReference> survivors = new java.util.ArrayList<>();
             for (Value survivor : ((ArrayReference) type.getValue(type.fieldByName("survivors"))).getValues()) {
                 try {
                     ((ThreadReference) survivor).stop(stop);
+                    survivors.add((ThreadReference) survivor);
                 } catch (com.sun.jdi.InvalidTypeException | RuntimeException e) {
                     // interrupted is the best we can do for this one
                 }
             }
-            return new StoppedThreads(names, total);
+            return new StoppedThreads(names, total, stillAlive(survivors));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (EngineTerminationException | RuntimeException e) {
             // the agent is gone: nothing left running
         }
-        return new StoppedThreads(java.util.List.of(), 0);
+        return new StoppedThreads(java.util.List.of(), 0, java.util.List.of());
+    }
+
+    /**
+     * The threads that a stop did not end within a second: a stop is thrown in a thread when it runs, and a
+     * thread waiting to enter a monitor that is never released (a deadlock) never runs again.
+     */
+    private static java.util.List<String> stillAlive(java.util.List<ThreadReference> stopped) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        java.util.List<String> alive = new java.util.ArrayList<>();
+        while (true) {
+            alive.clear();
+            for (ThreadReference t : stopped) {
+                try {
+                    if (t.status() != ThreadReference.THREAD_STATUS_ZOMBIE) {
+                        alive.add(t.name());
+                    }
+                } catch (com.sun.jdi.ObjectCollectedException gone) {
+                    // ended and collected
+                }
+            }
+            if (alive.isEmpty() || System.nanoTime() > deadline) {
+                return alive;
+            }
+            Thread.sleep(50);
+        }
     }
 
     @Override

@@ -398,20 +398,26 @@ public final class JShellSession implements AutoCloseable {
         }
     }
 
+    /** What stopping the background work did: what it stopped (thread and process names) and what it could not. */
+    public record BackgroundStop(List<String> stopped, List<String> stuck) {}
+
     /**
      * Between cells, or while one runs: stops every thread the cells started and ends every worker
-     * process. Returns the names of the threads (the first ten, then how many more) and the pids of the
-     * processes. Works through JDI, not through the socket that runs cells, so it may run beside a cell.
+     * process. Says which threads (the first ten, then how many more) and processes it stopped, and which
+     * threads it could not stop (deadlocked on monitors). Works through JDI, not through the socket that
+     * runs cells, so it may run beside a cell.
      */
-    public List<String> stopBackgroundWork() {
+    public BackgroundStop stopBackgroundWork() {
         List<String> stopped = new ArrayList<>();
         AgentExecutionControl control = provider.control();
         if (control == null || closed) {
-            return stopped;
+            return new BackgroundStop(stopped, List.of());
         }
         AgentExecutionControl.StoppedThreads threads = control.stopUserThreads(10);
         for (String thread : threads.names()) {
-            stopped.add("thread " + thread);
+            if (!threads.stuck().contains(thread)) {
+                stopped.add("thread " + thread);
+            }
         }
         if (threads.total() > threads.names().size()) {
             stopped.add((threads.total() - threads.names().size()) + " more threads");
@@ -420,7 +426,7 @@ public final class JShellSession implements AutoCloseable {
             stopped.add("process " + p.pid());
             p.destroyForcibly();
         });
-        return stopped;
+        return new BackgroundStop(stopped, threads.stuck().stream().map(t -> "thread " + t).toList());
     }
 
     /** Ends the agent JVM now (and every process it started); the session is then closed. */

@@ -359,9 +359,14 @@ final class Execution {
         }
         backgroundStopper.submit(() -> {
             try {
-                List<String> stopped = session.stopBackgroundWork();
-                if (!stopped.isEmpty()) {
-                    output.stream(lastCell, "stderr", "Interrupt: stopped " + summary(stopped) + ".\n");
+                JShellSession.BackgroundStop done = session.stopBackgroundWork();
+                if (!done.stopped().isEmpty()) {
+                    output.stream(lastCell, "stderr", "Interrupt: stopped " + summary(done.stopped()) + ".\n");
+                }
+                if (!done.stuck().isEmpty()) {
+                    output.stream(lastCell, "stderr", "Interrupt: could not stop " + summary(done.stuck())
+                            + ": they wait for locks that are never released (a deadlock; %threads names it)."
+                            + " Restart the kernel to end them.\n");
                 }
             } finally {
                 stoppingBackground.set(false);

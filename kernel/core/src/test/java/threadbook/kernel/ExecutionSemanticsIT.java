@@ -1,6 +1,7 @@
 package threadbook.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -103,7 +104,8 @@ class ExecutionSemanticsIT extends SharedKernel {
                 Thread one = new Thread(() -> { synchronized (a) { pause(); synchronized (b) { } } });
                 Thread two = new Thread(() -> { synchronized (b) { pause(); synchronized (a) { } } });
                 one.start(); two.start(); { runningOnceDeadlocked(); one.join(); }""",
-                threads -> threads.contains("2 threads started by your cells still running") && threads.contains("a deadlock"));
+                threads -> threads.contains("2 threads started by your cells still running") && threads.contains("a deadlock"),
+                "could not stop thread");
         assertEquals("\"state survives\"", client.execute("keep").result(), "a stopped cell keeps the session");
     }
 
@@ -176,6 +178,11 @@ class ExecutionSemanticsIT extends SharedKernel {
      * the cell still compiles, or between two statements, takes another path).
      */
     private void interruptAndCheck(String code, Predicate<String> leftAfterASecondInterrupt) {
+        interruptAndCheck(code, leftAfterASecondInterrupt, null);
+    }
+
+    /** {@code saidAfterASecondInterrupt}: what the second interrupt must say under the cell (null: not looked at). */
+    private void interruptAndCheck(String code, Predicate<String> leftAfterASecondInterrupt, String saidAfterASecondInterrupt) {
         String id = client.executeAsync(code);
         streamUntil(client, id, "running");
         long t0 = System.nanoTime();
@@ -188,6 +195,20 @@ class ExecutionSemanticsIT extends SharedKernel {
         client.iopubUntilIdle(id, Duration.ofSeconds(5));
         // A second interrupt, with no cell running, stops the threads the cell left behind.
         client.reply(client.control, client.send(client.control, "interrupt_request", new JsonObject()), Duration.ofSeconds(10));
+        if (saidAfterASecondInterrupt != null) {
+            StringBuilder said = new StringBuilder();
+            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            while (said.indexOf(saidAfterASecondInterrupt) < 0 && System.nanoTime() < deadline) {
+                for (Message m : client.iopubFor(Duration.ofMillis(200))) {
+                    if (m.type().equals("stream") && KernelClient.parentId(m).equals(id)) {
+                        said.append(m.contentString("text", ""));
+                    }
+                }
+            }
+            assertTrue(said.indexOf(saidAfterASecondInterrupt) >= 0, "the second interrupt said: " + said);
+            assertFalse(said.toString().contains("Interrupt: stopped thread"),
+                    "no deadlocked thread is said to be stopped: " + said);
+        }
         Poll.until(Duration.ofSeconds(30), "what the second interrupt left of " + code,
                 () -> client.execute("%threads").stdout(), leftAfterASecondInterrupt);
     }
