@@ -200,12 +200,18 @@ class Page:
             " && document.querySelector('.lm-MenuBar-item'));"), poll=0.5)
         return time.monotonic() - started
 
-    def open(self, path, ui="lab"):
+    def open(self, path, ui="lab", on_open=None):
         """Opens a notebook: in JupyterLab, in the app already loaded (as a double click in the file browser
-        does); in Notebook 7, its own page."""
+        does); in Notebook 7, its own page. on_open (JupyterLab only): the body of a JavaScript function of the
+        notebook's panel, run as soon as the panel exists, before its kernel is there."""
         self.path = path
         if ui == "lab":
-            self.js("window.jupyterapp.commands.execute('docmanager:open', {path: arguments[0], factory: 'Notebook'});", path)
+            self.js("""
+                var path = arguments[0], hook = arguments[1] ? new Function('panel', arguments[1]) : null;
+                window.jupyterapp.commands.execute('docmanager:open', {path: path, factory: 'Notebook'}).then(function (w) {
+                  var p = w && w.sessionContext ? w : Array.from(window.jupyterapp.shell.widgets('main')).find(function (x) {
+                    return x.context && x.context.path === path; });
+                  if (hook && p) { hook(p); } });""", path, on_open)
         else:
             self.load("%s/notebooks/%s" % (self.base, path))
         wait_for("the notebook %s" % path, 90, lambda: self.js("""
@@ -619,6 +625,31 @@ def thread_scope_checks(page):
     choose_scope(page, "Locals")
 
 
+# Counts the notebook's debug_requests that have no debug_reply yet (panel.debugRequestsInFlight()). JupyterLab attaches its
+# debugger to a notebook in overlapping updates (when the notebook gets the focus, when its kernel arrives), and each one sets
+# the debug session's connection, which sends a debugInfo request and makes the next requests wait for its reply. But the reply
+# resolves whichever wait the latest connection set made (@jupyterlab/debugger's session.ts, `this._ready.resolve()`): a click
+# on the bug icon while an update is in flight can leave the click's own requests waiting forever, and the side panel stays on
+# "-". Every such update waits on a reply between its steps, so none is in flight once every request has its reply.
+DEBUG_REQUESTS_HOOK = """
+    var sent = new Set(), replied = new Set();
+    panel.debugRequestsInFlight = function () { return sent.size; };
+    function watch(session) {
+      if (!session || session.threadbookWatched) { return; }
+      session.threadbookWatched = true;
+      session.anyMessage.connect(function (_, args) {
+        var m = args.msg;  // a reply may be seen before its request: each set holds what waits for its other half
+        if (args.direction === 'send' && m.header.msg_type === 'debug_request') {
+          if (!replied.delete(m.header.msg_id)) { sent.add(m.header.msg_id); }
+        } else if (args.direction === 'recv' && m.header.msg_type === 'debug_reply') {
+          if (!sent.delete(m.parent_header.msg_id)) { replied.add(m.parent_header.msg_id); }
+        }
+      });
+    }
+    watch(panel.sessionContext.session);
+    panel.sessionContext.sessionChanged.connect(function (_, change) { watch(change.newValue); });"""
+
+
 def debugger_checks(page, folder, language):
     from selenium.webdriver.common.by import By
 
@@ -629,7 +660,7 @@ def debugger_checks(page, folder, language):
     # and hides the bug icon in its "..." menu. The notebook gets the main area to itself.
     page.js("Array.from(window.jupyterapp.shell.widgets('main')).forEach(function (w) {"
             " if (w.context) { w.context.model.dirty = false; } w.close(); });")
-    page.open("debugger.ipynb")
+    page.open("debugger.ipynb", on_open=DEBUG_REQUESTS_HOOK)
     page.wait_idle()
 
     # The bug icon in the notebook's toolbar: enabled only for a kernel that says it can debug.
@@ -652,6 +683,17 @@ def debugger_checks(page, folder, language):
                  "it says %r" % (button.get_attribute("title") or button.text)):
         page.shot("debugger-no-bug-icon")
         return
+
+    def in_flight():
+        return page.js(page.PANEL + "return p.debugRequestsInFlight ? p.debugRequestsInFlight() : -1;")
+    # The icon is enabled before JupyterLab's last update of the notebook's debug session ends (DEBUG_REQUESTS_HOOK).
+    settling, at_enabled = time.monotonic(), in_flight()
+    try:
+        wait_for("JupyterLab's debugger to be done attaching to the notebook", 60, lambda: in_flight() == 0, poll=0.05)
+    except TimeoutError as e:
+        raise RuntimeError("%s: %s debug_request(s) without a reply (-1: none counted)" % (e, in_flight()))
+    log("debugger: %d debug_request(s) in flight when the bug icon was enabled, all answered %.2f s later"
+        % (at_enabled, time.monotonic() - settling))
     clickable = button.find_elements(By.CSS_SELECTOR, "button, jp-button")
     (clickable[0] if clickable else button).click()
 
