@@ -625,24 +625,30 @@ def thread_scope_checks(page):
     choose_scope(page, "Locals")
 
 
-# Counts the notebook's debug_requests that have no debug_reply yet (panel.debugRequestsInFlight()). JupyterLab attaches its
-# debugger to a notebook in overlapping updates (when the notebook gets the focus, when its kernel arrives), and each one sets
-# the debug session's connection, which sends a debugInfo request and makes the next requests wait for its reply. But the reply
-# resolves whichever wait the latest connection set made (@jupyterlab/debugger's session.ts, `this._ready.resolve()`): a click
-# on the bug icon while an update is in flight can leave the click's own requests waiting forever, and the side panel stays on
-# "-". Every such update waits on a reply between its steps, so none is in flight once every request has its reply.
+# Counts the notebook's debug_requests that are not done (panel.debugRequestsInFlight()): done is a debug_reply and the
+# kernel's idle status for the request, which is when JupyterLab's future for it resolves. JupyterLab attaches its debugger to
+# a notebook in overlapping updates (when the notebook gets the focus, when its kernel arrives), and each one sets the debug
+# session's connection, which sends a debugInfo request and makes the next requests wait for its reply. But the reply resolves
+# whichever wait the latest connection set made (@jupyterlab/debugger's session.ts, `this._ready.resolve()`): a click on the
+# bug icon while an update is in flight can leave the click's own requests waiting forever, and the side panel stays on "-".
+# Every such update waits for a request to be done between its steps, so none is in flight once every request is done.
 DEBUG_REQUESTS_HOOK = """
-    var sent = new Set(), replied = new Set();
-    panel.debugRequestsInFlight = function () { return sent.size; };
+    var requests = new Map();  // msg_id -> what was seen of it: the request, its reply, its idle (in any order)
+    panel.debugRequestsInFlight = function () {
+      return Array.from(requests.values()).filter(function (r) { return r.sent && !(r.reply && r.idle); }).length; };
+    function seen(id, what) { var r = requests.get(id) || {}; r[what] = true; requests.set(id, r); }
     function watch(session) {
       if (!session || session.threadbookWatched) { return; }
       session.threadbookWatched = true;
       session.anyMessage.connect(function (_, args) {
-        var m = args.msg;  // a reply may be seen before its request: each set holds what waits for its other half
-        if (args.direction === 'send' && m.header.msg_type === 'debug_request') {
-          if (!replied.delete(m.header.msg_id)) { sent.add(m.header.msg_id); }
-        } else if (args.direction === 'recv' && m.header.msg_type === 'debug_reply') {
-          if (!sent.delete(m.parent_header.msg_id)) { replied.add(m.parent_header.msg_id); }
+        var m = args.msg, type = m.header.msg_type, parent = m.parent_header || {};
+        if (args.direction === 'send' && type === 'debug_request') {
+          seen(m.header.msg_id, 'sent');
+        } else if (args.direction === 'recv' && type === 'debug_reply') {
+          seen(parent.msg_id, 'reply');
+        } else if (args.direction === 'recv' && type === 'status' && parent.msg_type === 'debug_request'
+                   && m.content.execution_state === 'idle') {
+          seen(parent.msg_id, 'idle');
         }
       });
     }
@@ -691,8 +697,8 @@ def debugger_checks(page, folder, language):
     try:
         wait_for("JupyterLab's debugger to be done attaching to the notebook", 60, lambda: in_flight() == 0, poll=0.05)
     except TimeoutError as e:
-        raise RuntimeError("%s: %s debug_request(s) without a reply (-1: none counted)" % (e, in_flight()))
-    log("debugger: %d debug_request(s) in flight when the bug icon was enabled, all answered %.2f s later"
+        raise RuntimeError("%s: %s debug_request(s) not done (-1: none counted)" % (e, in_flight()))
+    log("debugger: %d debug_request(s) in flight when the bug icon was enabled, all done %.2f s later"
         % (at_enabled, time.monotonic() - settling))
     clickable = button.find_elements(By.CSS_SELECTOR, "button, jp-button")
     (clickable[0] if clickable else button).click()
