@@ -711,7 +711,12 @@ def debugger_checks(page, folder, language):
         wait_for("the debugger's side panel", 30, sidebar)
     except TimeoutError:
         page.js("window.jupyterapp.commands.execute('debugger:show-panel');")
-        wait_for("the debugger's side panel (opened by its command)", 30, sidebar)
+        try:
+            wait_for("the debugger's side panel (opened by its command)", 30, sidebar)
+        except TimeoutError as e:
+            raise RuntimeError("%s; it shows %r; debug_requests of the notebook not done: %s" % (e, page.js(
+                "var s = document.querySelector('.jp-DebuggerSidebar'); return s ? s.innerText.slice(0, 80) : null;"),
+                in_flight()))
     page.shot("debugger-enabled")
     check("debugger: the bug icon switches the debugger on and its side panel opens", sidebar())
 
