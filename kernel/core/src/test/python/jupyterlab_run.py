@@ -31,9 +31,9 @@ chromium-driver). Environment:
                             steps against ipykernel, to tell a page change from a kernel fault
   THREADBOOK_BROWSER_KEEP   if set, keep the temporary folder (copies, saved notebooks, server and driver logs)
 
-Prints one line per check, "FIGURE ..." lines (time to idle, Run All time per notebook), and ends with
-"N passed, M failed"; exits non-zero if any check failed. Everything it starts (the server, its kernels,
-chromedriver, Chromium) is stopped before it exits, also when a check fails.
+Prints "STEP name" where each step begins, one line per check, "FIGURE ..." lines (time to idle, Run All time per
+notebook), and ends with "N passed, M failed"; exits non-zero if any check failed. Everything it starts (the server,
+its kernels, chromedriver, Chromium) is stopped before it exits, also when a check fails.
 """
 import json
 import os
@@ -87,6 +87,11 @@ def check(name, ok, detail=""):
         failed += 1
         log("FAIL " + name + (": " + detail if detail else ""))
     return ok
+
+
+def step_start(label):
+    """Marks where a step's lines begin: JupyterLabIT reports the failed checks step by step."""
+    log("STEP " + label)
 
 
 def figure(what, seconds):
@@ -1067,6 +1072,7 @@ def main():
                 write_json(saved, served / ("saved-" + name))
             steps.append((name, one))
         for label, step in steps:
+            step_start(label)
             try:
                 step()
             except Exception as e:  # noqa: BLE001 - a broken step is one more failure; the next step still runs
@@ -1081,6 +1087,8 @@ def main():
                 except Exception as e:  # noqa: BLE001
                     log("could not shut the kernels down: %s" % e)
 
+        if wanted_step("notebooks"):
+            step_start("the catalogue")
         if not wanted_step("notebooks"):
             pass
         elif wanted:
@@ -1091,6 +1099,8 @@ def main():
                   "missing: " + ", ".join(missing))
 
         total = 0
+        if wanted_step("untrusted"):
+            step_start("untrusted notebooks")
         for name, _ in (runs if wanted_step("untrusted") else []):
             for prefix, what in (("saved-", "saved by JupyterLab"), ("shipped-", "shipped, stored outputs")):
                 if (served / (prefix + name)).exists():
@@ -1106,6 +1116,8 @@ def main():
             check("the notebooks hold charts to look at", total > 0, "%d chart outputs" % total)
 
         # Notebook 7: the notebook with T1, Run All once.
+        if wanted_step("notebook7") and wanted_step("notebooks"):
+            step_start("Notebook 7")
         if not wanted_step("notebook7") or not wanted_step("notebooks"):
             pass
         elif t1_name:
