@@ -136,14 +136,15 @@ def seconds(value, unit):
 
 
 def compare_rows(section):
-    """Rows of the %%compare tables of a section: label -> (wall s, speedup)."""
+    """Rows of the %%compare tables of a section: label -> (wall s, speedup, CPU s, parallelism)."""
     rows = {}
     row = re.compile(r"^(.+?)\s+([\d.]+) (ns|µs|ms|s)\s+([\d.]+) (ns|µs|ms|s)\s+([\d.]+)\s+([\d.]+)x$")
     for display in section.displays():
         for line in display.splitlines():
             m = row.match(line.strip())
             if m:
-                rows[m.group(1).strip()] = (seconds(m.group(2), m.group(3)), float(m.group(7)))
+                rows[m.group(1).strip()] = (seconds(m.group(2), m.group(3)), float(m.group(7)),
+                                            seconds(m.group(4), m.group(5)), float(m.group(6)))
     return rows
 
 
@@ -416,7 +417,15 @@ def check_W1(sections):
     check(all(w in rows for w in wanted), "W1: %%compare times one thread, threads, a parallel stream, processes",
           ", ".join(rows))
     if cores and cores > 1 and "a thread per core" in rows:
-        bounded("W1: a CPU-bound job speeds up with a thread per core (no GIL)", rows["a thread per core"][1], 1.15, 1e9, "x")
+        # The two runs are about a second each, a second apart: a process outside the JVM busy meanwhile takes half of a
+        # 2-core machine from one of them. The rows and the load tell that (parallelism near 1 with threads: the JVM got
+        # one core) from the JVM's own work (parallelism near the cores, wall not shorter).
+        speedup = rows["a thread per core"][1]
+        check(speedup >= 1.15, "W1: a CPU-bound job speeds up with a thread per core (no GIL)",
+              "%.2f x, expected >= 1.15; %s; load average %.1f on %d cores"
+              % (speedup, "; ".join("%s: wall %.2f s, CPU %.2f s, parallelism %.2f" % (label, r[0], r[2], r[3])
+                                    for label, r in rows.items() if label in ("one thread", "a thread per core")),
+                 os.getloadavg()[0], cores))
     per_loop = timeit_per_loop(s)
     check(len(per_loop) == 3, "W1: %timeit of a thread, a worker process and a virtual thread", repr(per_loop))
     if len(per_loop) == 3:

@@ -31,9 +31,9 @@ chromium-driver). Environment:
                             steps against ipykernel, to tell a page change from a kernel fault
   THREADBOOK_BROWSER_KEEP   if set, keep the temporary folder (copies, saved notebooks, server and driver logs)
 
-Prints one line per check, "FIGURE ..." lines (time to idle, Run All time per notebook), and ends with
-"N passed, M failed"; exits non-zero if any check failed. Everything it starts (the server, its kernels,
-chromedriver, Chromium) is stopped before it exits, also when a check fails.
+Prints "STEP name" where each step begins, one line per check, "FIGURE ..." lines (time to idle, Run All time per
+notebook), and ends with "N passed, M failed"; exits non-zero if any check failed. Everything it starts (the server,
+its kernels, chromedriver, Chromium) is stopped before it exits, also when a check fails.
 """
 import json
 import os
@@ -87,6 +87,11 @@ def check(name, ok, detail=""):
         failed += 1
         log("FAIL " + name + (": " + detail if detail else ""))
     return ok
+
+
+def step_start(label):
+    """Marks where a step's lines begin: JupyterLabIT reports the failed checks step by step."""
+    log("STEP " + label)
 
 
 def figure(what, seconds):
@@ -200,12 +205,18 @@ class Page:
             " && document.querySelector('.lm-MenuBar-item'));"), poll=0.5)
         return time.monotonic() - started
 
-    def open(self, path, ui="lab"):
+    def open(self, path, ui="lab", on_open=None):
         """Opens a notebook: in JupyterLab, in the app already loaded (as a double click in the file browser
-        does); in Notebook 7, its own page."""
+        does); in Notebook 7, its own page. on_open (JupyterLab only): the body of a JavaScript function of the
+        notebook's panel, run as soon as the panel exists, before its kernel is there."""
         self.path = path
         if ui == "lab":
-            self.js("window.jupyterapp.commands.execute('docmanager:open', {path: arguments[0], factory: 'Notebook'});", path)
+            self.js("""
+                var path = arguments[0], hook = arguments[1] ? new Function('panel', arguments[1]) : null;
+                window.jupyterapp.commands.execute('docmanager:open', {path: path, factory: 'Notebook'}).then(function (w) {
+                  var p = w && w.sessionContext ? w : Array.from(window.jupyterapp.shell.widgets('main')).find(function (x) {
+                    return x.context && x.context.path === path; });
+                  if (hook && p) { hook(p); } });""", path, on_open)
         else:
             self.load("%s/notebooks/%s" % (self.base, path))
         wait_for("the notebook %s" % path, 90, lambda: self.js("""
@@ -619,6 +630,37 @@ def thread_scope_checks(page):
     choose_scope(page, "Locals")
 
 
+# Counts the notebook's debug_requests that are not done (panel.debugRequestsInFlight()): done is a debug_reply and the
+# kernel's idle status for the request, which is when JupyterLab's future for it resolves. JupyterLab attaches its debugger to
+# a notebook in overlapping updates (when the notebook gets the focus, when its kernel arrives), and each one sets the debug
+# session's connection, which sends a debugInfo request and makes the next requests wait for its reply. But the reply resolves
+# whichever wait the latest connection set made (@jupyterlab/debugger's session.ts, `this._ready.resolve()`): a click on the
+# bug icon while an update is in flight can leave the click's own requests waiting forever, and the side panel stays on "-".
+# Every such update waits for a request to be done between its steps, so none is in flight once every request is done.
+DEBUG_REQUESTS_HOOK = """
+    var requests = new Map();  // msg_id -> what was seen of it: the request, its reply, its idle (in any order)
+    panel.debugRequestsInFlight = function () {
+      return Array.from(requests.values()).filter(function (r) { return r.sent && !(r.reply && r.idle); }).length; };
+    function seen(id, what) { var r = requests.get(id) || {}; r[what] = true; requests.set(id, r); }
+    function watch(session) {
+      if (!session || session.threadbookWatched) { return; }
+      session.threadbookWatched = true;
+      session.anyMessage.connect(function (_, args) {
+        var m = args.msg, type = m.header.msg_type, parent = m.parent_header || {};
+        if (args.direction === 'send' && type === 'debug_request') {
+          seen(m.header.msg_id, 'sent');
+        } else if (args.direction === 'recv' && type === 'debug_reply') {
+          seen(parent.msg_id, 'reply');
+        } else if (args.direction === 'recv' && type === 'status' && parent.msg_type === 'debug_request'
+                   && m.content.execution_state === 'idle') {
+          seen(parent.msg_id, 'idle');
+        }
+      });
+    }
+    watch(panel.sessionContext.session);
+    panel.sessionContext.sessionChanged.connect(function (_, change) { watch(change.newValue); });"""
+
+
 def debugger_checks(page, folder, language):
     from selenium.webdriver.common.by import By
 
@@ -629,7 +671,7 @@ def debugger_checks(page, folder, language):
     # and hides the bug icon in its "..." menu. The notebook gets the main area to itself.
     page.js("Array.from(window.jupyterapp.shell.widgets('main')).forEach(function (w) {"
             " if (w.context) { w.context.model.dirty = false; } w.close(); });")
-    page.open("debugger.ipynb")
+    page.open("debugger.ipynb", on_open=DEBUG_REQUESTS_HOOK)
     page.wait_idle()
 
     # The bug icon in the notebook's toolbar: enabled only for a kernel that says it can debug.
@@ -652,6 +694,17 @@ def debugger_checks(page, folder, language):
                  "it says %r" % (button.get_attribute("title") or button.text)):
         page.shot("debugger-no-bug-icon")
         return
+
+    def in_flight():
+        return page.js(page.PANEL + "return p.debugRequestsInFlight ? p.debugRequestsInFlight() : -1;")
+    # The icon is enabled before JupyterLab's last update of the notebook's debug session ends (DEBUG_REQUESTS_HOOK).
+    settling, at_enabled = time.monotonic(), in_flight()
+    try:
+        wait_for("JupyterLab's debugger to be done attaching to the notebook", 60, lambda: in_flight() == 0, poll=0.05)
+    except TimeoutError as e:
+        raise RuntimeError("%s: %s debug_request(s) not done (-1: none counted)" % (e, in_flight()))
+    log("debugger: %d debug_request(s) in flight when the bug icon was enabled, all done %.2f s later"
+        % (at_enabled, time.monotonic() - settling))
     clickable = button.find_elements(By.CSS_SELECTOR, "button, jp-button")
     (clickable[0] if clickable else button).click()
 
@@ -663,7 +716,12 @@ def debugger_checks(page, folder, language):
         wait_for("the debugger's side panel", 30, sidebar)
     except TimeoutError:
         page.js("window.jupyterapp.commands.execute('debugger:show-panel');")
-        wait_for("the debugger's side panel (opened by its command)", 30, sidebar)
+        try:
+            wait_for("the debugger's side panel (opened by its command)", 30, sidebar)
+        except TimeoutError as e:
+            raise RuntimeError("%s; it shows %r; debug_requests of the notebook not done: %s" % (e, page.js(
+                "var s = document.querySelector('.jp-DebuggerSidebar'); return s ? s.innerText.slice(0, 80) : null;"),
+                in_flight()))
     page.shot("debugger-enabled")
     check("debugger: the bug icon switches the debugger on and its side panel opens", sidebar())
 
@@ -1014,6 +1072,7 @@ def main():
                 write_json(saved, served / ("saved-" + name))
             steps.append((name, one))
         for label, step in steps:
+            step_start(label)
             try:
                 step()
             except Exception as e:  # noqa: BLE001 - a broken step is one more failure; the next step still runs
@@ -1028,6 +1087,8 @@ def main():
                 except Exception as e:  # noqa: BLE001
                     log("could not shut the kernels down: %s" % e)
 
+        if wanted_step("notebooks"):
+            step_start("the catalogue")
         if not wanted_step("notebooks"):
             pass
         elif wanted:
@@ -1038,6 +1099,8 @@ def main():
                   "missing: " + ", ".join(missing))
 
         total = 0
+        if wanted_step("untrusted"):
+            step_start("untrusted notebooks")
         for name, _ in (runs if wanted_step("untrusted") else []):
             for prefix, what in (("saved-", "saved by JupyterLab"), ("shipped-", "shipped, stored outputs")):
                 if (served / (prefix + name)).exists():
@@ -1053,6 +1116,8 @@ def main():
             check("the notebooks hold charts to look at", total > 0, "%d chart outputs" % total)
 
         # Notebook 7: the notebook with T1, Run All once.
+        if wanted_step("notebook7") and wanted_step("notebooks"):
+            step_start("Notebook 7")
         if not wanted_step("notebook7") or not wanted_step("notebooks"):
             pass
         elif t1_name:

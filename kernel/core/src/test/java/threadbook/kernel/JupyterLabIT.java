@@ -1,5 +1,6 @@
 package threadbook.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * JupyterLab 4 and Notebook 7, from the project's environment (install/venv.sh), in headless Chromium:
@@ -33,6 +36,9 @@ import org.junit.jupiter.api.TestInstance;
  * every notebook in notebooks/ with Run All and checks its outputs in the page (errors, charts rendered as SVG, the
  * examples' lines and times), opens the saved and the shipped notebooks untrusted and checks their charts render,
  * and runs Run All once in Notebook 7. Screenshots of each step are kept in target/jupyterlab/ for CI.
+ *
+ * <p>One run shares the server and the browser between the steps; a failure names each failed step with its checks and
+ * the properties that rerun it alone ({@code -Djupyterlab.steps=debugger}, {@code -Djupyterlab.notebooks=...}).
  *
  * <p>The kernel is installed by install/install.sh into a temporary prefix with the JDK the script picks itself
  * (the newest: the notebooks use virtual threads, Java 21+). A missing environment, browser or driver fails this
@@ -81,11 +87,25 @@ class JupyterLabIT {
     void everyNotebookRunsInJupyterLabAndTheFrontendFeaturesWork() throws Exception {
         Path dir = repo.resolve("kernel/core/src/test/python");
         Path shots = repo.resolve("kernel/core/target/jupyterlab");
-        Result r = Command.run(List.of(python.toString(), "jupyterlab_run.py"), installed.env(Map.of(
-                "THREADBOOK_SHOTS", shots.toString(),
-                "PYTHONUNBUFFERED", "1")), 1800, dir);
+        Map<String, String> env = new HashMap<>(Map.of("THREADBOOK_SHOTS", shots.toString(), "PYTHONUNBUFFERED", "1"));
+        String steps = System.getProperty("jupyterlab.steps", "");
+        String notebooks = System.getProperty("jupyterlab.notebooks", "");
+        env.put("THREADBOOK_STEPS", steps);
+        env.put("THREADBOOK_NOTEBOOKS", notebooks);
+        Result r = Command.run(List.of(python.toString(), "jupyterlab_run.py"), installed.env(env), 1800, dir);
         System.out.println(r.output());
-        assertEquals(0, r.code(), "some check failed (the lines starting with FAIL):\n" + r.output());
+        Map<String, List<String>> report = StepReport.of(r.output());
+        List<Executable> perStep = new ArrayList<>();
+        report.forEach((step, failures) -> perStep.add(() -> assertTrue(failures.isEmpty(),
+                "JupyterLab, " + step + ": " + failures.size() + " check(s) failed (rerun this step alone with "
+                        + StepReport.rerun(step) + "):\n" + String.join("\n", failures))));
+        if (report.values().stream().allMatch(List::isEmpty)) {
+            perStep.add(() -> assertEquals(0, r.code(), "the run ended with " + r.code() + " but no FAIL line (its output is above)"));
+        }
+        assertAll("the steps of JupyterLabIT", perStep);
+        if (!steps.isEmpty() || !notebooks.isEmpty()) {
+            return; // the whole run's counts below hold for a run of every step only
+        }
         Matcher summary = Pattern.compile("(?m)^(\\d+) passed, 0 failed$").matcher(r.output());
         assertTrue(summary.find() && Integer.parseInt(summary.group(1)) > 50, "the checks ran and all passed:\n" + r.output());
         for (String step : List.of("PASS debugger: the cell stops on line", "PASS debugger: Next steps to line",
