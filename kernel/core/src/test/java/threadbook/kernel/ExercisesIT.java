@@ -41,14 +41,14 @@ class ExercisesIT {
             "04-real-world", List.of("nb04-02", "nb04-06"),
             "05-when-to-use-what", List.of("nb05-03", "nb05-10"));
 
-    private record Cell(String id, String source) {
+    record Cell(String id, String source) {
         boolean isTest() {
             return source.startsWith("%%test");
         }
     }
 
     /** The code cells to run, in order: those the exercises need, then every code cell from "## Exercises" on. */
-    private static List<Cell> cells(Path notebook, List<String> needed) throws Exception {
+    static List<Cell> cells(Path notebook, List<String> needed) throws Exception {
         JsonObject nb = JsonParser.parseString(Files.readString(notebook, StandardCharsets.UTF_8)).getAsJsonObject();
         List<Cell> chosen = new ArrayList<>();
         List<Cell> exercises = new ArrayList<>();
@@ -80,7 +80,7 @@ class ExercisesIT {
      * The newest JDK here, as install.sh picks it: 05's exercises use virtual threads (Java 21+), and Maven
      * may run the tests on an older JDK. Its own java when that is new enough.
      */
-    private static Path newestJava() throws Exception {
+    static Path newestJava() throws Exception {
         Path best = Path.of(System.getProperty("java.home"), "bin", "java");
         int bestVersion = Runtime.version().feature();
         Path jvms = Path.of("/usr/lib/jvm");
@@ -104,7 +104,7 @@ class ExercisesIT {
         return best;
     }
 
-    private static String traceback(KernelClient.Execution e) {
+    static String traceback(KernelClient.Execution e) {
         JsonArray tb = e.error() == null ? null : e.error().content().getAsJsonArray("traceback");
         return tb == null ? "" : tb.toString();
     }
