@@ -76,6 +76,8 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         System.setIn(new UserInput(router, events, UnixSockets.in(eventChannel)));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Cells.send(new Event.Exiting(CellThreads.current(), Thread.currentThread().getName()));
+            // The event's writer is a daemon thread: without this wait the process may halt before it writes.
+            events.awaitDelivered(2000);
         }, "threadbook-exit-notice"));
         watchKernel();
         startStopper();

@@ -149,44 +149,99 @@ public final class UnixSockets {
      * The writing half of {@link #shieldedIn}: a write hands its bytes to a thread of the stream's own, which
      * writes them in order; a write fails once that thread could not write (the other end is gone).
      */
-    public static OutputStream shieldedOut(SocketChannel channel, String name) {
-        BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(256);
-        java.util.concurrent.atomic.AtomicReference<IOException> failed = new java.util.concurrent.atomic.AtomicReference<>();
-        Thread writer = new Thread(() -> {
+    public static ShieldedOutputStream shieldedOut(SocketChannel channel, String name) {
+        return new ShieldedOutputStream(channel, name);
+    }
+
+    /** See {@link #shieldedOut}. */
+    public static final class ShieldedOutputStream extends OutputStream {
+        private final SocketChannel channel;
+        private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(256);
+        private final java.util.concurrent.atomic.AtomicReference<IOException> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        private final Object progress = new Object();
+        private long handedOver; // chunks given to the writer thread, guarded by progress
+        private long delivered; // chunks it has written, guarded by progress
+
+        private ShieldedOutputStream(SocketChannel channel, String name) {
+            this.channel = channel;
+            Thread writer = new Thread(this::writeInOrder, name);
+            writer.setDaemon(true);
+            writer.start();
+        }
+
+        private void writeInOrder() {
             OutputStream out = out(channel);
             try {
                 while (true) {
                     out.write(takeUninterruptibly(chunks));
+                    synchronized (progress) {
+                        delivered++;
+                        progress.notifyAll();
+                    }
                 }
             } catch (IOException e) {
                 failed.set(e);
                 chunks.clear();
-            }
-        }, name);
-        writer.setDaemon(true);
-        writer.start();
-        return new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                IOException e = failed.get();
-                if (e != null) {
-                    throw new IOException("the connection to the kernel is closed", e);
-                }
-                if (len > 0) {
-                    putUninterruptibly(chunks, Arrays.copyOfRange(b, off, off + len));
+                synchronized (progress) {
+                    progress.notifyAll();
                 }
             }
+        }
 
-            @Override
-            public void close() throws IOException {
-                channel.close();
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            IOException e = failed.get();
+            if (e != null) {
+                throw new IOException("the connection to the kernel is closed", e);
             }
-        };
+            if (len > 0) {
+                synchronized (progress) {
+                    handedOver++;
+                }
+                putUninterruptibly(chunks, Arrays.copyOfRange(b, off, off + len));
+            }
+        }
+
+        /**
+         * Waits until every byte written so far is in the socket, at most {@code millis}: for the last words of a
+         * process that is about to halt (a shutdown hook), which a daemon writer thread would otherwise never send.
+         * Returns whether they were delivered.
+         */
+        public boolean awaitDelivered(long millis) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+            boolean interrupted = false;
+            try {
+                synchronized (progress) {
+                    long target = handedOver;
+                    while (delivered < target && failed.get() == null) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            return false;
+                        }
+                        try {
+                            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(progress, left);
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        }
+                    }
+                    return failed.get() == null;
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
     }
 
     private static final byte[] END = new byte[0];
