@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import threadbook.localnet.TcpTable;
 
 /**
  * One of Linux's tables of TCP sockets (/proc/net/tcp6, /proc/net/tcp), to find which process holds the
@@ -139,71 +137,14 @@ final class SocketTable {
         Map<String, Long> inodes = new HashMap<>();
         int lines = 0;
         if (Files.isReadable(file)) {
-            byte[] text;
             try (InputStream in = Files.newInputStream(file)) {
-                text = in.readAllBytes();
+                lines = TcpTable.scan(in, watched::contains, row -> {
+                    inodes.put(row.local() + " " + row.remote(), row.inode());
+                    return true;
+                });
             }
-            lines = keepWatched(text, inodes);
         }
         return new Snapshot(started, inodes, lines);
-    }
-
-    /**
-     * Puts the connections to a watched port into {@code inodes}; returns how many lines there were. A line:
-     * sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
-     */
-    private int keepWatched(byte[] text, Map<String, Long> inodes) {
-        int lines = 0;
-        int lineStart = indexOf(text, (byte) '\n', 0) + 1; // past the header
-        while (lineStart > 0 && lineStart < text.length) {
-            int lineEnd = indexOf(text, (byte) '\n', lineStart);
-            if (lineEnd < 0) {
-                lineEnd = text.length;
-            }
-            lines++;
-            int[] field = new int[11];
-            int n = 0;
-            for (int i = lineStart; i < lineEnd && n < field.length; i++) {
-                if (text[i] != ' ' && (i == lineStart || text[i - 1] == ' ')) {
-                    field[n++] = i;
-                }
-            }
-            if (n > 9) {
-                int remoteEnd = indexOf(text, (byte) ' ', field[2]);
-                int port = remoteEnd >= 4 ? hex(text, remoteEnd - 4, remoteEnd) : -1;
-                if (watched.contains(port)) {
-                    String local = new String(text, field[1], field[2] - field[1], StandardCharsets.US_ASCII).trim();
-                    String remote = new String(text, field[2], remoteEnd - field[2], StandardCharsets.US_ASCII);
-                    int inodeEnd = indexOf(text, (byte) ' ', field[9]);
-                    long inode = Long.parseLong(new String(text, field[9],
-                            (inodeEnd < 0 || inodeEnd > lineEnd ? lineEnd : inodeEnd) - field[9], StandardCharsets.US_ASCII));
-                    inodes.put(local + " " + remote, inode);
-                }
-            }
-            lineStart = lineEnd + 1;
-        }
-        return lines;
-    }
-
-    private static int indexOf(byte[] text, byte b, int from) {
-        for (int i = from; i < text.length; i++) {
-            if (text[i] == b) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int hex(byte[] text, int from, int to) {
-        int value = 0;
-        for (int i = from; i < to; i++) {
-            int digit = Character.digit(text[i], 16);
-            if (digit < 0) {
-                return -1;
-            }
-            value = value * 16 + digit;
-        }
-        return value;
     }
 
     /**
@@ -263,8 +204,8 @@ final class SocketTable {
                 return 0;
             }
             for (boolean v6 : new boolean[] {true, false}) {
-                String local = entry(theirs, v6);
-                String remote = entry(mine, v6);
+                String local = TcpTable.address(theirs, v6);
+                String remote = TcpTable.address(mine, v6);
                 if (local != null && remote != null) {
                     Long inode = inodes.get(local + " " + remote);
                     if (inode != null && inode != 0) {
@@ -274,35 +215,5 @@ final class SocketTable {
             }
             return 0;
         }
-    }
-
-    /**
-     * An address and port as the table writes them: the address's 32-bit words each in the machine's byte
-     * order, in hex; an IPv4 address in the IPv6 table is the mapped one (::ffff:a.b.c.d), which is how a
-     * Java socket (an IPv6 one where the system has IPv6) talks to 127.0.0.1. Null where the address cannot
-     * be in that table.
-     */
-    static String entry(InetSocketAddress address, boolean v6) {
-        InetAddress a = address.getAddress();
-        byte[] raw = a.getAddress();
-        if (raw.length == 4 && v6) {
-            byte[] mapped = new byte[16];
-            mapped[10] = (byte) 0xff;
-            mapped[11] = (byte) 0xff;
-            System.arraycopy(raw, 0, mapped, 12, 4);
-            raw = mapped;
-        } else if (raw.length == 16 && !v6) {
-            return null;
-        }
-        StringBuilder s = new StringBuilder(raw.length * 2 + 5);
-        boolean little = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
-        for (int word = 0; word < raw.length; word += 4) {
-            for (int i = 0; i < 4; i++) {
-                int b = raw[word + (little ? 3 - i : i)] & 0xff;
-                s.append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
-            }
-        }
-        return s.append(String.format(":%04X", address.getPort())).toString();
     }
 }

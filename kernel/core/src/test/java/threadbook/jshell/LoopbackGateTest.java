@@ -146,14 +146,6 @@ class LoopbackGateTest {
     }
 
     @Test
-    void writesAddressesAsTheTableDoes() {
-        InetSocketAddress a = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0x1F90);
-        assumeTrue(java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN);
-        assertEquals("0100007F:1F90", SocketTable.entry(a, false));
-        assertEquals("0000000000000000FFFF00000100007F:1F90", SocketTable.entry(a, true));
-    }
-
-    @Test
     void secretsAreRandomLinesOfHex() {
         String a = new String(LoopbackGate.newSecret(), StandardCharsets.US_ASCII);
         String b = new String(LoopbackGate.newSecret(), StandardCharsets.US_ASCII);

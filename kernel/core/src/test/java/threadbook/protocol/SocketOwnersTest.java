@@ -54,17 +54,6 @@ class SocketOwnersTest {
         }
     }
 
-    @Test
-    void writesAddressesAsTheTablesDo() {
-        assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN, "the tables print words in the machine's order");
-        InetSocketAddress v4 = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0x1F90);
-        assertEquals("0100007F:1F90", SocketOwners.hex(v4, false));
-        assertEquals("0000000000000000FFFF00000100007F:1F90", SocketOwners.hex(v4, true));
-        InetSocketAddress v6 = new InetSocketAddress("::1", 80);
-        assertEquals("00000000000000000000000001000000:0050", SocketOwners.hex(v6, true));
-        assertEquals("?", SocketOwners.hex(v6, false), "an IPv6 address is never in tcp");
-    }
-
     private static SocketOwners.Connection connection(Socket accepted) {
         return new SocketOwners.Connection((InetSocketAddress) accepted.getLocalSocketAddress(),
                 (InetSocketAddress) accepted.getRemoteSocketAddress());
