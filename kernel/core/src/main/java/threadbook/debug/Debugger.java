@@ -53,7 +53,7 @@ public final class Debugger {
     public Debugger(Consumer<JsonObject> events) {
         String folder;
         try {
-            folder = threadbook.agent.PrivateFolder.get().resolve("cells").toString();
+            folder = threadbook.host.PrivateFolder.get().resolve("cells").toString();
         } catch (RuntimeException e) {
             folder = System.getProperty("java.io.tmpdir") + "/threadbook-cells";
         }
