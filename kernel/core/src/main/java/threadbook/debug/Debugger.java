@@ -37,7 +37,7 @@ public final class Debugger {
     private final Threads threads = new Threads();
     private final Replies replies;
     private final Breakpoints breakpoints;
-    private final StoppedThreads stopped;
+    private final SuspendedThreads stopped;
     private final ThreadEvents threadEvents;
     private final NotebookVariables notebook;
     private final CallStack callStack;
@@ -63,7 +63,7 @@ public final class Debugger {
         Supplier<JShellSession> currentSession = () -> session;
         this.replies = new Replies(events);
         this.breakpoints = new Breakpoints(vm, cells);
-        this.stopped = new StoppedThreads(replies, threads, values);
+        this.stopped = new SuspendedThreads(replies, threads, values);
         this.threadEvents = new ThreadEvents(vm, threads, stopped, replies);
         this.notebook = new NotebookVariables(currentSession, values);
         this.callStack = new CallStack(cells, stopped);

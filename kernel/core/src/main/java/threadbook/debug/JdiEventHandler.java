@@ -22,11 +22,11 @@ final class JdiEventHandler {
     private final BooleanSupplier started;
     private final CellSources cells;
     private final Breakpoints breakpoints;
-    private final StoppedThreads stopped;
+    private final SuspendedThreads stopped;
     private final ThreadEvents threadEvents;
     private final PanelCalls calls;
 
-    JdiEventHandler(Object lock, BooleanSupplier started, CellSources cells, Breakpoints breakpoints, StoppedThreads stopped,
+    JdiEventHandler(Object lock, BooleanSupplier started, CellSources cells, Breakpoints breakpoints, SuspendedThreads stopped,
             ThreadEvents threadEvents, PanelCalls calls) {
         this.lock = lock;
         this.started = started;

@@ -15,13 +15,13 @@ final class ThreadControl {
     private final Supplier<VirtualMachine> vm;
     private final Supplier<JShellSession> session;
     private final Threads threads;
-    private final StoppedThreads stopped;
+    private final SuspendedThreads stopped;
     private final ThreadEvents threadEvents;
     private final CallStack callStack;
     private final NotebookVariables notebook;
     private final Replies replies;
 
-    ThreadControl(Supplier<VirtualMachine> vm, Supplier<JShellSession> session, Threads threads, StoppedThreads stopped,
+    ThreadControl(Supplier<VirtualMachine> vm, Supplier<JShellSession> session, Threads threads, SuspendedThreads stopped,
             ThreadEvents threadEvents, CallStack callStack, NotebookVariables notebook, Replies replies) {
         this.vm = vm;
         this.session = session;

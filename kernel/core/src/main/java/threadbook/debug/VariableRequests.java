@@ -13,7 +13,7 @@ import threadbook.jshell.JShellSession;
 final class VariableRequests {
     private final Object lock;
     private final Supplier<JShellSession> session;
-    private final StoppedThreads stopped;
+    private final SuspendedThreads stopped;
     private final Values values;
     private final PanelCalls calls;
     private final NotebookVariables notebook;
@@ -21,7 +21,7 @@ final class VariableRequests {
     private final Evaluation evaluation;
     private final Replies replies;
 
-    VariableRequests(Object lock, Supplier<JShellSession> session, StoppedThreads stopped, Values values, PanelCalls calls,
+    VariableRequests(Object lock, Supplier<JShellSession> session, SuspendedThreads stopped, Values values, PanelCalls calls,
             NotebookVariables notebook, Scopes scopes, Evaluation evaluation, Replies replies) {
         this.lock = lock;
         this.session = session;
@@ -35,7 +35,7 @@ final class VariableRequests {
     }
 
     JsonObject scopes(JsonObject request, JsonObject args) {
-        StoppedThreads.Frame frame = stopped.frame(Replies.integer(args, "frameId", -1));
+        SuspendedThreads.Frame frame = stopped.frame(Replies.integer(args, "frameId", -1));
         if (frame == null) {
             return replies.fail(request, "That frame is gone: the thread has run on since.");
         }
@@ -51,7 +51,7 @@ final class VariableRequests {
     }
 
     JsonObject evaluate(JsonObject request, JsonObject args) {
-        StoppedThreads.Frame frame = stopped.frame(Replies.integer(args, "frameId", -1));
+        SuspendedThreads.Frame frame = stopped.frame(Replies.integer(args, "frameId", -1));
         Evaluation.Answer a = evaluation.evaluate(Replies.string(args, "expression").strip(), frame, stopped.invoker(frame));
         return a.failure() != null ? replies.fail(request, a.failure()) : replies.ok(request, a.body());
     }
@@ -75,7 +75,7 @@ final class VariableRequests {
         JShellSession askAgent = null;
         synchronized (lock) {
             JShellSession current = session.get();
-            StoppedThreads.Frame frame = stopped.frame(Replies.integer(args, "frameId", -1));
+            SuspendedThreads.Frame frame = stopped.frame(Replies.integer(args, "frameId", -1));
             ThreadReference invoker = stopped.invoker(frame);
             body = evaluation.richInspect(name, frame, invoker);
             if (!body.getAsJsonObject("data").has("text/plain")) {
