@@ -41,7 +41,7 @@ final class CallStack {
                 }
             }
         } catch (com.sun.jdi.IncompatibleThreadStateException | RuntimeException e) {
-            return true; // cannot tell: stop, as before
+            return true; // cannot tell: stopping shows the exception, passing on might hide the notebook's own
         }
         return false;
     }
