@@ -197,8 +197,8 @@ cp "$repo/install/logo/logo-32x32.png" "$repo/install/logo/logo-64x64.png" "$dir
 # 2 cores (kernel/bench/run.sh, and the figures in README "How fast it starts"):
 # - the serial collector: the kernel's heap is small, and parallel collector threads would compete with cells;
 # - only the C1 compiler (TieredStopAtLevel=1): javac compiles a small cell at least as fast as with C2, and
-#   C2 no longer burns a core for seconds after start-up, nor in the middle of the first cells;
-# - a heap that starts at 16 MB and gives back what it no longer needs: the default starts at 1/64 of the
+#   without C2 no core is busy compiling for seconds after start-up, nor in the middle of the first cells;
+# - a heap that starts at 16 MB and gives back what it does not need: the default starts at 1/64 of the
 #   machine's memory (384 MB on 24 GB), most of it touched by the young generation, for a live heap of 40 MB.
 kernel_opts=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=40
              -XX:-UsePerfData)

@@ -15,7 +15,8 @@
 #
 # It is not a test: it never fails on a time. It builds the kernel if kernel/core/target has no jar,
 # installs the kernelspec "threadbook-bench" into a temporary folder (removed at the end), and runs
-# kernel/bench/benchmark.py with Debian's Jupyter (/usr/bin/python3).
+# kernel/bench/benchmark.py (and its bench_*.py modules) with Debian's Jupyter and psutil (/usr/bin/python3;
+# as root it installs python3-psutil when missing).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -41,6 +42,13 @@ done
 
 "$python" -c 'import jupyter_client' 2>/dev/null ||
   die "$python cannot import jupyter_client (Debian: apt-get install python3-jupyter-client)"
+# psutil reads the kernels' CPU time, memory and leftover processes.
+if ! "$python" -c 'import psutil' 2>/dev/null; then
+  ((EUID == 0)) || die "$python cannot import psutil (Debian: sudo apt-get install python3-psutil)"
+  echo "Installing python3-psutil..." >&2
+  apt-get install -y -qq python3-psutil >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3-psutil >/dev/null; } ||
+    die "could not install python3-psutil"
+fi
 
 jar=$repo/kernel/core/target/threadbook-kernel.jar
 if [[ ! -f $jar || ! -d $repo/kernel/core/target/lib ]]; then

@@ -3,7 +3,7 @@ package threadbook.agent;
 import java.util.List;
 
 /**
- * What the layers above this package ({@code threadbook.api}, {@code threadbook.workers}) may do to a
+ * What the layer above this package ({@code threadbook.api}) may do to a
  * cell's output: print into it, send it an event (a display, a page), turn a value into its MIME bundle.
  * Internal to Threadbook and not for notebooks: a notebook uses {@code threadbook.api.Notebook}.
  */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import jdk.jfr.Recording;
+import threadbook.host.PrivateFolder;
 
 /**
  * A JDK Flight Recorder recording of what threads do (start, end, sleep, wait, park, block on a lock),

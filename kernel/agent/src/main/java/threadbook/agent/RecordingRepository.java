@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.JMException;
 import javax.management.ObjectName;
+import threadbook.host.PrivateFolder;
 
 /**
  * Where JDK Flight Recorder keeps its chunks while it records: {@code jfr} in the private folder. JFR's own

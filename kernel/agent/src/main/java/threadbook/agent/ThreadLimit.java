@@ -2,6 +2,7 @@ package threadbook.agent;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import threadbook.host.Limits;
 
 /**
  * Enforces {@link Limits#maxThreads}. Java has no hook on thread creation, so this thread, made before any

@@ -55,7 +55,7 @@ final class UserThreads {
     private static Stopped interruptAll(long waitMillis, List<Thread> threads) {
         threads.forEach(Thread::interrupt);
         // Thousands of interrupted threads take a while to wake and end on two cores; each one still alive at
-        // the deadline costs the kernel a JDI round trip (12,000 took 29 s that way), so the wait grows with
+        // the deadline costs the kernel a JDI round trip (for 12,000 threads, 29 s of them), so the wait grows with
         // their number (12,000: 3 s). It ends as soon as they have all ended.
         long wait = Math.max(waitMillis, threads.size() / 4);
         long deadline = System.nanoTime() + wait * 1_000_000;

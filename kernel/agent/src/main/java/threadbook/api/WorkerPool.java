@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import threadbook.agent.CellThreads;
+import threadbook.agent.Cells;
 import threadbook.workers.Spares;
 import threadbook.workers.Tasks;
 import threadbook.workers.Worker;
@@ -42,7 +43,7 @@ public final class WorkerPool implements AutoCloseable {
         WorkerRegistry.checkRoom(processes, "new WorkerPool(" + processes + ")");
         try {
             for (int i = 1; i <= processes; i++) {
-                Worker w = Spares.take(Worker.nextNumber());
+                Worker w = Spares.take(Worker.nextNumber(), CellThreads.current(), Cells::print);
                 workers.add(w);
                 idle.add(w);
             }
@@ -179,7 +180,7 @@ public final class WorkerPool implements AutoCloseable {
     private synchronized Worker replace(Worker dead) {
         dead.kill();
         try {
-            Worker fresh = Spares.take(Worker.nextNumber());
+            Worker fresh = Spares.take(Worker.nextNumber(), CellThreads.current(), Cells::print);
             workers.set(workers.indexOf(dead), fresh);
             return fresh;
         } catch (IOException e) {

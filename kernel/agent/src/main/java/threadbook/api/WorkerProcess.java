@@ -42,7 +42,7 @@ public final class WorkerProcess {
         byte[] task = Tasks.serialize(new Tasks.Run(target));
         long cell = CellThreads.current();
         try {
-            worker = Spares.take(number);
+            worker = Spares.take(number, cell, Cells::print);
             done = WorkerException.raisedBy(worker.submit(task, cell));
         } catch (IOException e) {
             throw new IllegalStateException("could not start the worker process: " + e.getMessage(), e);

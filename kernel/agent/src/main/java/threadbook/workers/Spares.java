@@ -5,8 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
-import threadbook.agent.CellThreads;
-import threadbook.agent.Limits;
+import threadbook.host.Limits;
 
 /**
  * Pre-started worker JVMs ("spares"), Threadbook's answer to Python's forkserver: a JVM takes a few hundred
@@ -62,15 +61,15 @@ public final class Spares {
     private Spares() {}
 
     /**
-     * The worker for a cell that starts one now, numbered {@code number}: a spare if there is one (a warm
-     * one first), else a JVM started now. Either way, a replacement spare is started in the background.
+     * The worker for {@code cell}, which starts one now, numbered {@code number}, its output printed into
+     * that cell by {@code printer}: a spare if there is one (a warm one first), else a JVM started now.
+     * Either way, a replacement spare is started in the background.
      */
-    public static Worker take(int number) throws IOException {
+    public static Worker take(int number, long cell, CellPrinter printer) throws IOException {
         WorkerRegistry.checkRoom(1, "starting worker " + number);
         Worker spare = null;
         synchronized (LOCK) {
             stopped = false;
-            long cell = CellThreads.current();
             if (cell != demandCell) {
                 demandCell = cell;
                 demandInCell = 0;
@@ -94,10 +93,10 @@ public final class Spares {
             LOCK.notifyAll();
         }
         if (spare != null) {
-            spare.claim(number);
+            spare.claim(number, cell, printer);
             return spare;
         }
-        return new Worker(number);
+        return new Worker(number, cell, printer);
     }
 
     /** Called when the notebook's classes change: spares get them in the background. */
@@ -306,7 +305,7 @@ public final class Spares {
     }
 
     private static void startOne() throws IOException {
-        Worker w = new Worker(0);
+        Worker w = new Worker(0, 0, null);
         synchronized (LOCK) {
             SPARES.add(w);
         }

@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import threadbook.agent.CellThreads;
-import threadbook.agent.Cells;
 
 /**
  * The agent's handle on one worker JVM: starts it with the kernel's own java (so every class file the
@@ -33,7 +31,9 @@ public final class Worker {
     /** A spare's warm-up done, with the CPU its JVM used so far (see Spares). */
     private final CompletableFuture<Long> warm = new CompletableFuture<>();
     private final StringBuilder[] partialLines = {new StringBuilder(), new StringBuilder()};
-    private volatile long cell = CellThreads.current();
+    /** The cell its output goes to, and how it gets there: none while it is a spare no cell has taken. */
+    private volatile long cell;
+    private volatile CellPrinter printer;
     /** The loader of the notebook's classes in this JVM, to read results of the notebook's types. */
     private volatile ClassLoader userLoader = Thread.currentThread().getContextClassLoader();
     private volatile long cpuNanos;
@@ -55,9 +55,14 @@ public final class Worker {
         return NUMBERS.incrementAndGet();
     }
 
-    /** Starts a worker JVM; {@code index} 0 makes a spare (see Spares). Cells get workers through Spares.take. */
-    Worker(int index) throws IOException {
+    /**
+     * Starts a worker JVM for {@code cell}, its output printed there by {@code printer}; {@code index} 0
+     * and a null printer make a spare (see Spares). Cells get workers through Spares.take.
+     */
+    Worker(int index, long cell, CellPrinter printer) throws IOException {
         this.index = index;
+        this.cell = cell;
+        this.printer = printer;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(WorkerOptions.jvmOptions());
@@ -97,9 +102,10 @@ public final class Worker {
      * Makes a spare the worker of the cell running now: its number, the cell its output goes to, and the
      * loader of the notebook's classes that reads its results. Only Spares calls this, once per spare.
      */
-    void claim(int number) {
+    void claim(int number, long forCell, CellPrinter cellPrinter) {
         userLoader = Thread.currentThread().getContextClassLoader();
-        cell = CellThreads.current();
+        cell = forCell;
+        printer = cellPrinter;
         index = number;
     }
 
@@ -362,7 +368,7 @@ public final class Worker {
             while ((newline = partial.indexOf("\n")) >= 0) {
                 String line = partial.substring(0, newline + 1);
                 partial.delete(0, newline + 1);
-                Cells.print(cell, stream, label() + line);
+                print(stream, label() + line);
             }
         }
     }
@@ -372,10 +378,17 @@ public final class Worker {
             StringBuilder partial = partialLines[s];
             synchronized (partial) {
                 if (partial.length() > 0) {
-                    Cells.print(cell, s + 1, label() + partial + "\n");
+                    print(s + 1, label() + partial + "\n");
                     partial.setLength(0);
                 }
             }
+        }
+    }
+
+    private void print(int stream, String text) {
+        CellPrinter p = printer;
+        if (p != null) { // a spare's warm-up prints for no cell
+            p.print(cell, stream, text);
         }
     }
 

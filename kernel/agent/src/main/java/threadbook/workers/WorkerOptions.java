@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import threadbook.agent.PrivateFolder;
+import threadbook.host.PrivateFolder;
 
 /** JVM options of worker processes: a quick start, and the agent's own language settings. */
 final class WorkerOptions {

@@ -2,7 +2,7 @@ package threadbook.workers;
 
 import java.util.ArrayList;
 import java.util.List;
-import threadbook.agent.Limits;
+import threadbook.host.Limits;
 
 /** Every worker the session started: for %workers, for CPU totals, and to end them. */
 public final class WorkerRegistry {

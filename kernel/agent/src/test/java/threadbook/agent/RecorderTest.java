@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import threadbook.host.PrivateFolder;
 
 /** %%timeline's recordings, with the real Flight Recorder: where they are written, and what a failure leaves. */
 class RecorderTest {

@@ -22,7 +22,7 @@ final class CallStack {
             "java.lang.reflect.*", "java.lang.invoke.*");
 
     private final CellSources cells;
-    private final StoppedThreads stopped;
+    private final SuspendedThreads stopped;
 
     /**
      * Whether an exception caught in {@code catcher} (JShell's or the agent's machinery) went through the
@@ -41,12 +41,12 @@ final class CallStack {
                 }
             }
         } catch (com.sun.jdi.IncompatibleThreadStateException | RuntimeException e) {
-            return true; // cannot tell: stop, as before
+            return true; // cannot tell: stopping shows the exception, passing on might hide the notebook's own
         }
         return false;
     }
 
-    CallStack(CellSources cells, StoppedThreads stopped) {
+    CallStack(CellSources cells, SuspendedThreads stopped) {
         this.cells = cells;
         this.stopped = stopped;
     }

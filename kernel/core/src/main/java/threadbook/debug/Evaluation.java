@@ -26,7 +26,7 @@ final class Evaluation {
     /** What evaluate answers: a body, or a message saying why not. */
     record Answer(JsonObject body, String failure) {}
 
-    Answer evaluate(String expression, StoppedThreads.Frame frame, ThreadReference invoker) {
+    Answer evaluate(String expression, SuspendedThreads.Frame frame, ThreadReference invoker) {
         if (!expression.matches(PATH)) {
             return new Answer(null, "The debugger shows variables, their fields and array elements (a, a.b, a[2]);"
                     + " to run other Java, continue and write it in a cell.");
@@ -61,7 +61,7 @@ final class Evaluation {
     }
 
     /** richInspectVariables' MIME bundle for a variable (empty if there is none of that name). */
-    JsonObject richInspect(String name, StoppedThreads.Frame frame, ThreadReference invoker) {
+    JsonObject richInspect(String name, SuspendedThreads.Frame frame, ThreadReference invoker) {
         JsonObject data = new JsonObject();
         if (notebook.known(name, frame)) {
             data.addProperty("text/plain", values.text(notebook.lookup(name, frame), invoker));

@@ -72,7 +72,7 @@ final class NotebookVariables {
     }
 
     /** Whether {@code name} is a local of the frame or a notebook variable (its value may be null). */
-    boolean known(String name, StoppedThreads.Frame frame) {
+    boolean known(String name, SuspendedThreads.Frame frame) {
         if (frame != null) {
             try {
                 if (frame.thread().frame(frame.index()).visibleVariableByName(name) != null) {
@@ -87,7 +87,7 @@ final class NotebookVariables {
     }
 
     /** Whether {@code name} is a local variable of the frame (not a notebook variable). */
-    boolean isLocal(String name, StoppedThreads.Frame frame) {
+    boolean isLocal(String name, SuspendedThreads.Frame frame) {
         try {
             return frame.thread().frame(frame.index()).visibleVariableByName(name) != null;
         } catch (Exception e) {
@@ -96,7 +96,7 @@ final class NotebookVariables {
     }
 
     /** A name's value: a local of the frame first, then a notebook variable. */
-    Value lookup(String name, StoppedThreads.Frame frame) {
+    Value lookup(String name, SuspendedThreads.Frame frame) {
         if (frame != null) {
             try {
                 StackFrame f = frame.thread().frame(frame.index());

@@ -23,7 +23,7 @@ import threadbook.jshell.JShellSession;
  * not hang the control channel.
  */
 final class RichForms {
-    private static final int SECONDS = 3;
+    private static final int SECONDS = PanelCalls.SECONDS;
     private static final String RENDERERS = "threadbook.agent.Renderers";
 
     /** The bundle's entries, or why there is only text/plain. */
@@ -39,11 +39,14 @@ final class RichForms {
             return new Result(null, null);
         }
         FutureTask<MimeBundle> call = new FutureTask<>(() -> session.agent().richVariable(variable.className(), name));
-        return wait(call, "the agent");
+        Thread runner = new Thread(call, "threadbook-debug-render");
+        runner.setDaemon(true);
+        runner.start();
+        return answer(() -> call.get(SECONDS, TimeUnit.SECONDS), "the agent");
     }
 
     /** Runs the renderer in {@code thread}, stopped by a breakpoint or step, for {@code value}. */
-    static Result inStopped(ThreadReference thread, Value value) {
+    static Result inStopped(ThreadReference thread, Value value, PanelCalls calls) {
         if (!(value instanceof ObjectReference object) || value instanceof StringReference) {
             return new Result(null, null); // primitives, strings and null have no rich form
         }
@@ -58,16 +61,9 @@ final class RichForms {
             return new Result(null, "the renderer is not loaded in the Java process yet: text only");
         }
         ClassType type = renderers;
-        FutureTask<MimeBundle> call = new FutureTask<>(() -> {
-            Values.invoking = thread; // its events must not wait for the debugger's lock, which we hold
-            try {
-                Value flat = type.invokeMethod(thread, methods.get(0), List.of(object), ObjectReference.INVOKE_SINGLE_THREADED);
-                return read(flat);
-            } finally {
-                Values.invoking = null;
-            }
-        });
-        return wait(call, "the stopped thread");
+        return answer(() -> calls.call(thread,
+                () -> read(type.invokeMethod(thread, methods.get(0), List.of(object), ObjectReference.INVOKE_SINGLE_THREADED))),
+                "the stopped thread");
     }
 
     private static MimeBundle read(Value flat) {
@@ -84,12 +80,14 @@ final class RichForms {
         return new MimeBundle(entries);
     }
 
-    private static Result wait(FutureTask<MimeBundle> call, String who) {
-        Thread runner = new Thread(call, "threadbook-debug-render");
-        runner.setDaemon(true);
-        runner.start();
+    /** A render that is waited for {@value #SECONDS} s at most. */
+    private interface Rendering {
+        MimeBundle get() throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException;
+    }
+
+    private static Result answer(Rendering rendering, String who) {
         try {
-            return new Result(call.get(SECONDS, TimeUnit.SECONDS), null);
+            return new Result(rendering.get(), null);
         } catch (java.util.concurrent.TimeoutException e) {
             return new Result(null, "the value's rich form took more than " + SECONDS + " s to render in " + who + ": text only");
         } catch (InterruptedException e) {

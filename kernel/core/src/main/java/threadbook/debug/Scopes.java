@@ -30,7 +30,7 @@ final class Scopes {
     }
 
     /** The scopes reply's list; {@code invoker} may run toString (null: it may not). */
-    JsonArray of(StoppedThreads.Frame frame, ThreadReference invoker) {
+    JsonArray of(SuspendedThreads.Frame frame, ThreadReference invoker) {
         JsonArray list = new JsonArray();
         list.add(scope("Locals", values.register(() -> locals(frame, invoker))));
         list.add(scope("Globals", values.register(() -> notebook.globals(invoker))));
@@ -47,7 +47,7 @@ final class Scopes {
         return s;
     }
 
-    private List<JsonObject> locals(StoppedThreads.Frame frame, ThreadReference invoker) {
+    private List<JsonObject> locals(SuspendedThreads.Frame frame, ThreadReference invoker) {
         List<JsonObject> list = new ArrayList<>();
         try {
             StackFrame f = frame.thread().frame(frame.index());

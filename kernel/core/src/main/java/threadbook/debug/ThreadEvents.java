@@ -19,11 +19,11 @@ import java.util.function.Supplier;
 final class ThreadEvents {
     private final Supplier<VirtualMachine> vm;
     private final Threads threads;
-    private final StoppedThreads stopped;
+    private final SuspendedThreads stopped;
     private final Replies replies;
     private final List<EventRequest> requests = new ArrayList<>();
 
-    ThreadEvents(Supplier<VirtualMachine> vm, Threads threads, StoppedThreads stopped, Replies replies) {
+    ThreadEvents(Supplier<VirtualMachine> vm, Threads threads, SuspendedThreads stopped, Replies replies) {
         this.vm = vm;
         this.threads = threads;
         this.stopped = stopped;

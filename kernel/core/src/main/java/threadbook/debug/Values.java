@@ -27,8 +27,13 @@ final class Values {
     private static final int MAX_CHILDREN = 100;
     private static final int MAX_TEXT = 300;
 
+    private final PanelCalls calls;
     private final Map<Integer, Supplier<List<JsonObject>>> children = new HashMap<>();
     private int next = 1;
+
+    Values(PanelCalls calls) {
+        this.calls = calls;
+    }
 
     synchronized int register(Supplier<List<JsonObject>> list) {
         int id = next++;
@@ -219,31 +224,13 @@ final class Values {
         }
     }
 
-    /** The thread running a method for the panel now: its events must not wait for the debugger's lock. */
-    static volatile ThreadReference invoking;
-
-    private static Value invoke(ObjectReference o, ThreadReference thread, String name, String signature) throws Exception {
+    private Value invoke(ObjectReference o, ThreadReference thread, String name, String signature) throws Exception {
         List<Method> methods = ((ClassType) o.referenceType()).methodsByName(name, signature);
         if (methods.isEmpty() || !thread.isSuspended()) {
             throw new IncompatibleThreadStateException();
         }
-        // On a thread of its own, waited for a while only: a toString that never returns must not hang the
-        // control channel (interrupt and the other debug requests go through it).
-        java.util.concurrent.FutureTask<Value> call = new java.util.concurrent.FutureTask<>(() -> {
-            invoking = thread;
-            try {
-                return o.invokeMethod(thread, methods.get(0), List.of(), ObjectReference.INVOKE_SINGLE_THREADED);
-            } finally {
-                invoking = null;
-            }
-        });
-        Thread runner = new Thread(call, "threadbook-debug-invoke");
-        runner.setDaemon(true);
-        runner.start();
-        return call.get(INVOKE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        return calls.call(thread, () -> o.invokeMethod(thread, methods.get(0), List.of(), ObjectReference.INVOKE_SINGLE_THREADED));
     }
-
-    private static final int INVOKE_SECONDS = 3;
 
     private static final java.util.Set<String> BOXES = java.util.Set.of("java.lang.Integer", "java.lang.Long",
             "java.lang.Short", "java.lang.Byte", "java.lang.Character", "java.lang.Boolean", "java.lang.Double",

@@ -9,7 +9,7 @@ import java.util.logging.Logger;
 /**
  * The kernel's part of the limits an instructor sets (kernel.json's "env", written by install.sh's
  * {@code --max-heap}, {@code --max-output}): they become options of the Java process that runs the cells.
- * The agent reads the others itself (threadbook.agent.Limits: threads, workers).
+ * The agent reads the others itself (threadbook.host.Limits: threads, workers).
  */
 public final class AgentLimits {
     public static final String HEAP_SETTING = "THREADBOOK_MAX_HEAP";

@@ -18,7 +18,7 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
-import threadbook.agent.PrivateFolder;
+import threadbook.host.PrivateFolder;
 
 /**
  * The folder of a Java session's two Unix-domain sockets, JShell's commands and the event channel: a folder

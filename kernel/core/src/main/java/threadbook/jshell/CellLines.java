@@ -93,8 +93,8 @@ final class CellLines {
         // The origin's first line is that of the snippet's first character that is not blank; JShell's
         // source keeps the line breaks before it.
         String source = w.source();
-        int leadingBreaks = CellSplitter.lineOf(source, CellSplitter.indexOfNonBlank(source)) - 1;
-        return "cell " + origin.cellLabel() + ", line " + (origin.firstLine() + CellSplitter.lineOf(source, inSource) - 1 - leadingBreaks);
+        int leadingBreaks = SnippetSplitter.lineOf(source, SnippetSplitter.indexOfNonBlank(source)) - 1;
+        return "cell " + origin.cellLabel() + ", line " + (origin.firstLine() + SnippetSplitter.lineOf(source, inSource) - 1 - leadingBreaks);
     }
 
     /** A frame as a student reads it: "f(cell [3], line 5)" for the notebook's code, as is otherwise. */

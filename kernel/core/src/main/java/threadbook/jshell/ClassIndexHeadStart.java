@@ -7,11 +7,11 @@ import jdk.jshell.JShell;
 
 /**
  * Lists the JDK's classes for JShell's completion beside the session's first compiles instead of after
- * them. JShell pauses its class index while it evaluates (the startup imports, the warm-up), so the index
- * of the session's own JShell ran only after those, some 300-450 ms on the way to ready. JShell keeps
- * what it listed per path for the whole JVM, though: a second JShell, which evaluates nothing, lists it
- * meanwhile, and the session's index then finds it done. (Were that cache gone in a later JDK, the
- * session's JShell would list the classes itself, as before: slower, never wrong.)
+ * them. JShell pauses its class index while it evaluates (the startup imports, the warm-up), so the
+ * session's own JShell would list them only after those, some 300-450 ms on the way to ready. JShell
+ * keeps what it listed per path for the whole JVM, though: a second JShell, which evaluates nothing,
+ * lists it meanwhile, and the session's index then finds it done. (Should a JDK drop that cache, the
+ * session's JShell lists the classes itself: slower, never wrong.)
  */
 final class ClassIndexHeadStart implements AutoCloseable {
     /** JShell's cache lives as long as the JVM: a restarted session finds the classes listed already. */

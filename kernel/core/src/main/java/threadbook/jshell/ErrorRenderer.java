@@ -43,7 +43,7 @@ final class ErrorRenderer {
      * not lose it silently.
      */
     static void warnings(Snippet snippet, List<String> notes) {
-        if (snippet.kind() == Snippet.Kind.VAR && VOLATILE.matcher(CellSplitter.withoutComments(snippet.source())).find()) {
+        if (snippet.kind() == Snippet.Kind.VAR && VOLATILE.matcher(SnippetSplitter.withoutComments(snippet.source())).find()) {
             notes.add("warning: 'volatile' is ignored on a variable declared at the top of a cell (JShell keeps it as a"
                     + " plain static field).\n  For a flag or counter shared by threads, use an AtomicBoolean or AtomicInteger,"
                     + " or a volatile field of a class.");
@@ -144,7 +144,7 @@ final class ErrorRenderer {
                 codeLines = code.split("\n", -1);
             }
             int offset = (int) Math.min(Math.max(0, start + problem.position()), code.length());
-            int line = CellSplitter.lineOf(code, offset);
+            int line = SnippetSplitter.lineOf(code, offset);
             int column = offset - (code.lastIndexOf('\n', offset - 1) + 1);
             String text = codeLines[Math.min(line, codeLines.length) - 1];
             if (text.length() > 200) {

@@ -16,8 +16,8 @@ import jdk.jshell.JShell;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.spi.ExecutionControl;
 import threadbook.agent.Event;
-import threadbook.agent.PrivateFolder;
 import threadbook.agent.link.AgentLink;
+import threadbook.host.PrivateFolder;
 
 /**
  * One JShell, with its agent JVM: runs cells, completes, documents. Used by one thread at a time, except

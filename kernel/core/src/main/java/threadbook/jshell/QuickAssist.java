@@ -1,15 +1,8 @@
 package threadbook.jshell;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.net.URI;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -150,111 +143,10 @@ public final class QuickAssist {
 
     private static void addPackages(List<String> packages, Index into) {
         for (String pkg : packages) {
-            for (String simple : classesIn(pkg)) {
+            for (String simple : PackageClasses.publicIn(pkg, "")) {
                 // java.lang (listed first) wins over a star import of the same simple name, as in Java.
                 into.classes().putIfAbsent(simple, pkg + "." + simple);
             }
-        }
-    }
-
-    /** The public top-level classes of a package, from the JDK's module image or from the kernel's own jars. */
-    static List<String> classesIn(String pkg) {
-        return classesIn(pkg, "");
-    }
-
-    /** Those whose name starts with {@code prefix}: only their class files are read. */
-    static List<String> classesIn(String pkg, String prefix) {
-        List<String> names = new ArrayList<>();
-        for (Path dir : packageFolders(pkg)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*.class")) {
-                for (Path f : files) {
-                    String simple = f.getFileName().toString().replaceFirst("\\.class$", "");
-                    if (!simple.contains("$") && !simple.contains("-") && isPublicClassFile(f)) {
-                        names.add(simple);
-                    }
-                }
-            } catch (IOException e) {
-                // a folder that went away: fewer suggestions
-            }
-        }
-        return names;
-    }
-
-    /** Where each package's class files are: looked up once (the module layer's sets are copied on each look). */
-    private static final Map<String, List<Path>> FOLDERS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static List<Path> packageFolders(String pkg) {
-        return FOLDERS.computeIfAbsent(pkg, QuickAssist::findPackageFolders);
-    }
-
-    private static List<Path> findPackageFolders(String pkg) {
-        List<Path> folders = new ArrayList<>();
-        Optional<Module> module = ModuleLayer.boot().modules().stream().filter(m -> m.getPackages().contains(pkg)).findFirst();
-        if (module.isPresent()) {
-            try {
-                FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
-                folders.add(jrt.getPath("/modules", module.get().getName(), pkg.replace('.', '/')));
-            } catch (RuntimeException e) {
-                // not a modular JDK image
-            }
-            return folders;
-        }
-        // A package of the kernel's class path (Threadbook's API): found next to one of its classes.
-        try {
-            java.net.URL url = QuickAssist.class.getClassLoader().getResource(pkg.replace('.', '/'));
-            if (url != null && url.getProtocol().equals("file")) {
-                folders.add(Path.of(url.toURI()));
-            } else if (url != null && url.getProtocol().equals("jar")) {
-                String jar = url.getPath().substring(0, url.getPath().indexOf("!/"));
-                FileSystem zip;
-                try {
-                    zip = FileSystems.newFileSystem(Path.of(new URI(jar)));
-                } catch (java.nio.file.FileSystemAlreadyExistsException e) {
-                    zip = FileSystems.getFileSystem(URI.create("jar:" + jar));
-                }
-                folders.add(zip.getPath(pkg.replace('.', '/')));
-            }
-        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
-            LOG.log(Level.FINE, "cannot list " + pkg, e);
-        }
-        return folders;
-    }
-
-    /**
-     * Whether a class file declares a public class, read from its access flags (after the constant
-     * pool): far cheaper than loading a thousand classes while the session starts beside it.
-     */
-    static boolean isPublicClassFile(Path file) {
-        try {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(file));
-            if (b.getInt() != 0xCAFEBABE) {
-                return false;
-            }
-            b.position(8);
-            int count = Short.toUnsignedInt(b.getShort());
-            for (int i = 1; i < count; i++) {
-                int tag = Byte.toUnsignedInt(b.get());
-                switch (tag) {
-                    case 1 -> {
-                        int length = Short.toUnsignedInt(b.getShort()); // read before the position is taken
-                        b.position(b.position() + length);
-                    }
-                    case 3, 4, 9, 10, 11, 12, 17, 18 -> b.position(b.position() + 4);
-                    case 5, 6 -> {
-                        b.position(b.position() + 8);
-                        i++; // takes two entries
-                    }
-                    case 7, 8, 16, 19, 20 -> b.position(b.position() + 2);
-                    case 15 -> b.position(b.position() + 3);
-                    default -> {
-                        return false; // a constant this reader does not know: leave the class out
-                    }
-                }
-            }
-            int flags = Short.toUnsignedInt(b.getShort());
-            return (flags & 0x0001) != 0 && (flags & 0x1000) == 0; // public, not synthetic
-        } catch (IOException | RuntimeException e) {
-            return false;
         }
     }
 
@@ -292,7 +184,7 @@ public final class QuickAssist {
             } else if (variable.isPresent()) {
                 instanceMembers(variable.get()).filter(m -> m.startsWith(prefix)).forEach(found::add);
             } else if (qualifier.matches("[a-z][\\w.]*")) {
-                found.addAll(classesIn(qualifier, prefix));
+                found.addAll(PackageClasses.publicIn(qualifier, prefix));
             }
             return new CodeAssist.Completion(new ArrayList<>(found), start, cursor);
         }
@@ -305,7 +197,7 @@ public final class QuickAssist {
             // Not listed yet (it takes seconds beside a starting session on a busy machine): only the
             // classes with this prefix, which is a few class files to read.
             for (String pkg : packages) {
-                found.addAll(classesIn(pkg, prefix));
+                found.addAll(PackageClasses.publicIn(pkg, prefix));
             }
         }
         Matcher words = IDENTIFIER.matcher(code);

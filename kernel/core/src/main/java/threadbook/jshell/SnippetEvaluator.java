@@ -14,7 +14,7 @@ import jdk.jshell.SnippetEvent;
 /**
  * Evaluates the Java of a cell in JShell: one snippet at a time ({@code JShell.eval} takes only the
  * first snippet of its input), in order, stopping at the first error; takes back what a failed snippet
- * did, and keeps the notebook's live definitions. {@link CellSegments} cuts the cell, {@link ErrorRenderer}
+ * did, and keeps the notebook's live definitions. {@link SnippetBlocks} cuts the cell, {@link ErrorRenderer}
  * words what went wrong, {@link CellLines} remembers where each snippet came from.
  */
 final class SnippetEvaluator {
@@ -38,20 +38,20 @@ final class SnippetEvaluator {
     CellResult evaluate(String cellLabel, String code, BooleanSupplier stopRequested) {
         String value = null;
         List<String> notes = new ArrayList<>();
-        List<CellSegments.Segment> segments =
-                new ArrayList<>(CellSegments.of(code, jshell.sourceCodeAnalysis()::analyzeCompletion));
+        List<SnippetBlocks.Block> segments =
+                new ArrayList<>(SnippetBlocks.of(code, jshell.sourceCodeAnalysis()::analyzeCompletion));
         for (int i = 0; i < segments.size(); i++) {
-            CellSegments.Segment segment = segments.get(i);
+            SnippetBlocks.Block segment = segments.get(i);
             String source = segment.source();
             int start = segment.start();
             boolean last = i == segments.size() - 1;
             int firstLine = segment.firstLine();
 
-            int oversized = CellSplitter.oversizedLiteral(source);
+            int oversized = SnippetSplitter.oversizedLiteral(source);
             if (oversized >= 0) {
                 if (segment.parts().size() > 1) {
                     segments.remove(i);
-                    segments.addAll(i, CellSegments.halves(code, segment));
+                    segments.addAll(i, SnippetBlocks.halves(code, segment));
                     i--;
                     continue;
                 }
@@ -71,7 +71,7 @@ final class SnippetEvaluator {
                 List<String> lost = undo(events, cellLabel, !failure.limits().isEmpty());
                 if (segment.parts().size() > 1) {
                     segments.remove(i);
-                    segments.addAll(i, CellSegments.halves(code, segment));
+                    segments.addAll(i, SnippetBlocks.halves(code, segment));
                     i--;
                     continue;
                 }
@@ -93,7 +93,7 @@ final class SnippetEvaluator {
                         // The merged block did not compile (nothing ran): take it in halves, down to single
                         // statements, so the error, if any, is JShell's own for the statement at fault.
                         segments.remove(i);
-                        segments.addAll(i, CellSegments.halves(code, segment));
+                        segments.addAll(i, SnippetBlocks.halves(code, segment));
                         i--;
                         break;
                     }
@@ -116,7 +116,7 @@ final class SnippetEvaluator {
                         && snippet instanceof DeclarationSnippet declaration) {
                     notes.add(errors.unresolvedNote(declaration));
                 }
-                if (last && shows(snippet) && !CellSplitter.endsWithSemicolon(code.substring(Math.max(0, start)))) {
+                if (last && shows(snippet) && !SnippetSplitter.endsWithSemicolon(code.substring(Math.max(0, start)))) {
                     value = event.value();
                 }
                 forgetTemporary(snippet);

@@ -5,9 +5,9 @@ import java.util.Map;
 import threadbook.agent.Event;
 import threadbook.jshell.CellResult;
 import threadbook.jshell.JShellSession;
-import threadbook.magic.CellParser;
 import threadbook.magic.MagicContext;
 import threadbook.magic.MagicException;
+import threadbook.magic.MagicParser;
 import threadbook.magic.Magics;
 
 /**
@@ -25,12 +25,12 @@ final class CellSteps {
     }
 
     CellResult run(JShellSession session, long cell, String label, String code) {
-        if (!CellParser.hasMagic(code)) {
+        if (!MagicParser.hasMagic(code)) {
             return session.runJava(cell, label, code);
         }
         CellResult result = CellResult.ok(null);
-        for (CellParser.Step step : CellParser.parse(code)) {
-            if (step.kind() == CellParser.Step.Kind.JAVA) {
+        for (MagicParser.Step step : MagicParser.parse(code)) {
+            if (step.kind() == MagicParser.Step.Kind.JAVA) {
                 result = session.runJava(cell, label, step.code());
             } else {
                 result = magics.run(step, new Context(session, cell, label, step));
@@ -47,9 +47,9 @@ final class CellSteps {
         private final JShellSession session;
         private final long cell;
         private final String label;
-        private final CellParser.Step step;
+        private final MagicParser.Step step;
 
-        Context(JShellSession session, long cell, String label, CellParser.Step step) {
+        Context(JShellSession session, long cell, String label, MagicParser.Step step) {
             this.session = session;
             this.cell = cell;
             this.label = label;
@@ -58,7 +58,7 @@ final class CellSteps {
 
         @Override
         public CellResult java(String code) {
-            String placed = step.kind() == CellParser.Step.Kind.LINE_MAGIC ? "\n".repeat(step.firstLine() - 1) + code : code;
+            String placed = step.kind() == MagicParser.Step.Kind.LINE_MAGIC ? "\n".repeat(step.firstLine() - 1) + code : code;
             return session.runJava(cell, label, placed);
         }
 

@@ -36,8 +36,8 @@ public final class Magics {
     }
 
     /** Runs a magic step; any misuse comes back as a UsageError that says what is valid. */
-    public CellResult run(CellParser.Step step, MagicContext context) {
-        boolean cell = step.kind() == CellParser.Step.Kind.CELL_MAGIC;
+    public CellResult run(MagicParser.Step step, MagicContext context) {
+        boolean cell = step.kind() == MagicParser.Step.Kind.CELL_MAGIC;
         String name = step.name();
         String prefix = cell ? "%%" : "%";
         if (name.endsWith("?")) {

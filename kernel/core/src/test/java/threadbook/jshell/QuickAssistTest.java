@@ -34,15 +34,6 @@ class QuickAssistTest {
     }
 
     @Test
-    void publicClassesAreToldFromTheirClassFiles() throws Exception {
-        java.nio.file.FileSystem jrt = java.nio.file.FileSystems.getFileSystem(java.net.URI.create("jrt:/"));
-        assertTrue(QuickAssist.isPublicClassFile(jrt.getPath("/modules/java.base/java/lang/String.class")));
-        assertTrue(QuickAssist.isPublicClassFile(jrt.getPath("/modules/java.base/java/util/concurrent/ConcurrentHashMap.class")));
-        assertFalse(QuickAssist.isPublicClassFile(jrt.getPath("/modules/java.base/java/util/ImmutableCollections.class")));
-        assertFalse(QuickAssist.isPublicClassFile(jrt.getPath("/modules/java.base/java/lang/StringLatin1.class")));
-    }
-
-    @Test
     void namesInTheCodeAreOffered() {
         String code = "int counterOfTasks = 0;\ncounterOf";
         CodeAssist.Completion c = QUICK.complete(code, code.length(), List.of());

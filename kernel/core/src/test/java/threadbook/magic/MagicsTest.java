@@ -43,7 +43,7 @@ class MagicsTest {
     }
 
     private CellResult run(Magics magics, String cell) {
-        List<CellParser.Step> steps = CellParser.parse(cell);
+        List<MagicParser.Step> steps = MagicParser.parse(cell);
         assertEquals(1, steps.size(), cell);
         return magics.run(steps.get(0), context(magics));
     }

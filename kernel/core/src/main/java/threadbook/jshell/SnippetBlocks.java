@@ -10,24 +10,24 @@ import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
  * The pieces of a cell that JShell evaluates one at a time: its snippets, with runs of plain statements
  * merged into one block (one compile instead of many), and a block that fails taken apart again.
  */
-final class CellSegments {
-    private CellSegments() {
+final class SnippetBlocks {
+    private SnippetBlocks() {
     }
 
     /** A piece of the cell that JShell evaluates at once; {@code start} is where source's first char stands. */
-    record Segment(String source, int start, int end, int firstLine, boolean statement, List<Segment> parts) {}
+    record Block(String source, int start, int end, int firstLine, boolean statement, List<Block> parts) {}
 
     /** The snippets of the cell, in order ({@code JShell.eval} takes only the first snippet of its input). */
-    private static List<Segment> split(String code, Function<String, CompletionInfo> analyzer) {
-        List<Segment> segments = new ArrayList<>();
+    private static List<Block> split(String code, Function<String, CompletionInfo> analyzer) {
+        List<Block> segments = new ArrayList<>();
         int line = 1;
         int counted = 0;
-        for (CellSplitter.Piece piece : CellSplitter.split(code, analyzer)) {
+        for (SnippetSplitter.Piece piece : SnippetSplitter.split(code, analyzer)) {
             int at = Math.min(Math.max(0, piece.start()), code.length());
-            line += CellSplitter.count(code, '\n', counted, at);
+            line += SnippetSplitter.count(code, '\n', counted, at);
             counted = at;
             boolean statement = piece.completeness() == Completeness.COMPLETE && isStatement(piece.source());
-            segments.add(new Segment(piece.source(), piece.start(), piece.end(), line, statement, List.of()));
+            segments.add(new Block(piece.source(), piece.start(), piece.end(), line, statement, List.of()));
         }
         return segments;
     }
@@ -44,14 +44,14 @@ final class CellSegments {
      * the time it measures is the time of its code, not of JShell compiling between its lines. The last
      * statement stays alone if its value is to be shown.
      */
-    private static List<Segment> mergeStatements(String code, List<Segment> segments) {
-        List<Segment> merged = new ArrayList<>();
+    private static List<Block> mergeStatements(String code, List<Block> segments) {
+        List<Block> merged = new ArrayList<>();
         int i = 0;
         while (i < segments.size()) {
             int j = i;
             while (j < segments.size() && segments.get(j).statement()
                     && (j == i || segments.get(j).end() - segments.get(i).start() <= MAX_BLOCK_CHARS)
-                    && !(j == segments.size() - 1 && !CellSplitter.endsWithSemicolon(code.substring(segments.get(j).start())))) {
+                    && !(j == segments.size() - 1 && !SnippetSplitter.endsWithSemicolon(code.substring(segments.get(j).start())))) {
                 j++;
             }
             if (j - i >= 2) {
@@ -65,19 +65,19 @@ final class CellSegments {
         return merged;
     }
 
-    private static Segment block(String code, List<Segment> parts) {
-        Segment first = parts.get(0);
-        Segment last = parts.get(parts.size() - 1);
+    private static Block block(String code, List<Block> parts) {
+        Block first = parts.get(0);
+        Block last = parts.get(parts.size() - 1);
         String block = "{" + code.substring(first.start(), last.end()) + "\n}";
-        return new Segment(block, first.start() - 1, last.end(), first.firstLine(), true, List.copyOf(parts));
+        return new Block(block, first.start() - 1, last.end(), first.firstLine(), true, List.copyOf(parts));
     }
 
     /** A merged block in two: compiling each half finds a faulty statement in a few steps. */
-    static List<Segment> halves(String code, Segment merged) {
-        List<Segment> parts = merged.parts();
+    static List<Block> halves(String code, Block merged) {
+        List<Block> parts = merged.parts();
         int middle = parts.size() / 2;
-        List<Segment> out = new ArrayList<>();
-        for (List<Segment> half : List.of(parts.subList(0, middle), parts.subList(middle, parts.size()))) {
+        List<Block> out = new ArrayList<>();
+        for (List<Block> half : List.of(parts.subList(0, middle), parts.subList(middle, parts.size()))) {
             out.add(half.size() == 1 ? half.get(0) : block(code, half));
         }
         return out;
@@ -99,7 +99,7 @@ final class CellSegments {
      * anything unsure is not merged.
      */
     static boolean isStatement(String source) {
-        String s = CellSplitter.withoutComments(source).strip();
+        String s = SnippetSplitter.withoutComments(source).strip();
         if (!(s.endsWith(";") || s.endsWith("}"))) {
             return false;
         }
@@ -107,7 +107,7 @@ final class CellSegments {
     }
 
     /** The segments of a cell, in order, plain statements merged. */
-    static List<Segment> of(String code, Function<String, CompletionInfo> analyzer) {
+    static List<Block> of(String code, Function<String, CompletionInfo> analyzer) {
         return mergeStatements(code, split(code, analyzer));
     }
 }

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Which pieces of a cell may be compiled together as one block: plain statements, never declarations. */
-class CellSegmentsTest {
+class SnippetBlocksTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -17,7 +17,7 @@ class CellSegmentsTest {
         "synchronized (lock) { n++; }", "throw new IllegalStateException();", "{ int local = 1; use(local); }",
         "// start the threads\nt1.start();", "t2.start(); // and the second", "/* note */ System.out.printf(\"%d%n\", 1);"})
     void plainStatementsMayBeMerged(String source) {
-        assertTrue(CellSegments.isStatement(source), source);
+        assertTrue(SnippetBlocks.isStatement(source), source);
     }
 
     @ParameterizedTest
@@ -26,15 +26,15 @@ class CellSegmentsTest {
         "void f() { }", "record P(int x) { }", "class A { }", "import java.util.*;", "1 + 1;", "x == 1;",
         "t1.start()", "String s", "final int y = 2;", "@Deprecated void g() { }", "enum E { A }"})
     void declarationsAndExpressionsThatAreNotStatementsAreNot(String source) {
-        assertFalse(CellSegments.isStatement(source), source);
+        assertFalse(SnippetBlocks.isStatement(source), source);
     }
 
     @org.junit.jupiter.api.Test
     void aCommentAfterTheLastSemicolonStillHidesTheValue() {
-        assertTrue(CellSplitter.endsWithSemicolon("count(1); // warm-up"));
-        assertTrue(CellSplitter.endsWithSemicolon("count(1); /* warm-up */\n"));
-        assertFalse(CellSplitter.endsWithSemicolon("count(1) // no semicolon"));
-        assertFalse(CellSplitter.endsWithSemicolon("\"a;\" + \"// not a comment\""));
-        assertFalse(CellSplitter.endsWithSemicolon("s.endsWith(\";\")"));
+        assertTrue(SnippetSplitter.endsWithSemicolon("count(1); // warm-up"));
+        assertTrue(SnippetSplitter.endsWithSemicolon("count(1); /* warm-up */\n"));
+        assertFalse(SnippetSplitter.endsWithSemicolon("count(1) // no semicolon"));
+        assertFalse(SnippetSplitter.endsWithSemicolon("\"a;\" + \"// not a comment\""));
+        assertFalse(SnippetSplitter.endsWithSemicolon("s.endsWith(\";\")"));
     }
 }

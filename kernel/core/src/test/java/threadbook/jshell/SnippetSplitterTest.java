@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * cell for each snippet (the slow way it replaces).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CellSplitterTest {
+class SnippetSplitterTest {
     private JShell jshell;
     private SourceCodeAnalysis analysis;
 
@@ -105,7 +105,7 @@ class CellSplitterTest {
     void plainStatementsDoNotAskJShell() {
         String code = "System.out.println(\"a\");\nx = 1;\n".repeat(1000) + "x";
         AtomicInteger asked = new AtomicInteger();
-        List<CellSplitter.Piece> pieces = CellSplitter.split(code, text -> {
+        List<SnippetSplitter.Piece> pieces = SnippetSplitter.split(code, text -> {
             asked.incrementAndGet();
             return analysis.analyzeCompletion(text);
         });
@@ -116,21 +116,21 @@ class CellSplitterTest {
     @Test
     void anOversizedStringLiteralIsFoundBeforeJShellSeesIt() {
         String big = "x".repeat(65_536);
-        assertEquals(9, CellSplitter.oversizedLiteral("String s=\"" + big + "\";"));
-        assertEquals(-1, CellSplitter.oversizedLiteral("String s=\"" + "x".repeat(65_535) + "\";"));
+        assertEquals(9, SnippetSplitter.oversizedLiteral("String s=\"" + big + "\";"));
+        assertEquals(-1, SnippetSplitter.oversizedLiteral("String s=\"" + "x".repeat(65_535) + "\";"));
         // 21,846 characters of 3 bytes each are 65,538 bytes
-        assertTrue(CellSplitter.oversizedLiteral("s = \"" + "\u20ac".repeat(21_846) + "\";") >= 0);
+        assertTrue(SnippetSplitter.oversizedLiteral("s = \"" + "\u20ac".repeat(21_846) + "\";") >= 0);
         // escapes count for what they stand for: 40,000 "\n" are 40,000 bytes, not 80,000
-        assertEquals(-1, CellSplitter.oversizedLiteral("s = \"" + "\\n".repeat(40_000) + "\";"));
-        assertTrue(CellSplitter.oversizedLiteral("s = \"\"\"\n" + "\u00e9\u00e9 text\n".repeat(7_000) + "\"\"\";") >= 0);
-        assertEquals(-1, CellSplitter.oversizedLiteral("// \"" + big + "\"\nint x = 1;"), "a comment is not a literal");
+        assertEquals(-1, SnippetSplitter.oversizedLiteral("s = \"" + "\\n".repeat(40_000) + "\";"));
+        assertTrue(SnippetSplitter.oversizedLiteral("s = \"\"\"\n" + "\u00e9\u00e9 text\n".repeat(7_000) + "\"\"\";") >= 0);
+        assertEquals(-1, SnippetSplitter.oversizedLiteral("// \"" + big + "\"\nint x = 1;"), "a comment is not a literal");
     }
 
     /** What the splitter finds: each piece's source without comments, and where the next one may start. */
     private List<String> fast(String code) {
         List<String> out = new ArrayList<>();
-        for (CellSplitter.Piece p : CellSplitter.split(code, analysis::analyzeCompletion)) {
-            out.add(CellSplitter.withoutComments(p.source()).strip() + " @" + p.completeness().isComplete()
+        for (SnippetSplitter.Piece p : SnippetSplitter.split(code, analysis::analyzeCompletion)) {
+            out.add(SnippetSplitter.withoutComments(p.source()).strip() + " @" + p.completeness().isComplete()
                     + " ..." + nextStart(code, p.end()));
         }
         return out;
@@ -150,7 +150,7 @@ class CellSplitterTest {
             String rest = info.completeness().isComplete() ? info.remaining() : "";
             consumed += remaining.length() - rest.length();
             remaining = rest;
-            out.add(CellSplitter.withoutComments(source).strip() + " @" + info.completeness().isComplete()
+            out.add(SnippetSplitter.withoutComments(source).strip() + " @" + info.completeness().isComplete()
                     + " ..." + nextStart(code, consumed));
         }
         return out;
@@ -158,7 +158,7 @@ class CellSplitterTest {
 
     /** The next offset that is not whitespace or inside a comment. */
     private static int nextStart(String code, int from) {
-        String blanked = CellSplitter.withoutComments(code);
+        String blanked = SnippetSplitter.withoutComments(code);
         int i = from;
         while (i < blanked.length() && Character.isWhitespace(blanked.charAt(i))) {
             i++;

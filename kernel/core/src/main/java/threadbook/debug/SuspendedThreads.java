@@ -15,7 +15,7 @@ import java.util.Set;
  * The threads the debugger holds, and the stack frames the panels have numbered in them. Used under the
  * debugger's lock.
  */
-final class StoppedThreads {
+final class SuspendedThreads {
     /** A numbered stack frame: frame {@code index} of a stopped thread. */
     record Frame(int threadId, ThreadReference thread, int index) {}
 
@@ -28,7 +28,7 @@ final class StoppedThreads {
     private final Map<Integer, Frame> frames = new HashMap<>();
     private int nextFrame = 1;
 
-    StoppedThreads(Replies replies, Threads threads, Values values) {
+    SuspendedThreads(Replies replies, Threads threads, Values values) {
         this.replies = replies;
         this.threads = threads;
         this.values = values;

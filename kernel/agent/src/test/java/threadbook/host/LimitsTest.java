@@ -1,4 +1,4 @@
-package threadbook.agent;
+package threadbook.host;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,12 +22,5 @@ class LimitsTest {
             }
         }
         System.out.println("default limits here: " + workers + " workers, " + threads + " threads");
-    }
-
-    @Test
-    void theThreadMessageNamesTheLimitAndTheSetting() {
-        String message = ThreadLimit.message(12_345, 12_000, true);
-        assertTrue(message.contains("12,345") && message.contains("12,000") && message.contains("THREADBOOK_MAX_THREADS")
-                && message.contains("--max-threads"), message);
     }
 }

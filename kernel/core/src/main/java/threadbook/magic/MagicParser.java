@@ -8,8 +8,8 @@ import java.util.List;
  * cell magic ({@code %%name args} on the first line, the rest its body). Java pieces keep their place:
  * they are padded with the lines before them, so errors name the right line of the cell.
  */
-public final class CellParser {
-    private CellParser() {}
+public final class MagicParser {
+    private MagicParser() {}
 
     /** One thing to run. {@code body} is set for cell magics; {@code code} for Java. */
     public record Step(Kind kind, String name, String args, String body, String code, int firstLine) {

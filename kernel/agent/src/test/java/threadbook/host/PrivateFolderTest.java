@@ -1,4 +1,4 @@
-package threadbook.agent;
+package threadbook.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package threadbook.agent;
+package threadbook.host;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +41,7 @@ public final class PrivateFolder {
     }
 
     /** The next {@link #get()} chooses the folder afresh (for tests that give one by the property). */
-    static synchronized void forget() {
+    public static synchronized void forget() {
         folder = null;
     }
 
@@ -92,7 +92,7 @@ public final class PrivateFolder {
      * Creates {@code dir} with mode 0700 if missing, tightens the mode if it is ours, and returns it; returns
      * null if it is not ours (another owner, a symbolic link) and so cannot be trusted.
      */
-    static Path makePrivate(Path dir) throws IOException {
+    public static Path makePrivate(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(dir.getParent());
             try {

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import threadbook.magic.CellParser.Step;
-import threadbook.magic.CellParser.Step.Kind;
+import threadbook.magic.MagicParser.Step;
+import threadbook.magic.MagicParser.Step.Kind;
 
-class CellParserTest {
+class MagicParserTest {
 
     /** Line {@code n} (from 1) of a text, as an error message would count it. */
     private static String line(String text, int n) {
@@ -20,15 +20,15 @@ class CellParserTest {
     @Test
     void javaWithoutMagicsIsOneStepThatIsTheWholeCell() {
         String cell = "int a = 1;\nSystem.out.println(a);";
-        List<Step> steps = CellParser.parse(cell);
+        List<Step> steps = MagicParser.parse(cell);
         assertEquals(List.of(new Step(Kind.JAVA, null, null, null, cell, 1)), steps);
-        assertFalse(CellParser.hasMagic(cell));
+        assertFalse(MagicParser.hasMagic(cell));
     }
 
     @Test
     void lineMagicsSplitTheJavaAroundThemInOrder() {
         String cell = "int a = 1;\n%time a++;\nint b = a;\n%threads\nb";
-        List<Step> steps = CellParser.parse(cell);
+        List<Step> steps = MagicParser.parse(cell);
         assertEquals(List.of(Kind.JAVA, Kind.LINE_MAGIC, Kind.JAVA, Kind.LINE_MAGIC, Kind.JAVA),
                 steps.stream().map(Step::kind).toList());
         assertEquals("time", steps.get(1).name());
@@ -39,13 +39,13 @@ class CellParserTest {
         assertEquals("", steps.get(3).args());
         assertEquals(4, steps.get(3).firstLine());
         assertEquals("int a = 1;\n", steps.get(0).code());
-        assertTrue(CellParser.hasMagic(cell));
+        assertTrue(MagicParser.hasMagic(cell));
     }
 
     @Test
     void javaAfterAMagicKeepsTheLineNumbersOfTheCell() {
         String cell = "%maven g:a:1\n\nint b = 2;\nint c = b +;\n%lsmagic\nString s = \"x\";";
-        List<Step> java = CellParser.parse(cell).stream().filter(s -> s.kind() == Kind.JAVA).toList();
+        List<Step> java = MagicParser.parse(cell).stream().filter(s -> s.kind() == Kind.JAVA).toList();
         assertEquals(2, java.size(), java.toString());
         // The compiler reports line 4 of the piece for "int c = b +;": it must be line 4 of the cell too.
         assertEquals(line(cell, 4), line(java.get(0).code(), 4));
@@ -57,7 +57,7 @@ class CellParserTest {
 
     @Test
     void blankJavaBetweenMagicsIsNotAStep() {
-        List<Step> steps = CellParser.parse("\n%lsmagic\n   \n%help time\n\n");
+        List<Step> steps = MagicParser.parse("\n%lsmagic\n   \n%help time\n\n");
         assertEquals(List.of(Kind.LINE_MAGIC, Kind.LINE_MAGIC), steps.stream().map(Step::kind).toList());
         assertEquals("time", steps.get(1).args());
         assertEquals(2, steps.get(0).firstLine());
@@ -66,7 +66,7 @@ class CellParserTest {
 
     @Test
     void anIndentedLineMagicIsOneAndItsArgumentsLoseOnlyTheFirstSpaces() {
-        Step step = CellParser.parse("    %timeit   -n 3  Math.sqrt(2)").get(0);
+        Step step = MagicParser.parse("    %timeit   -n 3  Math.sqrt(2)").get(0);
         assertEquals(Kind.LINE_MAGIC, step.kind());
         assertEquals("timeit", step.name());
         assertEquals("-n 3  Math.sqrt(2)", step.args());
@@ -74,14 +74,14 @@ class CellParserTest {
 
     @Test
     void aQuestionMarkStaysOnTheNameForTheRegistryToRead() {
-        Step step = CellParser.parse("%timeit?").get(0);
+        Step step = MagicParser.parse("%timeit?").get(0);
         assertEquals("timeit?", step.name());
     }
 
     @Test
     void aCellMagicTakesTheWholeRestOfTheCellAsItsBodyOnTheSameLines() {
         String cell = "%%timeit -n 3 -r 2\nint x = 1;\n%time x++;\nx";
-        List<Step> steps = CellParser.parse(cell);
+        List<Step> steps = MagicParser.parse(cell);
         assertEquals(1, steps.size(), "a line magic in a cell magic's body belongs to the body: " + steps);
         Step step = steps.get(0);
         assertEquals(Kind.CELL_MAGIC, step.kind());
@@ -98,7 +98,7 @@ class CellParserTest {
     @Test
     void aCellMagicAfterBlankLinesStillCountsTheCellsLines() {
         String cell = "\n\n  %%time\nThread.sleep(10);";
-        Step step = CellParser.parse(cell).get(0);
+        Step step = MagicParser.parse(cell).get(0);
         assertEquals(Kind.CELL_MAGIC, step.kind());
         assertEquals("time", step.name());
         assertEquals("", step.args());
@@ -108,7 +108,7 @@ class CellParserTest {
 
     @Test
     void aCellMagicAloneHasAnEmptyBody() {
-        Step step = CellParser.parse("%%compare").get(0);
+        Step step = MagicParser.parse("%%compare").get(0);
         assertEquals(new Step(Kind.CELL_MAGIC, "compare", "", "", null, 1), step);
     }
 
@@ -116,36 +116,36 @@ class CellParserTest {
     void twoPercentSignsBelowTheFirstLineAreJavaNotAMagic() {
         // Only the first line may start a cell magic; the compiler then says what is wrong with this line.
         String cell = "int a = 1;\n%%time\nint b = 2;";
-        List<Step> steps = CellParser.parse(cell);
+        List<Step> steps = MagicParser.parse(cell);
         assertEquals(List.of(new Step(Kind.JAVA, null, null, null, cell, 1)), steps);
     }
 
     @Test
     void anEmptyOrBlankCellIsOneJavaStep() {
-        assertEquals(List.of(new Step(Kind.JAVA, null, null, null, "", 1)), CellParser.parse(""));
-        assertEquals(List.of(new Step(Kind.JAVA, null, null, null, " \n\t", 1)), CellParser.parse(" \n\t"));
+        assertEquals(List.of(new Step(Kind.JAVA, null, null, null, "", 1)), MagicParser.parse(""));
+        assertEquals(List.of(new Step(Kind.JAVA, null, null, null, " \n\t", 1)), MagicParser.parse(" \n\t"));
     }
 
     @Test
     void aPercentInsideALineIsJava() {
         String cell = "int r = 7 % 3;\nSystem.out.printf(\"%d%n\", r);";
-        assertFalse(CellParser.hasMagic(cell));
-        assertEquals(Kind.JAVA, CellParser.parse(cell).get(0).kind());
-        assertEquals(1, CellParser.parse(cell).size());
+        assertFalse(MagicParser.hasMagic(cell));
+        assertEquals(Kind.JAVA, MagicParser.parse(cell).get(0).kind());
+        assertEquals(1, MagicParser.parse(cell).size());
     }
 
     @Test
     void aLineStartingWithPercentInsideATextBlockOrACommentIsJava() {
         String textBlock = "String report = \"\"\"\n    %d items\n    %threads\n    \"\"\";\nSystem.out.printf(report, 3);";
-        assertFalse(CellParser.hasMagic(textBlock), "a text block's lines are text");
-        assertEquals(List.of(new Step(Kind.JAVA, null, null, null, textBlock, 1)), CellParser.parse(textBlock));
+        assertFalse(MagicParser.hasMagic(textBlock), "a text block's lines are text");
+        assertEquals(List.of(new Step(Kind.JAVA, null, null, null, textBlock, 1)), MagicParser.parse(textBlock));
 
         String comment = "/*\n%time is a magic\n*/\nint a = 1;";
-        assertFalse(CellParser.hasMagic(comment), "a block comment's lines are comment");
+        assertFalse(MagicParser.hasMagic(comment), "a block comment's lines are comment");
 
         // After the text block closes, a % line is a magic again; quotes inside strings open nothing.
         String after = "String s = \"\"\"\n  x\n  \"\"\";\nString q = \"\\\"\\\"\\\"/*\";\n%threads\nint b = 2;";
-        List<Step> steps = CellParser.parse(after);
+        List<Step> steps = MagicParser.parse(after);
         assertEquals(List.of(Kind.JAVA, Kind.LINE_MAGIC, Kind.JAVA), steps.stream().map(Step::kind).toList(), steps.toString());
         assertEquals("threads", steps.get(1).name());
         assertEquals(5, steps.get(1).firstLine());

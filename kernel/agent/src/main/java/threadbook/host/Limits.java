@@ -1,4 +1,4 @@
-package threadbook.agent;
+package threadbook.host;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
 import jdk.jshell.SourceCodeAnalysis.Completeness;
+import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
 
 /**
  * Cuts a cell into the snippets JShell evaluates one by one. JShell's {@code analyzeCompletion} costs
@@ -15,8 +15,8 @@ import jdk.jshell.SourceCodeAnalysis.Completeness;
  * the others (declarations with a body, if/else, switch, a last expression without semicolon), and is
  * shown a window of text around them, not the whole rest.
  */
-final class CellSplitter {
-    private CellSplitter() {}
+final class SnippetSplitter {
+    private SnippetSplitter() {}
 
     /**
      * One snippet: {@code source} is what JShell gets, its first character stands at {@code start} of the
