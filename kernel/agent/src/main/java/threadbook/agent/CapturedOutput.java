@@ -14,7 +14,8 @@ public final class CapturedOutput {
     public interface Sink {
         void stream(int stream, String text);
 
-        void display(java.util.List<String[]> bundle);
+        /** A display; with {@code update}, the replacement of the earlier one with the same {@code displayId}. */
+        void display(String displayId, boolean update, java.util.List<String[]> bundle);
 
         void clear(boolean waitForNext);
     }
@@ -47,7 +48,7 @@ public final class CapturedOutput {
         if (event instanceof Event.Stream s) {
             sink.stream(s.stream(), new String(s.bytes(), java.nio.charset.StandardCharsets.UTF_8));
         } else if (event instanceof Event.Display d) {
-            sink.display(d.bundle());
+            sink.display(d.displayId(), d.update(), d.bundle());
         } else if (event instanceof Event.ClearOutput c) {
             sink.clear(c.waitForNext());
         } else {

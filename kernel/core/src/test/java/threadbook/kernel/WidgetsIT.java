@@ -234,6 +234,22 @@ class WidgetsIT extends SharedKernel {
         assertFalse(e.stdout().contains("late line"), "not in the cell");
     }
 
+    @Test
+    void workerProcessesAndDisplayUpdatesLandInTheOutputTheyRanIn() {
+        KernelClient.Execution e = run("var out = new Output();\n"
+                + "try (var pool = new WorkerPool(1)) {\n"
+                + "    out.capture(() -> pool.map(i -> { System.out.println(\"from worker \" + i); return i; }, List.of(7)));\n"
+                + "}\n"
+                + "out.capture(() -> { var h = displayHandle(\"step 1\"); h.update(\"step 2\"); });\n"
+                + "System.out.println(out.modelId());");
+        String id = e.stdout().strip();
+        assertFalse(e.stdout().contains("from worker"), "not in the cell: " + e.stdout());
+        awaitIopub("the worker's line in the Output widget", m -> isOutputs(m, id, "from worker 7"));
+        Message updated = awaitIopub("the display updated in place", m -> isOutputs(m, id, "step 2"));
+        String outputs = updated.content().getAsJsonObject("data").getAsJsonObject("state").get("outputs").toString();
+        assertFalse(outputs.contains("step 1"), "replaced, not added: " + outputs);
+    }
+
     private static boolean isOutputs(Message m, String outputId, String text) {
         if (!isCommMsg(m, outputId, "update")) {
             return false;

@@ -17,6 +17,8 @@ import threadbook.agent.Event;
 public final class Output extends DOMWidget {
     private final long capture;
     private final List<Map<String, Object>> outputs = new ArrayList<>();
+    /** The outputs shown with a display id, which an update replaces. */
+    private final Map<String, Map<String, Object>> displays = new java.util.HashMap<>();
     private boolean clearOnNext;
 
     public Output() {
@@ -31,7 +33,7 @@ public final class Output extends DOMWidget {
             }
 
             @Override
-            public void display(List<String[]> bundle) {
+            public void display(String displayId, boolean update, List<String[]> bundle) {
                 Map<String, Object> data = new LinkedHashMap<>();
                 for (String[] entry : bundle) {
                     data.put(entry[0], entry[0].endsWith("json") ? threadbook.agent.Json.parse(entry[1]) : entry[1]);
@@ -40,7 +42,11 @@ public final class Output extends DOMWidget {
                 out.put("output_type", "display_data");
                 out.put("data", data);
                 out.put("metadata", Map.of());
-                add(out);
+                if (update) {
+                    replace(displayId, out);
+                } else {
+                    add(displayId, out);
+                }
             }
 
             @Override
@@ -90,6 +96,7 @@ public final class Output extends DOMWidget {
                 return;
             }
             outputs.clear();
+            displays.clear();
             clearOnNext = false;
         }
         publish();
@@ -118,10 +125,32 @@ public final class Output extends DOMWidget {
         publish();
     }
 
-    private void add(Map<String, Object> output) {
+    private void add(String displayId, Map<String, Object> output) {
         synchronized (outputs) {
             takeClear();
             outputs.add(output);
+            if (!displayId.isEmpty()) {
+                displays.put(displayId, output);
+            }
+        }
+        publish();
+    }
+
+    /** An update of a display in place (a progress bar), where it stands; none if it was cleared. */
+    private void replace(String displayId, Map<String, Object> output) {
+        synchronized (outputs) {
+            Map<String, Object> shown = displays.get(displayId);
+            int at = -1;
+            for (int i = 0; i < outputs.size(); i++) {
+                if (outputs.get(i) == shown) { // by identity: two displays may hold equal data
+                    at = i;
+                }
+            }
+            if (at < 0) {
+                return;
+            }
+            outputs.set(at, output);
+            displays.put(displayId, output);
         }
         publish();
     }
@@ -129,6 +158,7 @@ public final class Output extends DOMWidget {
     private void takeClear() {
         if (clearOnNext) {
             outputs.clear();
+            displays.clear();
             clearOnNext = false;
         }
     }
