@@ -3,7 +3,9 @@ one notebook of three cells, Run All, then as a person would:
   1. interact: an IntSlider moved with the keyboard (its handle focused, ArrowRight) re-runs the Java method, and
      the output under the slider changes to the new value's;
   2. a Button clicked in the page runs its Java listener, which changes a Label beside it and prints a line;
-  3. a widget made by a background thread after its cell ended renders in that cell.
+  3. a widget made by a background thread after its cell ended renders in that cell;
+  4. File > Save keeps the widgets' state in the notebook (the widget manager's saveState setting on); opened
+     again, with a new Java session, the notebook renders them from that state, marked disconnected.
 Each prints PASS/FAIL lines and ends with "N passed, M failed"; a screenshot goes to THREADBOOK_SHOTS.
 
 Environment: JUPYTER_PATH (where the kernelspec is), THREADBOOK_KERNEL (its name), THREADBOOK_SHOTS (screenshots),
@@ -46,6 +48,40 @@ CELLS = [
 def notebook():
     cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": c} for c in CELLS]
     return lab.with_kernel({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def saved_state_checks(page, served):
+    """The saved notebook holds the widgets' state (what renders them in a saved notebook and in nbconvert's HTML)."""
+    page.save()
+    saved = lab.read_json(served / "widgets.ipynb")
+    state = saved.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    models = [dict(m.get("state", {}), _model_name=m.get("model_name")) for m in state.values()]
+    check("the saved notebook holds the widgets' state: the slider at 5",
+          any(m.get("_model_name") == "IntSliderModel" and m.get("value") == 5 for m in models), json.dumps(state)[:800])
+    check("the saved notebook holds the widgets' state: the Output widget with the last run's line",
+          any(m.get("_model_name") == "OutputModel" and "squared 25" in json.dumps(m.get("outputs")) for m in models),
+          json.dumps(state)[:800])
+    check("the saved notebook holds the widgets' state: the Label the click changed",
+          any(m.get("_model_name") == "LabelModel" and m.get("value") == "clicked 1" for m in models), json.dumps(state)[:800])
+
+    # Opened again, with a new Java session that has none of these widgets: they render from the saved state.
+    page.close()
+    lab.shutdown_kernels(page.base, TOKEN)
+    page.open("widgets.ipynb")
+    try:
+        def rendered():
+            slider = page.js(lab_cell(0) + """
+                var s = c.querySelector('.widget-slider .widget-readout');
+                return s ? s.textContent.trim() : null;""")
+            return slider == "5" and "squared 25" in page.cell_text(0) and "clicked 1" in page.cell_text(1)
+        wait_for("the saved widgets to render", 60, rendered)
+        check("the saved notebook, opened again, renders its widgets from the saved state (slider at 5, its output, the label)", True)
+    except TimeoutError:
+        check("the saved notebook, opened again, renders its widgets from the saved state (slider at 5, its output, the label)",
+              False, page.cell_text(0) + " | " + page.cell_text(1))
+    check("the widgets of the last session say they are disconnected (the new Java session does not have them)",
+          page.js(lab_cell(0) + "return !!c.querySelector('.jupyter-widgets-disconnected');"))
+    page.shot("widgets-reopened")
 
 
 def widget_checks(page):
@@ -107,10 +143,11 @@ def lab_cell(i):
 
 
 PAGE = None
+TOKEN = None
 
 
 def main():
-    global PAGE
+    global PAGE, TOKEN
     shots = Path(os.environ.get("THREADBOOK_SHOTS", lab.CORE / "target" / "widgets"))
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
@@ -120,6 +157,10 @@ def main():
     for d in (served, profile, cfg, data, runtime, settings):
         d.mkdir()
     lab.lab_settings(settings)
+    # The widget manager saves the widgets' state into the notebook when it is saved (off by default).
+    manager = settings / "@jupyter-widgets" / "jupyterlab-manager" / "plugin.jupyterlab-settings"
+    manager.parent.mkdir(parents=True, exist_ok=True)
+    manager.write_text(json.dumps({"saveState": True}))
     lab.write_json(notebook(), served / "widgets.ipynb")
     server = driver = service = None
     server_log_path, driver_log_path = work / "jupyterlab.log", work / "chromedriver.log"
@@ -137,7 +178,7 @@ def main():
         import jupyterlab
         import jupyterlab_widgets
         log("JupyterLab %s, jupyterlab_widgets %s; kernel %s" % (jupyterlab.__version__, jupyterlab_widgets.__version__, lab.KERNEL))
-        token = secrets.token_hex(24)
+        token = TOKEN = secrets.token_hex(24)
         port = free_port()
         env = dict(os.environ, JUPYTER_CONFIG_DIR=str(cfg), JUPYTER_DATA_DIR=str(data), JUPYTER_RUNTIME_DIR=str(runtime),
                    JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"),
@@ -184,6 +225,7 @@ def main():
         lab.step_start("widgets")
         try:
             widget_checks(page)
+            saved_state_checks(page, served)
         except Exception as e:  # noqa: BLE001 - a broken step is one more failure, with its screenshot
             check("widgets: the step itself", False, "%s: %s" % (type(e).__name__, e))
             traceback.print_exc(file=sys.stdout)

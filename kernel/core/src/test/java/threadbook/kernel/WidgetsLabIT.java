@@ -22,7 +22,8 @@ import threadbook.client.JupyterEnv;
  * The Java widgets in JupyterLab 4's widget manager (jupyterlab_widgets), in headless Chromium:
  * src/test/python/widgets_lab.py runs a notebook of three cells and, in the page, moves an interact slider with
  * the keyboard (the method runs again, its output changes), clicks a Button (its Java listener changes a Label),
- * and sees a widget a background thread made after its cell ended. One server, one notebook: about 50 s.
+ * sees a widget a background thread made after its cell ended, saves the notebook (its widget state) and opens it
+ * again: the widgets render from the saved state, marked disconnected. One server, one notebook: about 50 s.
  * A missing environment, browser or driver fails this test, saying what to install.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -66,7 +67,8 @@ class WidgetsLabIT {
         assertTrue(failed.isEmpty(), "JupyterLab, widgets: " + failed.size() + " check(s) failed:\n" + String.join("\n", failed));
         assertEquals(0, r.code(), "the run ended with " + r.code() + " (its output is above)");
         for (String passed : List.of("PASS interact: moving the slider to 5 in the browser re-ran the method",
-                "PASS a click on the Button ran its Java listener", "PASS a widget made by a background thread")) {
+                "PASS a click on the Button ran its Java listener", "PASS a widget made by a background thread",
+                "PASS the saved notebook, opened again, renders its widgets from the saved state")) {
             assertTrue(r.output().contains(passed), "checked and passed: " + passed + "\n" + r.output());
         }
         assertTrue(Files.size(shots.resolve("01-widgets.png")) > 1000, "the screenshot was saved");
