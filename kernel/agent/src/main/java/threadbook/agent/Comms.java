@@ -58,11 +58,6 @@ public final class Comms {
         TARGETS.put(target, opener);
     }
 
-    /** Whether the current thread is the one handling the frontend's messages. */
-    public static boolean onCommThread() {
-        return Thread.currentThread().getName().equals(THREAD_NAME) && HANDLING.get() != 0;
-    }
-
     private static void send(CommMessage message) {
         Cells.sendNow(new Event.Comm(CellThreads.current(), HANDLING.get(), message));
     }

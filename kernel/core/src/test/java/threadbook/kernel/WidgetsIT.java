@@ -224,6 +224,22 @@ class WidgetsIT extends SharedKernel {
     }
 
     @Test
+    void aNewValueInterruptsTheRunStillGoingAndItsRunReplacesTheOutput() {
+        KernelClient.Execution e = run("var slow = new IntSlider(\"slow\", 1, 10, 2);\n"
+                + "var it = interactive(k -> { System.out.println(\"started \" + k);"
+                + " try { Thread.sleep(600_000); } catch (InterruptedException x) { System.out.println(\"interrupted \" + k); } }, slow);\n"
+                + "System.out.println(slow.modelId() + \" \" + it.output().modelId());");
+        String[] ids = e.stdout().strip().split(" ");
+        awaitIopub("the first run started", m -> isOutputs(m, ids[1], "started 2"));
+        update(ids[0], "{\"value\": 5}", List.of(), "[]");
+        awaitIopub("the first run interrupted", m -> isOutputs(m, ids[1], "interrupted 2"));
+        Message second = awaitIopub("the second run", m -> isOutputs(m, ids[1], "started 5"));
+        String outputs = second.content().getAsJsonObject("data").getAsJsonObject("state").get("outputs").toString();
+        assertFalse(outputs.contains("started 2") || outputs.contains("interrupted 2"), "the first run's output is gone: " + outputs);
+        run("it.close();"); // ends the second run's sleep
+    }
+
+    @Test
     void threadsStartedInsideAnOutputPrintIntoIt() {
         KernelClient.Execution e = run("var out = new Output();\n"
                 + "out.capture(() -> new Thread(() -> { try { Thread.sleep(300); } catch (InterruptedException x) { }"

@@ -25,6 +25,7 @@ public final class Interactive extends VBox {
     private final Object lock = new Object();
     private long generation;
     private Thread running;
+    private boolean closed;
     private volatile int runs;
 
     Interactive(List<ValueWidget<?>> controls, Output output, Body body) {
@@ -63,9 +64,25 @@ public final class Interactive extends VBox {
         schedule();
     }
 
+    /** Closes the widget and interrupts the call still running; the controls' changes run nothing any more. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            generation++;
+            if (running != null) {
+                running.interrupt();
+            }
+        }
+        super.close();
+    }
+
     private void schedule() {
         long mine;
         synchronized (lock) {
+            if (closed) {
+                return;
+            }
             mine = ++generation;
             if (running != null) {
                 running.interrupt();
