@@ -136,6 +136,17 @@ class WidgetsIT extends SharedKernel {
     }
 
     @Test
+    void aValueAListenerSetsWhileTheFrontendsChangeIsAppliedGoesBack() {
+        String id = modelIdOf("var w = new IntSlider(\"even\", 0, 10, 0);\n"
+                + "w.observe(\"value\", c -> w.setValue((Integer) c.newValue() / 2 * 2));");
+        update(id, "{\"value\": 7}", List.of(), "[]");
+        Message fixed = awaitIopub("the listener's value sent back", m -> isCommMsg(m, id, "update"));
+        assertEquals(6, fixed.content().getAsJsonObject("data").getAsJsonObject("state").get("value").getAsInt(),
+                "the frontend's 7 is not sent back to it, the listener's 6 is");
+        assertEquals("6", run("w.getValue()").result());
+    }
+
+    @Test
     void binaryBuffersGoBothWays() {
         String id = modelIdOf("var w = new IntSlider();\nw.observe(\"blob\", c -> System.out.println(\"got bytes \""
                 + " + Arrays.toString((byte[]) c.newValue())));\nw.set(\"blob\", new byte[] {1, 2, (byte) 255});");

@@ -34,8 +34,11 @@ public abstract class Widget implements Renderable {
     private final Map<String, Object> state = new LinkedHashMap<>();
     private final Map<String, List<Listener>> observers = new ConcurrentHashMap<>();
     private volatile boolean open;
-    /** The trait being set from the frontend now (not sent back), as ipywidgets' property lock. */
-    private final ThreadLocal<String> fromFrontend = new ThreadLocal<>();
+    /**
+     * The trait and value being set from the frontend now, as ipywidgets' property lock: that value is not
+     * sent back, but another one a listener sets meanwhile (a value clamped, say) is.
+     */
+    private final ThreadLocal<Map.Entry<String, Object>> fromFrontend = new ThreadLocal<>();
 
     /** A change of a trait: its name, the value before and after, and the widget. */
     public record Change(String name, Object oldValue, Object newValue, Widget owner) {}
@@ -92,7 +95,8 @@ public abstract class Widget implements Renderable {
         if (Objects.equals(old, v) && !(v instanceof byte[])) {
             return this;
         }
-        if (open && !trait.equals(fromFrontend.get())) {
+        Map.Entry<String, Object> locked = fromFrontend.get();
+        if (open && !(locked != null && locked.getKey().equals(trait) && Objects.equals(locked.getValue(), v))) {
             Map<String, Object> one = new LinkedHashMap<>();
             one.put(trait, v);
             sendState(one, "update");
@@ -226,7 +230,8 @@ public abstract class Widget implements Renderable {
         // sender knows which of its changes the kernel has seen.
         sendState(new LinkedHashMap<>(changes), "echo_update");
         for (Map.Entry<String, Object> e : changes.entrySet()) {
-            fromFrontend.set(e.getKey());
+            fromFrontend.set(new java.util.AbstractMap.SimpleImmutableEntry<>(e.getKey(),
+                    toState(e.getKey(), e.getValue())));
             try {
                 set(e.getKey(), e.getValue());
             } finally {
