@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import threadbook.client.KernelClient;
 import threadbook.client.SharedKernel;
@@ -25,6 +26,12 @@ import threadbook.protocol.Message;
 class WidgetsIT extends SharedKernel {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private final List<Message> seen = new ArrayList<>();
+
+    /** Each check looks at its own messages only (the kernel, and this instance, are shared by them all). */
+    @BeforeEach
+    void forgetEarlierMessages() {
+        seen.clear();
+    }
 
     /** Sends a comm message as a frontend does, on shell, with binary buffers; returns its msg_id. */
     private String comm(String type, JsonObject content, List<byte[]> buffers) {
@@ -109,7 +116,8 @@ class WidgetsIT extends SharedKernel {
         assertEquals("@jupyter-widgets/controls", state.get("_model_module").getAsString());
         assertTrue(state.get("layout").getAsString().startsWith("IPY_MODEL_"), state.toString());
         String id = open.contentString("comm_id", "");
-        Message result = awaitIopub("the slider as the cell's value", m -> m.type().equals("execute_result"));
+        Message result = awaitIopub("the slider as the cell's value", m -> m.type().equals("execute_result")
+                && KernelClient.parentId(m).equals(cell));
         JsonObject view = result.content().getAsJsonObject("data").getAsJsonObject("application/vnd.jupyter.widget-view+json");
         assertEquals(id, view.get("model_id").getAsString(), "the view's data is a JSON object naming the model");
         assertEquals(2, view.get("version_major").getAsInt());
@@ -179,6 +187,15 @@ class WidgetsIT extends SharedKernel {
         awaitIopub("the close of an unknown target's comm", m -> m.type().equals("comm_close")
                 && m.contentString("comm_id", "").equals("unknown-1"));
         assertFalse(commInfo("").has("unknown-1"));
+    }
+
+    @Test
+    void aNewJavaSessionClosesTheCommsOfTheLastOne() {
+        String id = modelIdOf("var w = new Label(\"of the first session\");");
+        seen.addAll(client.execute("System.exit(0);", WAIT).iopub()); // the kernel starts a new Java session
+        run("1 + 1");
+        awaitIopub("the old session's comm closed", m -> m.type().equals("comm_close") && m.contentString("comm_id", "").equals(id));
+        assertFalse(commInfo("jupyter.widget").has(id));
     }
 
     private JsonObject commInfo(String target) {
