@@ -1,9 +1,10 @@
 """Jupyter widgets of the Java kernel in JupyterLab 4 (its widget manager, jupyterlab_widgets) in headless Chromium:
-one notebook of three cells, Run All, then as a person would:
+one notebook of four cells, Run All, then as a person would:
   1. interact: an IntSlider moved with the keyboard (its handle focused, ArrowRight) re-runs the Java method, and
      the output under the slider changes to the new value's;
   2. a Button clicked in the page runs its Java listener, which changes a Label beside it and prints a line;
-  3. a widget made by a background thread after its cell ended renders in that cell;
+  3. a widget made by a background thread after its cell ended renders in that cell; every other kind of widget
+     renders (the widget manager knows each model and view name);
   4. File > Save keeps the widgets' state in the notebook (the widget manager's saveState setting on); opened
      again, with a new Java session, the notebook renders them from that state, marked disconnected.
 Each prints PASS/FAIL lines and ends with "N passed, M failed"; a screenshot goes to THREADBOOK_SHOTS.
@@ -42,6 +43,14 @@ CELLS = [
     '    try { Thread.sleep(1500); } catch (InterruptedException e) { return; }\n'
     '    display(new HTML("<b class=\'from-thread\'>made by a background thread</b>"));\n'
     '}).start();',
+    # 3: every other kind of widget, so that each model and view name is one the widget manager knows
+    'var f = new FloatSlider("f", 0, 1, 0.5);\n'
+    'var play = new Play(0, 10, 100);\n'
+    'var tabs = new Tab(List.of("one", "two"), new Text("text", "hello"), new Checkbox("check", true));\n'
+    'display(new VBox(f, new IntRangeSlider("range", 0, 10, 2, 7), new Dropdown("pick", List.of("a", "b"), "b"),\n'
+    '    new ToggleButtons("mode", List.of("x", "y")), new IntProgress(0, 10).barStyle("success"), new HTML("<i>html</i>"),\n'
+    '    tabs, new HBox(play, new IntSlider())));\n'
+    'jslink(play, "value", f, "value");',
 ]
 
 
@@ -88,7 +97,7 @@ def widget_checks(page):
     page.menu("Run", "runmenu:run-all")
     for i in range(len(CELLS)):
         page.wait_ran(i, timeout=lab.KERNEL_START_TIMEOUT)
-    check("the three cells ran without an error", not any(
+    check("the cells ran without an error", not any(
         o.get("output_type") == "error" for i in range(len(CELLS)) for o in page.outputs(i)), json.dumps(
         [page.outputs(i) for i in range(len(CELLS))])[:800])
 
@@ -135,6 +144,15 @@ def widget_checks(page):
         check("a widget made by a background thread after its cell ended renders in that cell", True)
     except TimeoutError:
         check("a widget made by a background thread after its cell ended renders in that cell", False, text(2))
+    # 4. every kind renders: the widget manager shows "Error displaying widget" for a model it cannot make
+    try:
+        wait_for("every kind of widget", 60, lambda: page.js(lab_cell(3) + """
+            return c.querySelectorAll('.widget-hslider, .widget-dropdown, .widget-toggle-buttons, .progress, .widget-tab,'
+                + ' .widget-play, .widget-text, .widget-checkbox, .widget-html').length >= 10;"""))
+        check("every kind of widget renders (float and range sliders, dropdown, toggle buttons, progress, HTML, tab, text, "
+              "checkbox, play)", "Error" not in text(3), text(3))
+    except TimeoutError:
+        check("every kind of widget renders", False, text(3) + " | " + page.js(lab_cell(3) + "return c.innerHTML.slice(0, 3000);"))
     page.shot("widgets")
 
 

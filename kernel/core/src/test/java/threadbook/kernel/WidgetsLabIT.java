@@ -20,10 +20,12 @@ import threadbook.client.JupyterEnv;
 
 /**
  * The Java widgets in JupyterLab 4's widget manager (jupyterlab_widgets), in headless Chromium:
- * src/test/python/widgets_lab.py runs a notebook of three cells and, in the page, moves an interact slider with
+ * src/test/python/widgets_lab.py runs a notebook of four cells and, in the page, moves an interact slider with
  * the keyboard (the method runs again, its output changes), clicks a Button (its Java listener changes a Label),
- * sees a widget a background thread made after its cell ended, saves the notebook (its widget state) and opens it
- * again: the widgets render from the saved state, marked disconnected. One server, one notebook: about 50 s.
+ * sees a widget a background thread made after its cell ended and every other kind of widget render, saves the
+ * notebook (its widget state) and opens it
+ * again: the widgets render from the saved state, marked disconnected. One server, one notebook: 35-60 s with
+ * the kernel's install, on 2 loaded cores.
  * A missing environment, browser or driver fails this test, saying what to install.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -68,6 +70,7 @@ class WidgetsLabIT {
         assertEquals(0, r.code(), "the run ended with " + r.code() + " (its output is above)");
         for (String passed : List.of("PASS interact: moving the slider to 5 in the browser re-ran the method",
                 "PASS a click on the Button ran its Java listener", "PASS a widget made by a background thread",
+                "PASS every kind of widget renders",
                 "PASS the saved notebook, opened again, renders its widgets from the saved state")) {
             assertTrue(r.output().contains(passed), "checked and passed: " + passed + "\n" + r.output());
         }
