@@ -23,9 +23,8 @@ import threadbook.client.JupyterEnv;
  * src/test/python/widgets_lab.py runs a notebook of four cells and, in the page, moves an interact slider with
  * the keyboard (the method runs again, its output changes), clicks a Button (its Java listener changes a Label),
  * sees a widget a background thread made after its cell ended and every other kind of widget render, saves the
- * notebook (its widget state) and opens it
- * again: the widgets render from the saved state, marked disconnected. One server, one notebook: 35-60 s with
- * the kernel's install, on 2 loaded cores.
+ * notebook (its widget state) and opens it again: the widgets render from the saved state, marked disconnected.
+ * One server, one notebook: 35-60 s with the kernel's install, on 2 loaded cores.
  * A missing environment, browser or driver fails this test, saying what to install.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
