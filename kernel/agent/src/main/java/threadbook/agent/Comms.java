@@ -77,7 +77,7 @@ public final class Comms {
             HANDLING.set(next.token());
             try {
                 handle(next.message());
-            } catch (RuntimeException | LinkageError e) {
+            } catch (Throwable e) { // whatever a listener throws, the comms of the session go on
                 LOG.log(Level.WARNING, "a comm message failed", e);
                 e.printStackTrace();
             } finally {

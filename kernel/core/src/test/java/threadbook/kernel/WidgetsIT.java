@@ -229,15 +229,20 @@ class WidgetsIT extends SharedKernel {
     }
 
     @Test
-    void aClickRunsTheButtonsListener() {
-        String id = modelIdOf("var w = new Button(\"Go\");\nw.onClick(b -> System.out.println(\"clicked \" + b.getDescription()));");
+    void aClickRunsTheButtonsListenerAndAListenerThatThrowsBreaksNothing() {
+        String id = modelIdOf("var w = new Button(\"Go\");\nint[] clicks = {0};\n"
+                + "w.onClick(b -> { if (clicks[0]++ == 0) throw new AssertionError(\"first click fails\"); });\n"
+                + "w.onClick(b -> System.out.println(\"clicked \" + b.getDescription() + \" \" + clicks[0]));");
         JsonObject click = new JsonObject();
         click.addProperty("method", "custom");
         JsonObject event = new JsonObject();
         event.addProperty("event", "click");
         click.add("content", event);
         comm("comm_msg", content(id, click), List.of());
-        awaitIopub("the click listener's line", m -> isStdout(m, "clicked Go"));
+        awaitIopub("the failed listener's error", m -> m.type().equals("stream") && m.contentString("text", "").contains("first click fails"));
+        awaitIopub("the next listener's line", m -> isStdout(m, "clicked Go 1"));
+        comm("comm_msg", content(id, click), List.of());
+        awaitIopub("the second click's line", m -> isStdout(m, "clicked Go 2"));
     }
 
     @Test

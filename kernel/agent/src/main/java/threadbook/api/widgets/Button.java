@@ -38,7 +38,7 @@ public final class Button extends DOMWidget {
             CellThreads.runIn(c.cell(), () -> {
                 try {
                     c.body().accept(this);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) { // an AssertionError, a StackOverflowError: shown, not fatal
                     System.err.println("A click listener of " + this + " failed:");
                     e.printStackTrace();
                 }

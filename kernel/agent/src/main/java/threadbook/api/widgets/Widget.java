@@ -185,7 +185,7 @@ public abstract class Widget implements Renderable {
             CellThreads.runIn(l.cell(), () -> {
                 try {
                     l.body().accept(change);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) { // an AssertionError, a StackOverflowError: shown, not fatal
                     System.err.println("A listener of " + this + "." + change.name() + " failed:");
                     e.printStackTrace();
                 }
