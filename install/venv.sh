@@ -30,11 +30,14 @@ die() { echo "venv.sh: $*" >&2; exit 1; }
 
 # What the environment must hold, as pip requirements, and the import check that tells it holds them.
 packages=("jupyterlab>=4,<5" "notebook>=7,<8" "jupyter_client>=8,<9" "nbclient>=0.10,<1" "nbconvert>=7,<8"
-          "nbformat>=5" "ipykernel>=6" "ipywidgets>=8,<9")
+          "nbformat>=5" "ipykernel>=6" "ipywidgets>=8,<9" "jupyterlab_widgets>=3,<4")
+# jupyterlab_widgets is the widget manager of JupyterLab 4 and Notebook 7: without it the Java widgets
+# (threadbook.api.widgets) show as their text only.
 check='
-import jupyterlab, notebook, jupyter_client, nbclient, nbconvert, nbformat, ipykernel, ipywidgets
+import jupyterlab, notebook, jupyter_client, nbclient, nbconvert, nbformat, ipykernel, ipywidgets, jupyterlab_widgets
 major = lambda m: int(m.__version__.split(".")[0])
 assert major(jupyterlab) == 4 and major(notebook) == 7 and major(jupyter_client) == 8, "old versions"
+assert major(jupyterlab_widgets) == 3, "jupyterlab_widgets " + jupyterlab_widgets.__version__
 '
 if ((tests)); then
   packages+=("selenium>=4.10")

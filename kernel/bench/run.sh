@@ -4,7 +4,9 @@
 # the CPU the kernel's processes burn after the first cell, RSS at start and after 500 cells, printing
 # 10,000 lines (first time in a session and later) and 100,000, completion, interrupting cells that stop
 # in different ways, worker JVM starts (cold and pre-started, one and 4 at once), the notebooks' examples
-# T1, P1, P2, A3 and R1 against their critical paths, and T1 and a CPU loop with the debugger attached.
+# T1, P1, P2, A3 and R1 against their critical paths, and T1 and a CPU loop with the debugger attached;
+# then, with the project's environment (.venv, or THREADBOOK_VENV), a widget slider's change to its listener
+# beside ipywidgets (kernel/bench/widgets.py).
 #
 #   kernel/bench/run.sh [--quick] [--java PATH] [--prestart CELL]
 #
@@ -79,4 +81,14 @@ fi
 
 status=0
 "$python" "$repo/kernel/bench/benchmark.py" --kernel "$name" ${bench_args[@]+"${bench_args[@]}"} || status=$?
+
+# The widgets' latency beside ipywidgets: with the project's environment (install/venv.sh), which has them.
+venv=${THREADBOOK_VENV:-$repo/.venv}
+if [[ -x $venv/bin/python ]] && "$venv/bin/python" -c 'import ipywidgets, ipykernel' 2>/dev/null; then
+  count=200
+  [[ " ${bench_args[*]-} " == *" --quick "* ]] && count=50
+  "$venv/bin/python" "$repo/kernel/bench/widgets.py" --kernel "$name" --count "$count" || status=$?
+else
+  echo "run.sh: no widget latency: $venv has no ipywidgets (install/venv.sh makes it)" >&2
+fi
 exit "$status"

@@ -78,6 +78,24 @@ public final class CellThreads {
         return now != Event.NO_CELL ? now : last;
     }
 
+    /**
+     * Runs {@code body} with the current thread (and the threads it starts) printing into {@code cell}: a
+     * widget's listener into the cell that registered it, a captured run into an Output widget's (see
+     * CapturedOutput). The thread's own cell is back afterwards.
+     */
+    public static void runIn(long cell, Runnable body) {
+        Long before = CELL.get();
+        Boolean poolBefore = POOL_THREAD.get();
+        CELL.set(cell);
+        POOL_THREAD.set(false);
+        try {
+            body.run();
+        } finally {
+            CELL.set(before);
+            POOL_THREAD.set(poolBefore);
+        }
+    }
+
     /** The cell the current thread prints into. */
     public static long current() {
         if (isPoolThread()) {

@@ -27,6 +27,13 @@ public final class Cells {
     /** Sends an event (a display, a page...) in order with the output printed before it. */
     public static void send(Event event) {
         router.flush(true);
+        if (!CapturedOutput.divert(event)) {
+            events.send(event);
+        }
+    }
+
+    /** Sends an event at once, not after what is still buffered (a comm message, which no output precedes). */
+    static void sendNow(Event event) {
         events.send(event);
     }
 

@@ -61,7 +61,13 @@ public sealed interface Event {
      */
     record LimitReached(long cell, String message) implements Event {}
 
-    int STREAM = 1, SYNC = 2, DISPLAY = 3, CLEAR = 4, PAGE = 5, EXITING = 6, INPUT = 7, LIMIT = 8;
+    /**
+     * A comm message to the frontend (a widget's state, say). {@code replyTo} is the token of the frontend's
+     * message being handled when it was sent (see ToAgent.Comm), 0 if none: then it goes under {@code cell}.
+     */
+    record Comm(long cell, long replyTo, CommMessage message) implements Event {}
+
+    int STREAM = 1, SYNC = 2, DISPLAY = 3, CLEAR = 4, PAGE = 5, EXITING = 6, INPUT = 7, LIMIT = 8, COMM = 9;
 
     static void write(DataOutput out, Event event) throws IOException {
         if (event instanceof Stream s) {
@@ -105,6 +111,11 @@ public sealed interface Event {
             out.writeByte(LIMIT);
             out.writeLong(l.cell());
             writeString(out, l.message());
+        } else if (event instanceof Comm c) {
+            out.writeByte(COMM);
+            out.writeLong(c.cell());
+            out.writeLong(c.replyTo());
+            CommMessage.write(out, c.message());
         }
     }
 
@@ -140,32 +151,18 @@ public sealed interface Event {
                 return new Exiting(cell, readString(in));
             case LIMIT:
                 return new LimitReached(cell, readString(in));
+            case COMM:
+                return new Comm(cell, in.readLong(), CommMessage.read(in));
             default:
                 throw new IOException("unknown event type " + type);
         }
     }
 
-    /** The kernel's answer to an input request: a line, or (with {@code ok} false) why there is none. */
-    public static void writeInputReply(DataOutput out, boolean ok, String text) throws IOException {
-        out.writeBoolean(ok);
-        writeString(out, text);
-    }
-
-    public static String[] readInputReply(DataInput in) throws IOException {
-        boolean ok = in.readBoolean();
-        return new String[] {ok ? "ok" : "error", readString(in)};
-    }
-
-    /** Strings may be longer than writeUTF's 64 KiB, so they go as length-prefixed UTF-8. */
     private static void writeString(DataOutput out, String s) throws IOException {
-        byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        out.writeInt(bytes.length);
-        out.write(bytes);
+        WireStrings.write(out, s);
     }
 
     private static String readString(DataInput in) throws IOException {
-        byte[] bytes = new byte[in.readInt()];
-        in.readFully(bytes);
-        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return WireStrings.read(in);
     }
 }

@@ -177,7 +177,9 @@ final class OutputRouter {
             }
         }
         for (Event e : events) {
-            channel.send(e);
+            if (!CapturedOutput.divert(e)) {
+                channel.send(e);
+            }
         }
     }
 

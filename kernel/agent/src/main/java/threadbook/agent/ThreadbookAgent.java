@@ -73,7 +73,10 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         Cells.connect(router, events);
         System.setOut(router.printStream(Event.Stream.STDOUT));
         System.setErr(router.printStream(Event.Stream.STDERR));
-        System.setIn(new UserInput(router, events, UnixSockets.in(eventChannel)));
+        UserInput input = new UserInput(router, events);
+        System.setIn(input);
+        Comms.start();
+        FromKernel.start(UnixSockets.in(eventChannel), input);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Cells.send(new Event.Exiting(CellThreads.current(), Thread.currentThread().getName()));
             // The event's writer is a daemon thread: without this wait the process may halt before it writes.

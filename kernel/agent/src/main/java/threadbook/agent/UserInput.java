@@ -1,6 +1,5 @@
 package threadbook.agent;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,21 +21,14 @@ final class UserInput extends InputStream {
     private byte[] buffer = new byte[0];
     private int position;
 
-    UserInput(OutputRouter router, EventChannel events, InputStream fromKernel) {
+    UserInput(OutputRouter router, EventChannel events) {
         this.router = router;
         this.events = events;
-        Thread reader = new Thread(() -> {
-            DataInputStream in = new DataInputStream(fromKernel);
-            try {
-                while (true) {
-                    replies.add(Event.readInputReply(in));
-                }
-            } catch (IOException closed) {
-                replies.add(new String[] {"error", "the kernel has gone away"});
-            }
-        }, "threadbook-input-reader");
-        reader.setDaemon(true);
-        reader.start();
+    }
+
+    /** The kernel's answer to the last input request ({@code ok} false: why there is no line). */
+    void replied(boolean ok, String text) {
+        replies.add(new String[] {ok ? "ok" : "error", text});
     }
 
     @Override

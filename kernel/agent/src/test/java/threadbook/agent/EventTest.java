@@ -60,6 +60,9 @@ class EventTest {
             for (int i = 0; i < d.bundle().size(); i++) {
                 assertArrayEquals(d.bundle().get(i), a.bundle().get(i));
             }
+        } else if (expected instanceof Event.Comm c) {
+            assertEquals(c.replyTo(), ((Event.Comm) actual).replyTo());
+            assertSameComm(c.message(), ((Event.Comm) actual).message());
         } else {
             // The other records hold only primitives and strings, so record equality compares content.
             assertEquals(expected, actual);
@@ -87,7 +90,8 @@ class EventTest {
                 new Event.InputRequest(Event.NO_CELL, "Name: " + NON_ASCII),
                 new Event.InputRequest(2, ""),
                 new Event.Exiting(11, "main-" + NON_ASCII),
-                new Event.LimitReached(12, "Too many threads: " + NON_ASCII));
+                new Event.LimitReached(12, "Too many threads: " + NON_ASCII),
+                new Event.Comm(13, 5, CommMessage.open("c", "jupyter.widget", "{}", "{}", List.of(binary))));
     }
 
     @Test
@@ -154,20 +158,55 @@ class EventTest {
     }
 
     @Test
-    void inputReplyRoundTrips() throws IOException {
+    void messagesFromTheKernelRoundTrip() throws IOException {
+        List<ToAgent> sent = List.of(
+                new ToAgent.InputReply(true, NON_ASCII),
+                new ToAgent.InputReply(false, "interrupted"),
+                new ToAgent.InputReply(true, LONG),
+                new ToAgent.InputReply(true, ""),
+                new ToAgent.Comm(7, CommMessage.open("c1", "jupyter.widget", "{\"x\":1}", "{\"version\":\"2.1.0\"}",
+                        List.of(new byte[] {1, 2, 3}, new byte[0]))),
+                new ToAgent.Comm(8, CommMessage.msg("c1", LONG, List.of())),
+                new ToAgent.Comm(9, CommMessage.close("c1", "{}")));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
-        Event.writeInputReply(out, true, NON_ASCII);
-        Event.writeInputReply(out, false, "interrupted");
-        Event.writeInputReply(out, true, LONG);
-        Event.writeInputReply(out, true, "");
+        for (ToAgent m : sent) {
+            ToAgent.write(out, m);
+        }
         out.flush();
 
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
-        assertArrayEquals(new String[] {"ok", NON_ASCII}, Event.readInputReply(in));
-        assertArrayEquals(new String[] {"error", "interrupted"}, Event.readInputReply(in));
-        assertArrayEquals(new String[] {"ok", LONG}, Event.readInputReply(in));
-        assertArrayEquals(new String[] {"ok", ""}, Event.readInputReply(in));
+        for (ToAgent expected : sent) {
+            ToAgent read = ToAgent.read(in);
+            if (expected instanceof ToAgent.InputReply) {
+                assertEquals(expected, read);
+            } else {
+                assertSameComm(((ToAgent.Comm) expected).message(), ((ToAgent.Comm) read).message());
+                assertEquals(((ToAgent.Comm) expected).token(), ((ToAgent.Comm) read).token());
+            }
+        }
         assertEquals(-1, in.read());
+    }
+
+    @Test
+    void commEventsRoundTripWithTheirBuffers() throws IOException {
+        CommMessage m = CommMessage.msg("id-1", "{\"method\":\"update\",\"state\":{}}", List.of(new byte[] {(byte) 0xff, 0}));
+        Event read = readAll(writeAll(List.of(new Event.Comm(4, 12, m))), 1).get(0);
+        Event.Comm comm = assertInstanceOf(Event.Comm.class, read);
+        assertEquals(4, comm.cell());
+        assertEquals(12, comm.replyTo());
+        assertSameComm(m, comm.message());
+    }
+
+    private static void assertSameComm(CommMessage expected, CommMessage read) {
+        assertEquals(expected.kind(), read.kind());
+        assertEquals(expected.commId(), read.commId());
+        assertEquals(expected.target(), read.target());
+        assertEquals(expected.data(), read.data());
+        assertEquals(expected.metadata(), read.metadata());
+        assertEquals(expected.buffers().size(), read.buffers().size());
+        for (int i = 0; i < expected.buffers().size(); i++) {
+            assertArrayEquals(expected.buffers().get(i), read.buffers().get(i));
+        }
     }
 }

@@ -74,8 +74,8 @@ final class AgentEvents implements AutoCloseable {
         }
     }
 
-    /** Sends the answer to an input request back to the agent, on the same socket. */
-    void replyToInput(boolean ok, String text) {
+    /** Sends a message to the agent (an input line, a comm message), on the same socket. */
+    void send(threadbook.agent.ToAgent message) {
         SocketChannel s = socket;
         if (s == null) {
             return;
@@ -83,10 +83,10 @@ final class AgentEvents implements AutoCloseable {
         synchronized (this) {
             try {
                 java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(UnixSockets.out(s)));
-                Event.writeInputReply(out, ok, text);
+                threadbook.agent.ToAgent.write(out, message);
                 out.flush();
             } catch (IOException e) {
-                // the agent is gone; nobody is waiting for the line
+                // the agent is gone; nobody is waiting for it
             }
         }
     }

@@ -16,6 +16,7 @@ import jdk.jshell.JShell;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.spi.ExecutionControl;
 import threadbook.agent.Event;
+import threadbook.agent.ToAgent;
 import threadbook.agent.link.AgentLink;
 import threadbook.host.PrivateFolder;
 
@@ -188,6 +189,8 @@ public final class JShellSession implements AutoCloseable {
         List<String> all = new ArrayList<>();
         all.add("static threadbook.api.Notebook.*");
         all.add("threadbook.api.*");
+        all.add("static threadbook.api.widgets.Widgets.*");
+        all.add("threadbook.api.widgets.*");
         all.addAll(STARTUP_IMPORTS);
         StringBuilder source = new StringBuilder();
         all.forEach(i -> source.append("import ").append(i).append("; "));
@@ -593,13 +596,18 @@ public final class JShellSession implements AutoCloseable {
         sockets.close();
     }
 
+    /** Sends a message to the Java session's JVM (a comm message from the frontend); dropped if it is gone. */
+    public void toAgent(ToAgent message) {
+        events.send(message);
+    }
+
     /** Asks for the line on a thread of its own: the event channel keeps flowing while the user types. */
     private void answerInput(InputProvider input, Event.InputRequest request) {
         Thread t = new Thread(() -> {
             try {
-                events.replyToInput(true, input.readLine(request.cell(), request.prompt()));
+                events.send(new ToAgent.InputReply(true, input.readLine(request.cell(), request.prompt())));
             } catch (IOException e) {
-                events.replyToInput(false, e.getMessage());
+                events.send(new ToAgent.InputReply(false, String.valueOf(e.getMessage())));
             }
         }, "threadbook-input");
         t.setDaemon(true);

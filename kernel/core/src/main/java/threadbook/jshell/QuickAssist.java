@@ -102,7 +102,8 @@ public final class QuickAssist {
         List<String> packages = new ArrayList<>(List.of("java.lang"));
         JShellSession.STARTUP_IMPORTS.forEach(i -> packages.add(i.replaceFirst("\\.\\*$", "")));
         packages.add("threadbook.api");
-        return new QuickAssist(packages, List.of("threadbook.api.Notebook"));
+        packages.add("threadbook.api.widgets");
+        return new QuickAssist(packages, List.of("threadbook.api.Notebook", "threadbook.api.widgets.Widgets"));
     }
 
     /** The index, waiting at most {@code millis} for it to be complete (it is used as it is then). */

@@ -36,7 +36,7 @@ final class CellOutput {
         latestCell = cell;
     }
 
-    private synchronized JsonObject parentOf(long cell) {
+    synchronized JsonObject parentOf(long cell) {
         JsonObject parent = parents.get(cell);
         if (parent == null) {
             parent = parents.get(latestCell);
@@ -56,7 +56,7 @@ final class CellOutput {
         } else if (event instanceof Event.Display d) {
             JsonObject data = new JsonObject();
             for (String[] entry : d.bundle()) {
-                data.addProperty(entry[0], entry[1]);
+                putData(data, entry[0], entry[1]);
             }
             iopub.displayData(parentOf(d.cell()), data, new JsonObject(), d.displayId(), d.update());
         } else if (event instanceof Event.ClearOutput c) {
@@ -82,6 +82,22 @@ final class CellOutput {
     /** Publishes text on a cell's stdout or stderr, as if the cell had printed it. */
     void stream(long cell, String name, String text) {
         iopub.stream(parentOf(cell), name, text);
+    }
+
+    /**
+     * Puts one MIME type's data into a bundle: JSON types (application/json, ...+json, such as a widget's
+     * view) as the JSON they are, as frontends expect; others as text. Malformed JSON stays text.
+     */
+    static void putData(JsonObject data, String mimeType, String text) {
+        if (mimeType.equals("application/json") || mimeType.endsWith("+json")) {
+            try {
+                data.add(mimeType, com.google.gson.JsonParser.parseString(text));
+                return;
+            } catch (com.google.gson.JsonParseException notJson) {
+                // shown as the text it is
+            }
+        }
+        data.addProperty(mimeType, text);
     }
 
     static JsonArray pagePayload(List<String> texts) {

@@ -195,7 +195,7 @@ final class Execution {
                 return null;
             }
             for (MimeBundle.Entry entry : rich.entries()) {
-                data.addProperty(entry.mimeType(), entry.data());
+                CellOutput.putData(data, entry.mimeType(), entry.data());
             }
         }
         if (!data.has("text/plain")) {

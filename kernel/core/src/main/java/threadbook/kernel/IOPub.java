@@ -99,11 +99,11 @@ final class IOPub {
         publish("clear_output", parentHeader, content);
     }
 
-    void commClose(JsonObject parentHeader, String commId) {
-        JsonObject content = new JsonObject();
-        content.addProperty("comm_id", commId);
-        content.add("data", new JsonObject());
-        publish("comm_close", parentHeader, content);
+    /** A comm_open, comm_msg or comm_close, with the message's metadata and binary buffers. */
+    void comm(String type, JsonObject parentHeader, JsonObject content, JsonObject metadata, List<byte[]> buffers) {
+        Message m = Message.create(jupyterSession, type, parentHeader, content,
+                List.of(("comm-" + content.get("comm_id").getAsString()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        queue.add(new Message(m.identities(), m.header(), m.parentHeader(), metadata, content, buffers));
     }
 
     /** A debug_event (the debugger's stopped, continued, thread... events): no request is its parent. */

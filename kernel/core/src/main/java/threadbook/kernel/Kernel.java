@@ -34,6 +34,7 @@ public final class Kernel {
     private final Execution execution;
     private final Assistance assistance;
     private final threadbook.debug.Debugger debugger;
+    private final Comms comms;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Thread shellThread;
@@ -61,11 +62,28 @@ public final class Kernel {
         this.debugger = new threadbook.debug.Debugger(iopub::debugEvent);
         this.execution = new Execution(sessions, output, stdin, iopub, history, this::takeQueued, this::answerQueued);
         this.assistance = new Assistance(sessions, threadbook.jshell.QuickAssist.forNotebook());
-        handover.attach(output::accept, stdin);
+        this.comms = new Comms(iopub, this::sessionForComms, output::parentOf);
+        handover.attach(event -> {
+            if (event instanceof threadbook.agent.Event.Comm comm) {
+                comms.fromAgent(comm);
+            } else {
+                output.accept(event);
+            }
+        }, stdin);
     }
 
     private void sessionStarted(JShellSession started) {
+        comms.sessionStarted();
         debugger.sessionStarted(started);
+    }
+
+    private JShellSession sessionForComms() {
+        try {
+            return sessions.get();
+        } catch (JShellSessions.StartFailure e) {
+            LOG.warning("a comm message found no Java session: " + e.getMessage());
+            return null;
+        }
     }
 
     /** Starts a JShell session that reads stdin from {@code stdin} and sends agent events to {@code events}. */
@@ -182,17 +200,12 @@ public final class Kernel {
                     reply(socket, request, "history_reply", history.answer(request));
                     return;
                 case "comm_info_request":
-                    JsonObject comms = new JsonObject();
-                    comms.addProperty("status", "ok");
-                    comms.add("comms", new JsonObject());
-                    reply(socket, request, "comm_info_reply", comms);
+                    reply(socket, request, "comm_info_reply", comms.info(request));
                     return;
                 case "comm_open":
-                    // No comm targets: tell the frontend the comm is closed, as ipykernel does.
-                    iopub.commClose(request.header(), request.contentString("comm_id", ""));
-                    return;
                 case "comm_msg":
                 case "comm_close":
+                    comms.fromFrontend(request);
                     return;
                 case "interrupt_request":
                     debugger.interrupted();

@@ -1,0 +1,272 @@
+"""Jupyter widgets of the Java kernel in JupyterLab 4 (its widget manager, jupyterlab_widgets) in headless Chromium:
+one notebook of four cells, Run All, then as a person would:
+  1. interact: an IntSlider moved with the keyboard (its handle focused, ArrowRight) re-runs the Java method, and
+     the output under the slider changes to the new value's;
+  2. a Button clicked in the page runs its Java listener, which changes a Label beside it and prints a line;
+  3. a widget made by a background thread after its cell ended renders in that cell; every other kind of widget
+     renders (the widget manager knows each model and view name);
+  4. File > Save keeps the widgets' state in the notebook (the widget manager's saveState setting on); opened
+     again, with a new Java session, the notebook renders them from that state, marked disconnected.
+Each prints PASS/FAIL lines and ends with "N passed, M failed"; a screenshot goes to THREADBOOK_SHOTS.
+
+Environment: JUPYTER_PATH (where the kernelspec is), THREADBOOK_KERNEL (its name), THREADBOOK_SHOTS (screenshots),
+THREADBOOK_BROWSER_KEEP (keep the temporary folder). Everything started here is stopped before it exits.
+"""
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.request
+from pathlib import Path
+
+import jupyterlab_run as lab
+from browser_run_all import children_of, free_port, identity
+from jupyterlab_run import check, log, wait_for
+
+CELLS = [
+    # 0: interact with a slider: each value's run prints its square into the Output widget under the slider
+    'var n = new IntSlider("n", 1, 10, 2);\n'
+    'interact(k -> System.out.println("squared " + k * k + " on " + Thread.currentThread().getName()), n);',
+    # 1: a button whose listener changes a label and prints into this cell
+    'var clicks = new java.util.concurrent.atomic.AtomicInteger();\n'
+    'var label = new Label("not clicked");\n'
+    'var button = new Button("Click me");\n'
+    'button.onClick(b -> { label.setValue("clicked " + clicks.incrementAndGet()); System.out.println("listener ran"); });\n'
+    'display(new HBox(button, label));',
+    # 2: a widget made by a thread after its cell ended
+    'new Thread(() -> {\n'
+    '    try { Thread.sleep(1500); } catch (InterruptedException e) { return; }\n'
+    '    display(new HTML("<b class=\'from-thread\'>made by a background thread</b>"));\n'
+    '}).start();',
+    # 3: every other kind of widget, so that each model and view name is one the widget manager knows
+    'var f = new FloatSlider("f", 0, 1, 0.5);\n'
+    'var play = new Play(0, 10, 100);\n'
+    'var tabs = new Tab(List.of("one", "two"), new Text("text", "hello"), new Checkbox("check", true));\n'
+    'display(new VBox(f, new IntRangeSlider("range", 0, 10, 2, 7), new Dropdown("pick", List.of("a", "b"), "b"),\n'
+    '    new ToggleButtons("mode", List.of("x", "y")), new IntProgress(0, 10).barStyle("success"), new HTML("<i>html</i>"),\n'
+    '    tabs, new HBox(play, new IntSlider())));\n'
+    'jslink(play, "value", f, "value");',
+]
+
+
+def notebook():
+    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": c} for c in CELLS]
+    return lab.with_kernel({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def saved_state_checks(page, served):
+    """The saved notebook holds the widgets' state (what renders them in a saved notebook and in nbconvert's HTML)."""
+    page.save()
+    saved = lab.read_json(served / "widgets.ipynb")
+    state = saved.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    models = [dict(m.get("state", {}), _model_name=m.get("model_name")) for m in state.values()]
+    check("the saved notebook holds the widgets' state: the slider at 5",
+          any(m.get("_model_name") == "IntSliderModel" and m.get("value") == 5 for m in models), json.dumps(state)[:800])
+    check("the saved notebook holds the widgets' state: the Output widget with the last run's line",
+          any(m.get("_model_name") == "OutputModel" and "squared 25" in json.dumps(m.get("outputs")) for m in models),
+          json.dumps(state)[:800])
+    check("the saved notebook holds the widgets' state: the Label the click changed",
+          any(m.get("_model_name") == "LabelModel" and m.get("value") == "clicked 1" for m in models), json.dumps(state)[:800])
+
+    # Opened again, with a new Java session that has none of these widgets: they render from the saved state.
+    page.close()
+    lab.shutdown_kernels(page.base, TOKEN)
+    page.open("widgets.ipynb")
+    try:
+        def rendered():
+            slider = page.js(lab_cell(0) + """
+                var s = c.querySelector('.widget-slider .widget-readout');
+                return s ? s.textContent.trim() : null;""")
+            return slider == "5" and "squared 25" in page.cell_text(0) and "clicked 1" in page.cell_text(1)
+        wait_for("the saved widgets to render", 60, rendered)
+        check("the saved notebook, opened again, renders its widgets from the saved state (slider at 5, its output, the label)", True)
+    except TimeoutError:
+        check("the saved notebook, opened again, renders its widgets from the saved state (slider at 5, its output, the label)",
+              False, page.cell_text(0) + " | " + page.cell_text(1))
+    check("the widgets of the last session say they are disconnected (the new Java session does not have them)",
+          page.js(lab_cell(0) + "return !!c.querySelector('.jupyter-widgets-disconnected');"))
+    page.shot("widgets-reopened")
+
+
+def widget_checks(page):
+    page.menu("Run", "runmenu:run-all")
+    for i in range(len(CELLS)):
+        page.wait_ran(i, timeout=lab.KERNEL_START_TIMEOUT)
+    check("the cells ran without an error", not any(
+        o.get("output_type") == "error" for i in range(len(CELLS)) for o in page.outputs(i)), json.dumps(
+        [page.outputs(i) for i in range(len(CELLS))])[:800])
+
+    # 1. the slider
+    def text(i):
+        return page.cell_text(i)
+    try:
+        wait_for("the slider and its first run's output", 60, lambda: page.js(lab_cell(0) + """
+            return !!(c.querySelector('.widget-slider .noUi-handle') && c.innerText.indexOf('squared 4') >= 0);"""))
+        check("interact: the slider renders with the first run's output (n = 2)", True)
+    except TimeoutError:
+        check("interact: the slider renders with the first run's output (n = 2)", False, text(0))
+        raise
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    handle = page.driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")[0].find_element(
+        By.CSS_SELECTOR, ".widget-slider .noUi-handle")
+    handle.click()
+    moved = time.monotonic()
+    for _ in range(3):
+        handle.send_keys(Keys.ARROW_RIGHT)
+    try:
+        wait_for("the re-run's output", 60, lambda: "squared 25" in text(0) and "squared 4 " not in text(0))
+        check("interact: moving the slider to 5 in the browser re-ran the method, its output replaced",
+              True, "%.2f s after the key presses" % (time.monotonic() - moved))
+    except TimeoutError:
+        check("interact: moving the slider to 5 in the browser re-ran the method, its output replaced", False, text(0))
+    check("interact: the method ran in the notebook's Java, on an interact thread", "on interact-" in text(0), text(0))
+
+    # 2. the button
+    button = page.driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")[1].find_element(
+        By.CSS_SELECTOR, "button.jupyter-button")
+    button.click()
+    try:
+        wait_for("the label to change", 60, lambda: "clicked 1" in text(1) and "listener ran" in text(1))
+        check("a click on the Button ran its Java listener (the Label says so, its line is in the cell)", True)
+    except TimeoutError:
+        check("a click on the Button ran its Java listener (the Label says so, its line is in the cell)", False, text(1))
+
+    # 3. the background thread's widget
+    try:
+        wait_for("the background thread's widget", 60, lambda: page.js(lab_cell(2) + """
+            return !!c.querySelector('.widget-html b.from-thread');"""))
+        check("a widget made by a background thread after its cell ended renders in that cell", True)
+    except TimeoutError:
+        check("a widget made by a background thread after its cell ended renders in that cell", False, text(2))
+    # 4. every kind renders: the widget manager shows "Error displaying widget" for a model it cannot make
+    try:
+        wait_for("every kind of widget", 60, lambda: page.js(lab_cell(3) + """
+            return c.querySelectorAll('.widget-hslider, .widget-dropdown, .widget-toggle-buttons, .progress, .widget-tab,'
+                + ' .widget-play, .widget-text, .widget-checkbox, .widget-html').length >= 10;"""))
+        check("every kind of widget renders (float and range sliders, dropdown, toggle buttons, progress, HTML, tab, text, "
+              "checkbox, play)", "Error" not in text(3), text(3))
+    except TimeoutError:
+        check("every kind of widget renders", False, text(3) + " | " + page.js(lab_cell(3) + "return c.innerHTML.slice(0, 3000);"))
+    page.shot("widgets")
+
+
+def lab_cell(i):
+    return lab.Page.PANEL.fget(PAGE) + "var c = p.content.widgets[%d].node;" % i
+
+
+PAGE = None
+TOKEN = None
+
+
+def main():
+    global PAGE, TOKEN
+    shots = Path(os.environ.get("THREADBOOK_SHOTS", lab.CORE / "target" / "widgets"))
+    shutil.rmtree(shots, ignore_errors=True)
+    shots.mkdir(parents=True)
+    work = Path(tempfile.mkdtemp(prefix="threadbook-widgets-"))
+    served, profile, cfg, data, runtime, settings = (
+        work / d for d in ("served", "chromium-profile", "jupyter-config", "jupyter-data", "jupyter-runtime", "lab-settings"))
+    for d in (served, profile, cfg, data, runtime, settings):
+        d.mkdir()
+    lab.lab_settings(settings)
+    # The widget manager saves the widgets' state into the notebook when it is saved (off by default).
+    manager = settings / "@jupyter-widgets" / "jupyterlab-manager" / "plugin.jupyterlab-settings"
+    manager.parent.mkdir(parents=True, exist_ok=True)
+    manager.write_text(json.dumps({"saveState": True}))
+    lab.write_json(notebook(), served / "widgets.ipynb")
+    server = driver = service = None
+    server_log_path, driver_log_path = work / "jupyterlab.log", work / "chromedriver.log"
+    tracked = set()
+
+    def track():
+        for p in (server, getattr(service, "process", None)):
+            if p is not None and p.poll() is None:
+                for pid in [p.pid] + children_of(p.pid):
+                    ident = identity(pid)
+                    if ident is not None:
+                        tracked.add((pid, ident[1]))
+
+    try:
+        import jupyterlab
+        import jupyterlab_widgets
+        log("JupyterLab %s, jupyterlab_widgets %s; kernel %s" % (jupyterlab.__version__, jupyterlab_widgets.__version__, lab.KERNEL))
+        token = TOKEN = secrets.token_hex(24)
+        port = free_port()
+        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(cfg), JUPYTER_DATA_DIR=str(data), JUPYTER_RUNTIME_DIR=str(runtime),
+                   JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"),
+                   JUPYTER_TOKEN=token, PYTHONUNBUFFERED="1")
+        server_log = open(server_log_path, "w")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", "--port=%d" % port,
+             "--ServerApp.port_retries=0", "--ServerApp.root_dir=%s" % served, "--allow-root",
+             "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--ServerApp.open_browser=False"],
+            cwd=str(served), env=env, stdout=server_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+        base = "http://127.0.0.1:%d" % port
+
+        def server_up():
+            if server.poll() is not None:
+                raise RuntimeError("JupyterLab exited with %s:\n%s" % (server.returncode, server_log_path.read_text()))
+            try:
+                req = urllib.request.Request("%s/api/status" % base, headers={"Authorization": "token " + token})
+                with urllib.request.urlopen(req, timeout=2) as r:
+                    return r.status == 200
+            except OSError:
+                return False
+        wait_for("the JupyterLab server", 90, server_up)
+
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+        options = webdriver.ChromeOptions()
+        options.binary_location = lab.CHROMIUM
+        for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+                    "--window-size=1400,1000", "--lang=en-US", "--user-data-dir=%s" % profile):
+            options.add_argument(arg)
+        service = Service(executable_path=lab.CHROMEDRIVER, log_output=str(driver_log_path))
+        driver = webdriver.Chrome(service=service, options=options)
+        driver.set_page_load_timeout(90)
+        track()
+        page = lab.Page(driver, base, shots)
+        PAGE = page
+        page.load("%s/lab?reset&token=%s" % (base, token))
+        page.open("widgets.ipynb")
+        page.wait_idle()
+        check("the page runs the Threadbook kernel", "Threadbook" in (page.kernel_name() or ""), repr(page.kernel_name()))
+        lab.step_start("widgets")
+        try:
+            widget_checks(page)
+            saved_state_checks(page, served)
+        except Exception as e:  # noqa: BLE001 - a broken step is one more failure, with its screenshot
+            check("widgets: the step itself", False, "%s: %s" % (type(e).__name__, e))
+            traceback.print_exc(file=sys.stdout)
+            page.shot("widgets-broken")
+        finally:
+            track()
+    except Exception as e:  # noqa: BLE001
+        check("the run itself", False, "%s: %s" % (type(e).__name__, e))
+        traceback.print_exc(file=sys.stdout)
+    finally:
+        lab.shutdown(server, driver, service, tracked, track)
+        if lab.failed:
+            for name, path in (("JupyterLab log", server_log_path), ("chromedriver log", driver_log_path)):
+                if path.exists():
+                    print("----- %s (last 4000 characters) -----\n%s" % (name, path.read_text(errors="replace")[-4000:]), flush=True)
+        if os.environ.get("THREADBOOK_BROWSER_KEEP"):
+            log("kept %s" % work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    log("done in %.1f s" % (time.monotonic() - lab.T0))
+    print("%d passed, %d failed" % (lab.passed, lab.failed), flush=True)
+    return 1 if lab.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
