@@ -36,6 +36,14 @@ final class SnippetEvaluator {
 
     /** Runs a cell's Java; {@code stopRequested} says the cell was interrupted (JShell's stop came). */
     CellResult evaluate(String cellLabel, String code, BooleanSupplier stopRequested) {
+        return evaluate(cellLabel, code, stopRequested, () -> false);
+    }
+
+    /**
+     * As above, for a subshell's cell: while {@code othersRunning} says another shell's cell runs, a
+     * snippet that would replace a live definition is refused (see {@link #replacedDefinition}).
+     */
+    CellResult evaluate(String cellLabel, String code, BooleanSupplier stopRequested, BooleanSupplier othersRunning) {
         String value = null;
         List<String> notes = new ArrayList<>();
         List<CellSegments.Segment> segments =
@@ -56,6 +64,13 @@ final class SnippetEvaluator {
                     continue;
                 }
                 return ErrorRenderer.errorAt(List.of(new ErrorRenderer.Problem(ErrorRenderer.STRING_LIMIT, oversized)), code, start, cellLabel, List.of());
+            }
+            String replaced = othersRunning.getAsBoolean() ? replacedDefinition(source) : null;
+            if (replaced != null) {
+                String why = "A subshell cannot replace " + replaced + " while another cell is running: that cell"
+                        + " may be using it, and its next statements would see the new one. Give it a new name,"
+                        + " or run this when the other cell has ended.";
+                return CellResult.error("SubshellRedefinition", why, List.of(why));
             }
             CellResult beforehand = checkVariableReplacement(source, code, start, cellLabel);
             if (beforehand != null) {
@@ -156,6 +171,29 @@ final class SnippetEvaluator {
         for (SnippetEvent event : events) {
             if (event.causeSnippet() == null && jshell.status(event.snippet()).isActive()) {
                 jshell.drop(event.snippet());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What the snippet would replace ("the variable counter", "the method work(int)"), or null if it defines
+     * only new names. A running cell holds on to the classes it started with, but JShell would compile that
+     * cell's later snippets against the new definition, and a replaced variable's value is gone for good.
+     */
+    private String replacedDefinition(String source) {
+        for (Snippet s : jshell.sourceCodeAnalysis().sourceToSnippets(source)) {
+            if (s instanceof jdk.jshell.VarSnippet v
+                    && jshell.variables().anyMatch(old -> jshell.status(old).isActive() && old.name().equals(v.name()))) {
+                return "the variable " + v.name();
+            }
+            if (s instanceof jdk.jshell.TypeDeclSnippet t
+                    && jshell.types().anyMatch(old -> jshell.status(old).isActive() && old.name().equals(t.name()))) {
+                return "the type " + t.name();
+            }
+            if (s instanceof jdk.jshell.MethodSnippet m && jshell.methods().anyMatch(old -> jshell.status(old).isActive()
+                    && old.name().equals(m.name()) && java.util.Objects.equals(old.parameterTypes(), m.parameterTypes()))) {
+                return "the method " + m.name() + "(" + m.parameterTypes() + ")";
             }
         }
         return null;

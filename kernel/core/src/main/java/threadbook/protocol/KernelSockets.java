@@ -102,6 +102,11 @@ public final class KernelSockets implements AutoCloseable {
         return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
     }
 
+    /** A poller of this context's sockets (and of Java channels beside them). */
+    public ZMQ.Poller poller(int size) {
+        return context.createPoller(size);
+    }
+
     /** False once the sockets can no longer carry messages (ZeroMQ's I/O thread ended). */
     public boolean serving() {
         return ioFailure == null;

@@ -1,0 +1,250 @@
+"""Kernel subshells (JEP 91) against the real kernel through jupyter_client, ported from ipykernel 7's own
+tests (tests/test_subshells.py: create, list, delete, unknown ids, concurrent runs, interrupt of one subshell,
+order of replies, execution counts), with the checks that matter for Java: a subshell reads the state of the
+notebook's running cell, and may not replace what that cell uses. One kernel for all of them (run in order).
+
+Run by SubshellsIT with THREADBOOK_KERNEL naming the installed kernelspec; prints one line per check.
+"""
+import os
+import sys
+import time
+import unittest
+import uuid
+
+from jupyter_client.manager import start_new_kernel
+
+TIMEOUT = 60
+
+
+class Subshells(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name=os.environ["THREADBOOK_KERNEL"], startup_timeout=120)
+        cls.shell_replies = {}
+        cls.iopub = []
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    # --- helpers -------------------------------------------------------------------------------------
+    def control(self, msg_type, content=None, subshell_id=None):
+        msg = self.kc.session.msg(msg_type, content or {})
+        if subshell_id is not None:
+            msg["header"]["subshell_id"] = subshell_id
+        self.kc.control_channel.send(msg)
+        while True:
+            reply = self.kc.control_channel.get_msg(timeout=TIMEOUT)
+            if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                return reply
+
+    def create(self):
+        reply = self.control("create_subshell_request")
+        self.assertEqual(reply["header"]["msg_type"], "create_subshell_reply")
+        self.assertEqual(reply["content"]["status"], "ok")
+        return reply["content"]["subshell_id"]
+
+    def list_ids(self):
+        reply = self.control("list_subshell_request")
+        self.assertEqual(reply["header"]["msg_type"], "list_subshell_reply")
+        self.assertEqual(reply["content"]["status"], "ok")
+        return sorted(reply["content"]["subshell_id"])
+
+    def delete(self, subshell_id):
+        return self.control("delete_subshell_request", {"subshell_id": subshell_id})
+
+    def send(self, code, subshell_id=None, msg_type="execute_request", content=None):
+        if content is None:
+            content = {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                       "allow_stdin": False, "stop_on_error": True}
+        msg = self.kc.session.msg(msg_type, content)
+        if subshell_id is not None:
+            msg["header"]["subshell_id"] = subshell_id
+        self.kc.shell_channel.send(msg)
+        return msg["header"]["msg_id"]
+
+    def reply(self, msg_id, timeout=TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while msg_id not in self.shell_replies:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError("no reply to " + msg_id)
+            try:
+                m = self.kc.get_shell_msg(timeout=min(left, 1))
+            except Exception:
+                continue
+            self.shell_replies[m["parent_header"].get("msg_id")] = m
+        return self.shell_replies.pop(msg_id)
+
+    def replied(self, msg_id):
+        """Whether the reply came already (without waiting)."""
+        while True:
+            try:
+                m = self.kc.get_shell_msg(timeout=0.01)
+            except Exception:
+                break
+            self.shell_replies[m["parent_header"].get("msg_id")] = m
+        return msg_id in self.shell_replies
+
+    def value(self, msg_id):
+        """The text/plain result of an execute_request (its execute_result on iopub)."""
+        self.reply_ok(msg_id)
+        for m in self.iopub_of(msg_id):
+            if m["header"]["msg_type"] == "execute_result":
+                return m["content"]["data"]["text/plain"]
+        return None
+
+    def reply_ok(self, msg_id):
+        r = self.reply(msg_id)
+        self.assertEqual(r["content"]["status"], "ok", r["content"])
+        return r
+
+    def iopub_of(self, msg_id, until_idle=True):
+        deadline = time.monotonic() + TIMEOUT
+        while until_idle and not any(m["parent_header"].get("msg_id") == msg_id
+                                     and m["header"]["msg_type"] == "status"
+                                     and m["content"]["execution_state"] == "idle" for m in self.iopub):
+            self.assertLess(time.monotonic(), deadline, "no idle status for " + msg_id)
+            try:
+                self.iopub.append(self.kc.get_iopub_msg(timeout=1))
+            except Exception:
+                pass
+        return [m for m in self.iopub if m["parent_header"].get("msg_id") == msg_id]
+
+    def run_code(self, code, subshell_id=None):
+        return self.value(self.send(code, subshell_id))
+
+    # --- checks, in order (unittest sorts by name) ----------------------------------------------------
+    def test_01_supported(self):
+        self.kc.kernel_info()
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertIn("kernel subshells", reply["content"]["supported_features"])
+
+    def test_02_lifetime(self):
+        self.assertEqual(self.list_ids(), [])
+        a = self.create()
+        self.assertEqual(self.list_ids(), [a])
+        b = self.create()
+        self.assertNotEqual(a, b)
+        self.assertEqual(self.list_ids(), sorted([a, b]))
+        self.assertEqual(self.delete(a)["content"]["status"], "ok")
+        self.assertEqual(self.list_ids(), [b])
+        self.assertEqual(self.delete(b)["header"]["msg_type"], "delete_subshell_reply")
+        self.assertEqual(self.list_ids(), [])
+
+    def test_03_unknown_ids(self):
+        unknown = str(uuid.uuid4())
+        reply = self.delete(unknown)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertIn("Unknown subshell_id", reply["content"]["evalue"])
+        r = self.reply(self.send("1 + 1", unknown))
+        self.assertEqual(r["header"]["msg_type"], "execute_reply")
+        self.assertEqual(r["content"]["status"], "error")
+        self.assertIn(unknown, r["content"]["evalue"])
+
+    def test_04_execution_counts_and_shared_definitions(self):
+        main_before = self.reply_ok(self.send("int shared = 41;"))["content"]["execution_count"]
+        s = self.create()
+        counts = [self.reply_ok(self.send("shared + 1", s))["content"]["execution_count"] for _ in range(3)]
+        self.assertEqual(counts, [1, 2, 3])
+        self.assertEqual(self.run_code("shared + 1", s), "42")
+        self.assertEqual(self.reply_ok(self.send("shared"))["content"]["execution_count"], main_before + 1)
+        self.assertEqual(self.run_code("int fromSubshell = 7;", s), None)
+        self.assertEqual(self.run_code("fromSubshell * 6"), "42")
+        self.delete(s)
+
+    def test_05_replies_in_order_within_a_subshell(self):
+        s = self.create()
+        ids = [self.send("Thread.sleep(%d); %d" % ((5 - i) * 20, i), s) for i in range(5)]
+        order = []
+        while len(order) < len(ids):
+            m = self.kc.get_shell_msg(timeout=TIMEOUT)
+            parent = m["parent_header"].get("msg_id")
+            if parent in ids:
+                order.append(parent)
+                self.assertEqual(m["parent_header"].get("subshell_id"), s)
+        self.assertEqual(order, ids)
+        self.delete(s)
+
+    def test_06_concurrent(self):
+        # Three cells that each wait for the other two: they end only if they run at the same time.
+        self.reply_ok(self.send("CountDownLatch meet = new CountDownLatch(3);"))
+        a, b = self.create(), self.create()
+        code = "meet.countDown(); meet.await(30, TimeUnit.SECONDS)"
+        ids = [self.send(code), self.send(code, a), self.send(code, b)]
+        self.assertEqual([self.value(i) for i in ids], ["true", "true", "true"])
+        self.delete(a)
+        self.delete(b)
+
+    def test_07_subshell_reads_a_running_cell(self):
+        self.reply_ok(self.send("AtomicLong counter = new AtomicLong(); volatile boolean stopMain = false;"))
+        s = self.create()
+        main = self.send("while (!stopMain) { counter.incrementAndGet(); Thread.sleep(1); } \"main done\"")
+        deadline = time.monotonic() + TIMEOUT
+        seen, latencies = 0, []
+        while seen == 0:
+            self.assertLess(time.monotonic(), deadline)
+            t0 = time.monotonic()
+            seen = int(self.run_code("counter.get()", s))
+            latencies.append(time.monotonic() - t0)
+        t0 = time.monotonic()
+        later = int(self.run_code("counter.get()", s))
+        latencies.append(time.monotonic() - t0)
+        self.assertGreaterEqual(later, seen)
+        self.assertFalse(self.replied(main), "the main cell ended before it was told to")
+        # Output of a subshell's cell goes under its request, with the subshell named in the parent header.
+        out = self.send('System.out.println("hello from the subshell")', s)
+        self.reply_ok(out)
+        streams = [m for m in self.iopub_of(out) if m["header"]["msg_type"] == "stream"]
+        self.assertEqual("".join(m["content"]["text"] for m in streams), "hello from the subshell\n")
+        self.assertTrue(all(m["parent_header"].get("subshell_id") == s for m in streams))
+        # %threads from the subshell while the main cell runs: the agent answers on the subshell's connection.
+        threads = self.send("%threads", s)
+        self.reply_ok(threads)
+        text = "".join(m["content"].get("text", "") + m["content"].get("data", {}).get("text/plain", "")
+                       for m in self.iopub_of(threads) if m["header"]["msg_type"] in ("stream", "display_data"))
+        self.assertIn("thread", text.lower())
+        # Replacing what the running cell uses is refused; a new name is fine.
+        refused = self.reply(self.send("AtomicLong counter = new AtomicLong(100);", s))
+        self.assertEqual(refused["content"]["status"], "error")
+        self.assertEqual(refused["content"]["ename"], "SubshellRedefinition")
+        self.assertIn("counter", refused["content"]["evalue"])
+        self.assertEqual(self.run_code("long snapshot = counter.get(); snapshot > 0", s), "true")
+        self.assertFalse(self.replied(main))
+        self.run_code("stopMain = true;", s)
+        self.assertEqual(self.value(main), '"main done"')
+        print("subshell reply while the main cell runs: median %.1f ms, max %.1f ms over %d"
+              % (sorted(latencies)[len(latencies) // 2] * 1000, max(latencies) * 1000, len(latencies)))
+        self.delete(s)
+
+    def test_08_interrupt_one_subshell(self):
+        self.reply_ok(self.send("volatile boolean release = false;"))
+        a, b = self.create(), self.create()
+        main = self.send("while (!release) Thread.sleep(5); \"main went on\"")
+        stuck = self.send("Thread.sleep(600_000); \"not interrupted\"", a)
+        other = self.send("while (!release) Thread.sleep(5); \"b went on\"", b)
+        # Wait until the subshell's cell runs (its busy status), then interrupt it alone.
+        deadline = time.monotonic() + TIMEOUT
+        while not any(m["header"]["msg_type"] == "execute_input" for m in self.iopub_of(stuck, until_idle=False)):
+            self.assertLess(time.monotonic(), deadline)
+            try:
+                self.iopub.append(self.kc.get_iopub_msg(timeout=1))
+            except Exception:
+                pass
+        time.sleep(0.3)  # into Thread.sleep: an interrupt before the code starts is a different path
+        self.assertEqual(self.control("interrupt_request", subshell_id=a)["content"]["status"], "ok")
+        r = self.reply(stuck, timeout=20)
+        self.assertEqual(r["content"]["status"], "error")
+        self.assertFalse(self.replied(main), "the interrupt of a subshell stopped the main cell")
+        self.assertFalse(self.replied(other), "the interrupt of a subshell stopped another subshell")
+        self.assertEqual(self.run_code("release = true;", a), None)
+        self.assertEqual(self.value(main), '"main went on"')
+        self.assertEqual(self.value(other), '"b went on"')
+        self.delete(a)
+        self.delete(b)
+
+
+if __name__ == "__main__":
+    result = unittest.main(verbosity=2, exit=False).result
+    sys.exit(0 if result.wasSuccessful() else 1)
