@@ -67,19 +67,31 @@ final class Subshells {
         return reply;
     }
 
+    /**
+     * Runs the subshell's requests until it is deleted; then closes its connection to the agent. Never
+     * interrupted: a thread interrupted while it reads JShell's socket would close it, and JShell takes a
+     * closed connection for a dead Java process.
+     */
     private void serve(String id, BlockingQueue<Message> queue) {
         JShellSession.bindSubshell(id);
-        while (all.containsKey(id)) {
-            try {
-                Message request = queue.poll(200, TimeUnit.MILLISECONDS);
-                Subshell subshell = all.get(id);
-                if (request != null && subshell != null) {
-                    handler.handle(subshell, request);
+        try {
+            while (all.containsKey(id)) {
+                try {
+                    Message request = queue.poll(200, TimeUnit.MILLISECONDS);
+                    Subshell subshell = all.get(id);
+                    if (request != null && subshell != null) {
+                        handler.handle(subshell, request);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.log(java.util.logging.Level.SEVERE, "a subshell's request failed; the subshell goes on", e);
                 }
-            } catch (InterruptedException e) {
-                return; // deleted
-            } catch (RuntimeException e) {
-                LOG.log(java.util.logging.Level.SEVERE, "a subshell's request failed; the subshell goes on", e);
+            }
+        } finally {
+            JShellSession session = sessions.ifStarted();
+            if (session != null) {
+                session.closeSubshell(id);
             }
         }
     }
@@ -90,13 +102,8 @@ final class Subshells {
         if (subshell == null) {
             return unknown(id);
         }
-        // Its running cell, if any, is stopped: nobody could see its end any more.
+        // Its running cell, if any, is stopped (nobody could see its end any more); its thread then ends.
         subshell.execution().interrupt(request);
-        subshell.thread().interrupt();
-        JShellSession session = sessions.ifStarted();
-        if (session != null) {
-            session.closeSubshell(id);
-        }
         return ok();
     }
 
