@@ -80,6 +80,12 @@ final class Execution {
         return executionCount;
     }
 
+    /** A deleted subshell's: its stop threads end once the stops already asked for are done. */
+    void close() {
+        interrupter.close();
+        backgroundStopper.close();
+    }
+
     /** Whether a cell of this shell runs (or waits for its session) now. */
     boolean running() {
         synchronized (cellLock) {

@@ -57,7 +57,7 @@ final class Subshells {
             queue.drainTo(queued);
             return queued;
         }));
-        Thread thread = new Thread(() -> serve(id, queue), "threadbook-subshell-" + id.substring(0, 8));
+        Thread thread = new Thread(() -> serve(id, queue, execution), "threadbook-subshell-" + id.substring(0, 8));
         thread.setDaemon(true);
         Subshell subshell = new Subshell(id, queue, execution, history, thread);
         all.put(id, subshell);
@@ -72,7 +72,7 @@ final class Subshells {
      * interrupted: a thread interrupted while it reads JShell's socket would close it, and JShell takes a
      * closed connection for a dead Java process.
      */
-    private void serve(String id, BlockingQueue<Message> queue) {
+    private void serve(String id, BlockingQueue<Message> queue, Execution execution) {
         JShellSession.bindSubshell(id);
         try {
             while (all.containsKey(id)) {
@@ -89,6 +89,7 @@ final class Subshells {
                 }
             }
         } finally {
+            execution.close();
             JShellSession session = sessions.ifStarted();
             if (session != null) {
                 session.closeSubshell(id);
