@@ -189,9 +189,9 @@ class Subshells(unittest.TestCase):
         self.delete(b)
 
     def test_07_subshell_reads_a_running_cell(self):
-        self.reply_ok(self.send("AtomicLong counter = new AtomicLong(); volatile boolean stopMain = false;"))
+        self.reply_ok(self.send("AtomicLong counter = new AtomicLong(); AtomicBoolean stopMain = new AtomicBoolean(); int assigned = 0;"))
         s = self.create()
-        main = self.send("while (!stopMain) { counter.incrementAndGet(); Thread.sleep(1); } \"main done\"")
+        main = self.send("while (!stopMain.get()) { counter.incrementAndGet(); Thread.sleep(1); } \"main done\"")
         deadline = time.monotonic() + TIMEOUT
         seen, latencies = 0, []
         while seen == 0:
@@ -207,6 +207,10 @@ class Subshells(unittest.TestCase):
             self.assertGreaterEqual(later, seen)
             seen = later
         self.assertFalse(self.replied(main), "the main cell ended before it was told to")
+        # JupyterLab's subshell console asks kernel_info on the main shell first, while the cell runs.
+        info = self.reply(self.send(None, msg_type="kernel_info_request", content={}), timeout=20)
+        self.assertEqual(info["content"]["status"], "ok")
+        self.assertFalse(self.replied(main))
         # Output of a subshell's cell goes under its request, with the subshell named in the parent header.
         out = self.send('System.out.println("hello from the subshell")', s)
         self.reply_ok(out)
@@ -225,26 +229,28 @@ class Subshells(unittest.TestCase):
         self.assertEqual(refused["content"]["ename"], "SubshellRedefinition")
         self.assertIn("counter", refused["content"]["evalue"])
         self.assertEqual(self.run_code("long snapshot = counter.get(); snapshot > 0", s), "true")
+        self.assertEqual(self.run_code("assigned = 5;", s), None)
+        self.assertEqual(self.run_code("assigned", s), "5")
         self.assertFalse(self.replied(main))
-        self.run_code("stopMain = true;", s)
+        self.run_code("stopMain.set(true);", s)
         self.assertEqual(self.value(main), '"main done"')
         print("subshell reply while the main cell runs: median %.1f ms, max %.1f ms over %d"
               % (sorted(latencies)[len(latencies) // 2] * 1000, max(latencies) * 1000, len(latencies)))
         self.delete(s)
 
     def test_08_interrupt_one_subshell(self):
-        self.reply_ok(self.send("volatile boolean release = false;"))
+        self.reply_ok(self.send("AtomicBoolean release = new AtomicBoolean();"))
         a, b = self.create(), self.create()
-        main = self.send("while (!release) Thread.sleep(5); \"main went on\"")
+        main = self.send("while (!release.get()) Thread.sleep(5); \"main went on\"")
         stuck = self.send("Thread.sleep(600_000); \"not interrupted\"", a)
-        other = self.send("while (!release) Thread.sleep(5); \"b went on\"", b)
+        other = self.send("while (!release.get()) Thread.sleep(5); \"b went on\"", b)
         self.await_started(stuck)
         self.assertEqual(self.control("interrupt_request", subshell_id=a)["content"]["status"], "ok")
         r = self.reply(stuck, timeout=20)
         self.assertEqual(r["content"]["status"], "error")
         self.assertFalse(self.replied(main), "the interrupt of a subshell stopped the main cell")
         self.assertFalse(self.replied(other), "the interrupt of a subshell stopped another subshell")
-        self.assertEqual(self.run_code("release = true;", a), None)
+        self.assertEqual(self.run_code("release.set(true);", a), None)
         self.assertEqual(self.value(main), '"main went on"')
         self.assertEqual(self.value(other), '"b went on"')
         self.delete(a)

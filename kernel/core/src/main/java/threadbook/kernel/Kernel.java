@@ -159,7 +159,11 @@ public final class Kernel {
     /** A shell request, to the shell it names (see ShellRouter); on the router's thread. */
     private void route(Message request) {
         String id = Subshells.idOf(request);
-        if (id == null) {
+        if (id == null && request.type().equals("kernel_info_request")) {
+            // Answered here, at once: it depends on no cell, and JupyterLab's subshell console asks it on the
+            // main shell before it creates its subshell, typically while the notebook's cell runs.
+            handle(sockets.shell, request);
+        } else if (id == null) {
             mainShell.add(request);
         } else if (!subshells.dispatch(id, request)) {
             iopub.status("busy", request.header());
