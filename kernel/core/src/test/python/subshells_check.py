@@ -268,6 +268,19 @@ class Subshells(unittest.TestCase):
         self.assertEqual(self.run_code("shared + 2", t), "43")
         self.delete(t)
 
+    def test_10_definitions_made_while_a_cell_is_paused_in_its_code(self):
+        # JShell's eval of the main cell is paused in its first snippet's code while the subshell defines a
+        # method and a class; the main cell's next snippet is compiled after that, and uses both.
+        self.reply_ok(self.send("AtomicBoolean go = new AtomicBoolean();"))
+        s = self.create()
+        main = self.send("while (!go.get()) Thread.sleep(5);\nnew Made().twice(madeInSubshell())")
+        self.await_started(main)
+        self.assertEqual(self.run_code("int madeInSubshell() { return 21; }", s), None)
+        self.assertEqual(self.run_code("class Made { int twice(int x) { return 2 * x; } }", s), None)
+        self.assertEqual(self.run_code("go.set(true);", s), None)
+        self.assertEqual(self.value(main), "42")
+        self.delete(s)
+
 
 if __name__ == "__main__":
     result = unittest.main(verbosity=2, exit=False).result
