@@ -72,7 +72,7 @@ public final class Kernel {
         this.subshells = new Subshells(sessions, parts -> new Execution(sessions, output, stdin, iopub, parts.history(),
                 parts.takeQueued(), this::answerQueued, cellIds, parts.id()));
         subshells.handler((subshell, request) -> handle(sockets.shell, request));
-        this.shellRouter = new ShellRouter(sockets.shell, codec, this::route);
+        this.shellRouter = new ShellRouter(sockets, codec, this::route);
         this.assistance = new Assistance(sessions, threadbook.jshell.QuickAssist.forNotebook());
         handover.attach(output::accept, stdin);
     }
