@@ -223,6 +223,9 @@ class Subshells(unittest.TestCase):
         text = "".join(m["content"].get("text", "") + m["content"].get("data", {}).get("text/plain", "")
                        for m in self.iopub_of(threads) if m["header"]["msg_type"] in ("stream", "display_data"))
         self.assertIn("thread", text.lower())
+        # Completion in the subshell, against the shared definitions, while the main cell runs.
+        done = self.reply(self.send(None, s, "complete_request", {"code": "count", "cursor_pos": 5}))
+        self.assertIn("counter", done["content"]["matches"])
         # Replacing what the running cell uses is refused; a new name is fine.
         refused = self.reply(self.send("AtomicLong counter = new AtomicLong(100);", s))
         self.assertEqual(refused["content"]["status"], "error")

@@ -608,6 +608,19 @@ public final class JShellSession implements AutoCloseable {
         jshell.addToClasspath(path);
     }
 
+    /**
+     * Runs {@code work} with JShell to itself: a subshell's completion must not read JShell's tables while
+     * another shell's cell is being compiled (it may while that cell's code runs: JShell is idle then).
+     */
+    public <T> T withJShell(java.util.function.Supplier<T> work) {
+        evalLock.lock();
+        try {
+            return work.get();
+        } finally {
+            evalLock.unlock();
+        }
+    }
+
     /** Completion, documentation and completeness checks against this session's definitions. */
     public CodeAssist assist() {
         return new CodeAssist(jshell.sourceCodeAnalysis(), jshell);
