@@ -284,6 +284,24 @@ class Subshells(unittest.TestCase):
         self.assertEqual(self.value(main), "42")
         self.delete(s)
 
+    def test_11_pool_output_goes_back_to_the_running_cell(self):
+        # A pool thread cannot tell which cell gave it a task: its lines go to the cell running now. Once a
+        # subshell's cell has ended, that is the notebook's running cell again, not the subshell's.
+        self.reply_ok(self.send("ExecutorService pool = Executors.newFixedThreadPool(1); AtomicBoolean go4 = new AtomicBoolean();"))
+        s = self.create()
+        main = self.send("while (!go4.get()) Thread.sleep(5);\npool.submit(() -> System.out.println(\"from the pool\")).get();")
+        self.await_started(main)
+        # The flag is set a second after the subshell's cell returned (a thread it starts), so the pool prints
+        # when only the notebook's cell runs.
+        started = self.send("new Thread(() -> { try { Thread.sleep(1000); } catch (InterruptedException e) { } go4.set(true); }).start();", s)
+        self.reply_ok(started)
+        self.reply_ok(main)
+        text = lambda msg_id: "".join(m["content"]["text"] for m in self.iopub_of(msg_id) if m["header"]["msg_type"] == "stream")
+        self.assertEqual(text(main), "from the pool\n")
+        self.assertEqual(text(started), "")
+        self.run_code("pool.shutdown();")
+        self.delete(s)
+
 
 if __name__ == "__main__":
     result = unittest.main(verbosity=2, exit=False).result
