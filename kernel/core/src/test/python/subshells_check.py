@@ -302,6 +302,23 @@ class Subshells(unittest.TestCase):
         self.run_code("pool.shutdown();")
         self.delete(s)
 
+    def test_12_an_interrupt_that_names_no_subshell(self):
+        # As JupyterLab sends every ■ (through the server, without subshell_id): the notebook's cell if one
+        # runs, and only it; with none running, the subshells' cells.
+        self.reply_ok(self.send("AtomicBoolean release2 = new AtomicBoolean();"))
+        s = self.create()
+        main = self.send("Thread.sleep(600_000);")
+        waiting = self.send("while (!release2.get()) Thread.sleep(5); \"went on\"", s)
+        self.await_started(main)
+        self.await_started(waiting)
+        self.assertEqual(self.control("interrupt_request")["content"]["status"], "ok")
+        self.assertEqual(self.reply(main, timeout=20)["content"]["status"], "error")
+        self.assertFalse(self.replied(waiting), "the notebook's interrupt stopped a subshell's cell")
+        self.assertEqual(self.control("interrupt_request")["content"]["status"], "ok")
+        self.assertEqual(self.reply(waiting, timeout=20)["content"]["status"], "error")
+        self.assertEqual(self.run_code("release2.set(true); 1 + 1", s), "2")
+        self.delete(s)
+
 
 if __name__ == "__main__":
     result = unittest.main(verbosity=2, exit=False).result

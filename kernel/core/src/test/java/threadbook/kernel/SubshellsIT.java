@@ -25,7 +25,7 @@ import threadbook.client.JupyterEnv;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SubshellsIT {
-    private static final int CHECKS = 11;
+    private static final int CHECKS = 12;
     private final Path repo = InstalledKernel.REPO;
     private InstalledKernel installed;
 
