@@ -161,6 +161,8 @@ class Subshells(unittest.TestCase):
         self.assertEqual(counts, [1, 2, 3])
         self.assertEqual(self.run_code("shared + 1", s), "42")
         self.assertEqual(self.reply_ok(self.send("shared"))["content"]["execution_count"], main_before + 1)
+        # ipykernel's test_thread_ids: a subshell's code runs on a thread of its own.
+        self.assertNotEqual(self.run_code("Thread.currentThread().getName()", s), self.run_code("Thread.currentThread().getName()"))
         self.assertEqual(self.run_code("int fromSubshell = 7;", s), None)
         self.assertEqual(self.run_code("fromSubshell * 6"), "42")
         self.delete(s)
@@ -185,6 +187,11 @@ class Subshells(unittest.TestCase):
         code = "meet.countDown(); meet.await(30, TimeUnit.SECONDS)"
         ids = [self.send(code), self.send(code, a), self.send(code, b)]
         self.assertEqual([self.value(i) for i in ids], ["true", "true", "true"])
+        # ipykernel's test_idle_message_parent_headers: each request's busy and idle name it and its subshell.
+        for msg_id, sid in zip(ids, [None, a, b]):
+            states = [m for m in self.iopub_of(msg_id) if m["header"]["msg_type"] == "status"]
+            self.assertEqual([m["content"]["execution_state"] for m in states], ["busy", "idle"])
+            self.assertTrue(all(m["parent_header"].get("subshell_id") == sid for m in states))
         self.delete(a)
         self.delete(b)
 
@@ -318,6 +325,46 @@ class Subshells(unittest.TestCase):
         self.assertEqual(self.reply(waiting, timeout=20)["content"]["status"], "error")
         self.assertEqual(self.run_code("release2.set(true); 1 + 1", s), "2")
         self.delete(s)
+
+    def test_13_create_while_execute(self):
+        # ipykernel's test_create_while_execute: the control channel answers while the notebook's cell runs.
+        self.reply_ok(self.send("AtomicBoolean release3 = new AtomicBoolean();"))
+        main = self.send("while (!release3.get()) Thread.sleep(5);")
+        self.await_started(main)
+        s = self.create()
+        self.assertEqual(self.list_ids(), [s])
+        self.assertFalse(self.replied(main))
+        self.run_code("release3.set(true);", s)
+        self.reply_ok(main)
+        self.delete(s)
+
+    def test_14_stop_on_error_aborts_only_that_shells_queue(self):
+        # ipykernel's test_execute_stop_on_error: an error aborts the cells queued behind it in its own shell
+        # only, and the next cell sent there runs. Ordered by flags, not by sleeps.
+        for pair in ((False, True), (True, False), (True, True)):
+            first, second = [self.create() if sub else None for sub in pair]
+            self.reply_ok(self.send("AtomicBoolean fail = new AtomicBoolean();", second))
+            failing = self.send("while (!fail.get()) Thread.sleep(5); throw new IllegalStateException(\"boom\");", first)
+            queued = [self.send("1 + 1", first), self.send("2 + 2", first)]
+            self.await_started(failing)
+            others = [self.send("3 + 3", second), self.send("fail.set(true); 4 + 4", second)]
+            self.assertEqual(self.reply(failing)["content"]["status"], "error")
+            self.assertEqual([self.reply(q)["content"]["status"] for q in queued], ["aborted", "aborted"], pair)
+            self.assertEqual([self.value(o) for o in others], ["6", "8"])
+            self.assertEqual(self.run_code("5 + 5", first), "10")
+            for sid in (first, second):
+                if sid:
+                    self.delete(sid)
+
+    def test_99_shutdown_with_a_subshell(self):
+        # ipykernel's test_shutdown_with_subshell (last: it ends the kernel of the other checks).
+        s = self.create()
+        self.assertEqual(self.list_ids(), [s])
+        self.kc.shutdown()
+        deadline = time.monotonic() + 20
+        while self.km.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertFalse(self.km.is_alive())
 
 
 if __name__ == "__main__":

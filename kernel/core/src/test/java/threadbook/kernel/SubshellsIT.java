@@ -16,16 +16,18 @@ import threadbook.client.JupyterEnv;
 
 /**
  * Kernel subshells (JEP 91) as a user reaches them, against the installed kernel. With jupyter_client 8 over
- * ZeroMQ, ipykernel 7's own subshell tests ported to Java cells (src/test/python/subshells_check.py): create,
- * list, delete, unknown ids, execution counts, order of replies, three cells that finish only if they run at
- * once, a subshell reading the state of the notebook's running cell, the interrupt of one subshell that leaves
- * the others running, a subshell deleted while its cell runs (about 18 s on 2 cores). In JupyterLab 4.6 in
- * headless Chromium (jupyterlab_subshell.py): "New Subshell Console for Notebook" reads a counter while the
- * notebook's cell runs and ends that cell (about 35 s, most of it the server's and Chromium's start).
+ * ZeroMQ, ipykernel 7's tests/test_subshells.py ported to Java cells (src/test/python/subshells_check.py):
+ * create, list, delete, unknown ids, a thread of its own, execution counts, order of replies, cells that finish
+ * only if they run at once, busy/idle parent headers, create while a cell runs, stop_on_error per shell,
+ * shutdown; and for Java: a subshell reading the state of the notebook's running cell, replacements refused,
+ * the interrupt of one subshell, a subshell deleted while its cell runs, pool output routed back (15 checks on
+ * one kernel, about 20 s at load 10 on 2 cores). In JupyterLab 4.6 in headless Chromium
+ * (jupyterlab_subshell.py): "New Subshell Console for Notebook" reads a counter while the notebook's cell runs
+ * and ends that cell (about 27 s, most of it the server's and Chromium's start).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SubshellsIT {
-    private static final int CHECKS = 12;
+    private static final int CHECKS = 15;
     private final Path repo = InstalledKernel.REPO;
     private InstalledKernel installed;
 
