@@ -192,45 +192,18 @@ final class AgentExecutionControl extends JdiExecutionControl {
     /** A subshell's run: its own cell tag and stop state, its own connection, JShell's lock released. */
     private String invokeInLane(AgentLane lane, String className, String methodName)
             throws RunException, EngineTerminationException, InternalException {
-        synchronized (lane.stopLock) {
-            if (lane.stopPending) {
-                throw new StoppedException();
-            }
-            lane.userCodeRunning = true;
-            lane.stopThrownAt = 0;
-        }
+        lane.enterUserCode();
         try {
-            String tagged = tagged(lane, className);
+            String tagged = lane.tagged(className, tokens);
             return unlocked(() -> lane.control.invoke(tagged, methodName));
         } finally {
-            synchronized (lane.stopLock) {
-                lane.userCodeRunning = false;
-            }
+            lane.leaveUserCode();
         }
-    }
-
-    private String tagged(AgentLane lane, String className) {
-        CellTag current = lane.cell;
-        if (current == null) {
-            return className;
-        }
-        long token = tokens.incrementAndGet();
-        lane.lastToken = token;
-        return new CellTag(current.cell(), token, current.label()).attachTo(className);
     }
 
     /** As {@link #requestStop}, for a subshell's cell: only that lane's thread gets the stop. */
     long requestStop(AgentLane lane) throws EngineTerminationException, InternalException {
-        synchronized (lane.stopLock) {
-            lane.stopPending = true;
-            if (!lane.userCodeRunning) {
-                return 0;
-            }
-            if (lane.stopThrownAt == 0 && throwStop(lane.index)) {
-                lane.stopThrownAt = System.nanoTime();
-            }
-            return lane.stopThrownAt;
-        }
+        return lane.requestStop(this::throwStop);
     }
 
     void beforeInvoke(java.util.function.Consumer<String> listener) {
@@ -277,7 +250,7 @@ final class AgentExecutionControl extends JdiExecutionControl {
         // A variable's toString is user code too: its output and its end belong to the cell.
         AgentLane lane = lane();
         return lane == null ? super.varValue(tagged(className), varName)
-                : lane.control.varValue(tagged(lane, className), varName);
+                : lane.control.varValue(lane.tagged(className, tokens), varName);
     }
 
     boolean userCodeRunning() {
