@@ -19,6 +19,12 @@ public final class CellThreads {
     static final String SYSTEM = "(system)";
     private static volatile long running = Event.NO_CELL;
     private static volatile long last = Event.NO_CELL;
+    /**
+     * The cells whose code runs now, by the command thread that runs each, in the order they entered: a
+     * subshell's cell (see Lanes) may run while the notebook's does; when it ends, the notebook's cell is the
+     * running one again. By thread, so that a cell whose leave a stop skipped is replaced by its thread's next.
+     */
+    private static final java.util.LinkedHashMap<Thread, Long> RUNNING = new java.util.LinkedHashMap<>();
 
     private CellThreads() {}
 
@@ -38,14 +44,26 @@ public final class CellThreads {
         }
         LABELS.put(cell, label);
         CELL.set(cell);
-        running = cell;
-        last = cell;
+        synchronized (RUNNING) {
+            RUNNING.remove(Thread.currentThread());
+            RUNNING.put(Thread.currentThread(), cell);
+            running = cell;
+            last = cell;
+        }
     }
 
     /** The cell's code returned (its threads may go on). Threads first seen now are noted as the cell's. */
     public static void leave(long cell) {
-        if (running == cell) {
-            running = Event.NO_CELL;
+        synchronized (RUNNING) {
+            RUNNING.values().removeIf(c -> c == cell);
+            Long still = null;
+            for (Long c : RUNNING.values()) {
+                still = c; // the one that entered last
+            }
+            running = still == null ? Event.NO_CELL : still;
+            if (still != null) {
+                last = still;
+            }
         }
         synchronized (STARTED_IN) {
             for (Thread t : UserThreads.all()) {

@@ -55,6 +55,16 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         instance = this;
     }
 
+    /** A subshell's agent (see {@link Lanes}): its classes are the main agent's. */
+    ThreadbookAgent(jdk.jshell.execution.LoaderDelegate shared) {
+        super(shared);
+    }
+
+    /** The agent of the main command connection. */
+    static ThreadbookAgent main() {
+        return instance;
+    }
+
     public static void main(String[] args) throws Exception {
         Path commandSocket = Path.of(args[0]);
         Path eventSocket = Path.of(System.getProperty("threadbook.events.socket"));
@@ -84,6 +94,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         }, "threadbook-exit-notice"));
         watchKernel();
         startStopper();
+        Lanes.start(secret);
 
         commandThread = Thread.currentThread();
         SocketChannel commandChannel = UnixSockets.connect(commandSocket);
@@ -129,8 +140,11 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     private static volatile long firstStart;
     private static volatile long lastEnd;
 
-    /** The value of the last snippet run, for rich display of a cell's value (see Renderers). */
-    private static volatile Object lastValue;
+    /**
+     * The value of the last snippet run, for rich display of a cell's value (see Renderers). Per command
+     * thread: a subshell's cell (see Lanes) may end while the notebook's runs, and each asks for its own.
+     */
+    private static final ThreadLocal<Object> LAST_VALUE = new ThreadLocal<>();
 
     // invoke and varValue are overridden so that the kernel's stop() finds this class's frames. invoke
     // keeps the value object, which JShell would only turn into a string.
@@ -140,9 +154,9 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
             firstStart = System.nanoTime();
         }
         try {
-            lastValue = null;
+            LAST_VALUE.remove();
             Object value = doitMethod.invoke(null);
-            lastValue = value;
+            LAST_VALUE.set(value);
             return valueString(value);
         } finally {
             lastEnd = System.nanoTime();
@@ -151,7 +165,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
 
     private static volatile boolean junitAdded;
 
-    private Class<?> findClassOrNull(String name) {
+    Class<?> findClassOrNull(String name) {
         try {
             return findClass(name);
         } catch (ClassNotFoundException | RuntimeException e) {
@@ -216,7 +230,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     /** The code of a tagged run returned: its cell has it all (see invoke). */
     private static void ran(CellTag tag) {
         CellThreads.leave(tag.cell());
-        Cells.sync(tag.cell(), tag.token(), Renderers.isRich(lastValue));
+        Cells.sync(tag.cell(), tag.token(), Renderers.isRich(LAST_VALUE.get()));
     }
 
     @Override
@@ -243,9 +257,9 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
             // A cell ending in a variable's name shows that variable: keep its object for rich display.
             java.lang.reflect.Field field = findClass(className).getDeclaredField(varName);
             field.setAccessible(true);
-            lastValue = field.get(null);
+            LAST_VALUE.set(field.get(null));
         } catch (ReflectiveOperationException | RuntimeException e) {
-            lastValue = null;
+            LAST_VALUE.remove();
         }
         return text;
     }
@@ -276,8 +290,8 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     private static final class Answers implements AgentLink {
         @Override
         public MimeBundle richValue() {
-            Object value = lastValue;
-            lastValue = null;
+            Object value = LAST_VALUE.get();
+            LAST_VALUE.remove();
             return Renderers.forResult(value, CellThreads.current());
         }
 

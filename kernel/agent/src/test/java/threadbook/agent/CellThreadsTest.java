@@ -184,4 +184,34 @@ class CellThreadsTest {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * A subshell's cell runs on a command thread of its own while the notebook's cell runs: when it ends, the
+     * notebook's cell is the running one again (a pool thread's lines go there, not to the ended subshell cell).
+     */
+    @Test
+    void aSubshellCellEndingLeavesTheNotebooksCellRunning() throws Exception {
+        long notebook = newCell();
+        long subshell = newCell();
+        Gate notebookRuns = new Gate();
+        CountDownLatch entered = new CountDownLatch(1);
+        Thread main = new Thread(() -> {
+            CellThreads.enter(notebook, "[1]");
+            entered.countDown();
+            notebookRuns.await();
+            CellThreads.leave(notebook);
+        }, "main-command-thread");
+        main.start();
+        assertTrue(entered.await(1, TimeUnit.MINUTES));
+        onThread(() -> {
+            CellThreads.enter(subshell, "[1]");
+            assertEquals(subshell, CellThreads.running());
+            CellThreads.leave(subshell);
+        });
+        assertEquals(notebook, CellThreads.running(), "the notebook's cell runs again");
+        assertEquals(notebook, CellThreads.runningOrLast());
+        notebookRuns.open.countDown();
+        main.join(TimeUnit.MINUTES.toMillis(1));
+        assertEquals(Event.NO_CELL, CellThreads.running());
+    }
 }

@@ -46,6 +46,10 @@ final class AgentExecutionControl extends JdiExecutionControl {
     private final AtomicLong tokens = new AtomicLong();
     /** The token of the last run sent for the current cell, 0 if none went out yet. */
     private volatile long lastToken;
+    /** The subshells' connections; null until the session sets them (see AgentLanes). */
+    private volatile AgentLanes lanes;
+    /** Held while JShell compiles and loads, released while user code runs (see invoke). */
+    private volatile java.util.concurrent.locks.ReentrantLock evalLock;
 
     AgentExecutionControl(ObjectOutput toAgent, ObjectInput fromAgent, VirtualMachine vm, Process process, JdiEvents events) {
         this(new CommandCount(toAgent), fromAgent, vm, process, events);
@@ -95,6 +99,113 @@ final class AgentExecutionControl extends JdiExecutionControl {
         return events;
     }
 
+    void subshells(AgentLanes lanes, java.util.concurrent.locks.ReentrantLock evalLock) {
+        this.lanes = lanes;
+        this.evalLock = evalLock;
+    }
+
+    /** The lane of the current thread's subshell, or null on the main shell (see AgentLanes). */
+    private AgentLane lane() throws EngineTerminationException {
+        AgentLanes all = lanes;
+        if (all == null || AgentLanes.bound() == null) {
+            return null;
+        }
+        try {
+            return all.current(vm());
+        } catch (java.io.IOException e) {
+            throw new EngineTerminationException(e.getMessage());
+        }
+    }
+
+    /**
+     * Runs user code with JShell's lock released: JShell is not made for two evals at once, so compiling and
+     * loading stay one at a time, but while one shell's code runs (a loop of minutes), another shell's cell
+     * may compile, load and run on its own connection. JShell's eval is paused in this call meanwhile and
+     * only goes on (building the snippet's event) after taking the lock back.
+     */
+    private <T> T unlocked(Remote<T> call) throws RunException, EngineTerminationException, InternalException {
+        java.util.concurrent.locks.ReentrantLock lock = evalLock;
+        int holds = lock != null && lock.isHeldByCurrentThread() ? lock.getHoldCount() : 0;
+        for (int i = 0; i < holds; i++) {
+            lock.unlock();
+        }
+        try {
+            return call.run();
+        } finally {
+            for (int i = 0; i < holds; i++) {
+                lock.lock();
+            }
+        }
+    }
+
+    private interface Remote<T> {
+        T run() throws RunException, EngineTerminationException, InternalException;
+    }
+
+    @Override
+    public void load(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        AgentLane lane = lane();
+        if (lane == null) {
+            super.load(cbcs);
+        } else {
+            lane.control.load(cbcs);
+        }
+    }
+
+    @Override
+    public void redefine(ClassBytecodes[] cbcs) throws ClassInstallException, EngineTerminationException {
+        AgentLane lane = lane();
+        if (lane == null) {
+            super.redefine(cbcs);
+            return;
+        }
+        // JDI's part is the same for every connection; the agent's note of it goes through the lane.
+        try {
+            VirtualMachine machine = vm();
+            java.util.Map<com.sun.jdi.ReferenceType, byte[]> classes = new java.util.HashMap<>();
+            for (ClassBytecodes c : cbcs) {
+                classes.put(referenceType(machine, c.name()), c.bytecodes());
+            }
+            machine.redefineClasses(classes);
+            lane.control.redefine(cbcs);
+        } catch (NotImplementedException | RuntimeException e) {
+            throw new ClassInstallException("redefine: " + e.getMessage(), new boolean[cbcs.length]);
+        }
+    }
+
+    @Override
+    public void addToClasspath(String path) throws EngineTerminationException, InternalException {
+        AgentLane lane = lane();
+        if (lane == null) {
+            super.addToClasspath(path);
+        } else {
+            lane.control.addToClasspath(path);
+        }
+    }
+
+    @Override
+    public Object extensionCommand(String command, Object arg) throws RunException, EngineTerminationException, InternalException {
+        AgentLane lane = lane();
+        return lane == null ? super.extensionCommand(command, arg) : lane.control.extensionCommand(command, arg);
+    }
+
+    /** A subshell's run: its own cell tag and stop state, its own connection, JShell's lock released. */
+    private String invokeInLane(AgentLane lane, String className, String methodName)
+            throws RunException, EngineTerminationException, InternalException {
+        lane.enterUserCode();
+        try {
+            String tagged = lane.tagged(className, tokens);
+            return unlocked(() -> lane.control.invoke(tagged, methodName));
+        } finally {
+            lane.leaveUserCode();
+        }
+    }
+
+    /** As {@link #requestStop}, for a subshell's cell: only that lane's thread gets the stop. */
+    long requestStop(AgentLane lane) throws EngineTerminationException, InternalException {
+        return lane.requestStop(this::throwStop);
+    }
+
     void beforeInvoke(java.util.function.Consumer<String> listener) {
         this.beforeInvoke = listener;
     }
@@ -106,6 +217,10 @@ final class AgentExecutionControl extends JdiExecutionControl {
     @Override
     public String invoke(String className, String methodName)
             throws RunException, EngineTerminationException, InternalException {
+        AgentLane lane = lane();
+        if (lane != null) {
+            return invokeInLane(lane, className, methodName);
+        }
         synchronized (stopLock) {
             if (stopPending) {
                 // Interrupted while JShell compiled: the code never starts. JShell takes this as a
@@ -120,7 +235,8 @@ final class AgentExecutionControl extends JdiExecutionControl {
             listener.accept(className);
         }
         try {
-            return super.invoke(tagged(className), methodName);
+            String tagged = tagged(className);
+            return unlocked(() -> super.invoke(tagged, methodName));
         } finally {
             synchronized (stopLock) {
                 userCodeRunning = false;
@@ -132,7 +248,9 @@ final class AgentExecutionControl extends JdiExecutionControl {
     public String varValue(String className, String varName)
             throws RunException, EngineTerminationException, InternalException {
         // A variable's toString is user code too: its output and its end belong to the cell.
-        return super.varValue(tagged(className), varName);
+        AgentLane lane = lane();
+        return lane == null ? super.varValue(tagged(className), varName)
+                : lane.control.varValue(lane.tagged(className, tokens), varName);
     }
 
     boolean userCodeRunning() {
@@ -183,7 +301,7 @@ final class AgentExecutionControl extends JdiExecutionControl {
             if (!userCodeRunning) {
                 return 0;
             }
-            if (stopThrownAt == 0 && throwStop()) {
+            if (stopThrownAt == 0 && throwStop(-1)) {
                 stopThrownAt = System.nanoTime();
             }
             return stopThrownAt;
@@ -195,12 +313,21 @@ final class AgentExecutionControl extends JdiExecutionControl {
      * the agent's fields say whether it still runs user code: with thousands of threads, suspending the
      * JVM and walking every stack (as JShell does) takes seconds.
      */
-    private boolean throwStop() throws EngineTerminationException, InternalException {
+    private boolean throwStop(int lane) throws EngineTerminationException, InternalException {
         try {
             ClassType type = agentType();
-            ObjectReference agent = (ObjectReference) type.getValue(type.fieldByName("instance"));
-            Field commandThread = type.fieldByName("commandThread");
-            if (!(type.getValue(commandThread) instanceof ThreadReference thread) || agent == null) {
+            ObjectReference agent;
+            ThreadReference thread;
+            if (lane < 0) {
+                agent = (ObjectReference) type.getValue(type.fieldByName("instance"));
+                thread = (ThreadReference) type.getValue(type.fieldByName("commandThread"));
+            } else {
+                // A subshell's agent and thread (see threadbook.agent.Lanes), which stay the same while it lives.
+                ClassType lanes = (ClassType) vm().classesByName("threadbook.agent.Lanes").get(0);
+                agent = (ObjectReference) ((ArrayReference) lanes.getValue(lanes.fieldByName("agents"))).getValue(lane);
+                thread = (ThreadReference) ((ArrayReference) lanes.getValue(lanes.fieldByName("threads"))).getValue(lane);
+            }
+            if (thread == null || agent == null) {
                 return false;
             }
             Field inClientCode = type.fieldByName("inClientCode");
@@ -208,7 +335,8 @@ final class AgentExecutionControl extends JdiExecutionControl {
             Field stopException = type.fieldByName("stopException");
             thread.suspend();
             try {
-                if (!thread.equals(type.getValue(commandThread)) || !((BooleanValue) agent.getValue(inClientCode)).value()) {
+                if ((lane < 0 && !thread.equals(type.getValue(type.fieldByName("commandThread"))))
+                        || !((BooleanValue) agent.getValue(inClientCode)).value()) {
                     return false;
                 }
                 VirtualMachine machine = vm();

@@ -53,10 +53,19 @@ public final class JShellSession implements AutoCloseable {
     private final AgentEvents events;
     private final AgentSockets sockets;
     private final SnippetEvaluator evaluator;
-    /** The token and rich flag of the last run's sync event seen (see threadbook.agent.link.CellTag). */
+    /**
+     * The token and rich flag of the last sync event seen, by cell (see threadbook.agent.link.CellTag): by
+     * cell, as a subshell's cell and the notebook's may run at once, their syncs coming from two agent threads.
+     */
     private final Object syncSeen = new Object();
-    private long lastSyncToken;
-    private boolean lastSyncRich;
+    private final Map<Long, Event.Sync> syncs = new java.util.HashMap<>();
+    /**
+     * Held while JShell compiles and loads a cell's snippet, by whichever shell runs it; released while the
+     * snippet's code runs (see AgentExecutionControl.unlocked), so a subshell's cell runs beside the notebook's.
+     */
+    private final java.util.concurrent.locks.ReentrantLock evalLock = new java.util.concurrent.locks.ReentrantLock();
+    private final byte[] secret;
+    private volatile AgentLanes lanes;
     /** The cell an interrupt stopped (or is stopping): none of its code runs any more. */
     private volatile long stoppedCell = Long.MIN_VALUE;
     /** The cell whose Java runs now, Long.MIN_VALUE between. Changes under stopLock, as stops are sent. */
@@ -67,7 +76,8 @@ public final class JShellSession implements AutoCloseable {
     /** The typed questions to the agent, through this session's engine. */
     private final AgentChannel agent = new AgentChannel(this::control);
     private volatile boolean exitHookRan;
-    private volatile boolean lastValueRich;
+    /** Per thread: each shell asks about the value of the cell it ran. */
+    private final ThreadLocal<Boolean> lastValueRich = ThreadLocal.withInitial(() -> false);
     private volatile boolean closed;
     private volatile CountDownLatch running = new CountDownLatch(0);
     private final ThreadLimitStops limitStops;
@@ -77,6 +87,7 @@ public final class JShellSession implements AutoCloseable {
         // One secret per session proves the agent's connections are the agent's; it goes to the agent on
         // its stdin, never on a command line (every local user can read those).
         byte[] secret = LoopbackGate.newSecret();
+        this.secret = secret;
         this.sockets = new AgentSockets();
         this.limitStops = new ThreadLimitStops(cell -> runningCell == cell, cell -> interrupt(cell, 1_000),
                 this::stopThreadsOfLimitedCell, sink);
@@ -98,9 +109,8 @@ public final class JShellSession implements AutoCloseable {
             sink.accept(event);
             if (event instanceof Event.Sync sync) {
                 synchronized (syncSeen) {
-                    // One agent thread sends them, in the order of the runs: the tokens only grow.
-                    lastSyncToken = sync.token();
-                    lastSyncRich = sync.rich();
+                    // One agent thread runs a cell's code, in the order of its runs: a cell's tokens only grow.
+                    syncs.put(sync.cell(), sync);
                     syncSeen.notifyAll();
                 }
             }
@@ -158,6 +168,9 @@ public final class JShellSession implements AutoCloseable {
             session.importStartupPackages();
             StartupLog.stage("imports done");
             session.provider.awaitLaunch();
+            AgentExecutionControl control = session.provider.control();
+            session.lanes = new AgentLanes(session.sockets, session.secret, control.process());
+            control.subshells(session.lanes, session.evalLock);
             StartupLog.stage("agent JVM connected");
             session.provider.control().prepareStop();
             StartupLog.stage("prepareStop done");
@@ -251,6 +264,9 @@ public final class JShellSession implements AutoCloseable {
      * (load, invoke): the cell travels with each invoke, and its end comes back on the event channel.
      */
     public CellResult runJava(long cell, String cellLabel, String code) {
+        if (AgentLanes.bound() != null) {
+            return subshellRuns().run(AgentLanes.bound(), cell, cellLabel, code);
+        }
         CellResult result = runJavaOnce(cell, cellLabel, code);
         // After the cell counts as ended: stopping it for the limit waits for that.
         CellResult limited = limitStops.result(cell);
@@ -277,10 +293,16 @@ public final class JShellSession implements AutoCloseable {
         }
         long commandsBefore = engine == null ? 0 : engine.commandsSent();
         try {
-            CellResult result = evaluator.evaluate(cellLabel, code, () -> stoppedCell == cell);
+            CellResult result;
+            evalLock.lock();
+            try {
+                result = evaluator.evaluate(cellLabel, code, () -> stoppedCell == cell);
+            } finally {
+                evalLock.unlock();
+            }
             long lastRun = engine == null ? 0 : engine.endCell();
             if (!closed) {
-                awaitOutput(lastRun);
+                lastValueRich.set(awaitOutput(cell, lastRun));
             }
             if (closed) {
                 return CellResult.sessionLost(deathMessage());
@@ -311,24 +333,29 @@ public final class JShellSession implements AutoCloseable {
      * everything the run printed, before JShell's answer, so it is on its way already. No run reached the
      * agent (token 0: nothing compiled, an import, an interrupt before the code started): nothing to wait for.
      */
-    private void awaitOutput(long token) {
+    boolean awaitOutput(long cell, long token) {
         if (token == 0) {
-            lastValueRich = false;
-            return;
+            return false;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SYNC_TIMEOUT_MILLIS);
         synchronized (syncSeen) {
             try {
                 // In slices: a Java process that died sends no sync, and nothing wakes this wait then.
-                for (long left = deadline - System.nanoTime(); lastSyncToken < token && left > 0 && !closed;
+                for (long left = deadline - System.nanoTime(); seen(cell) < token && left > 0 && !closed;
                         left = deadline - System.nanoTime()) {
                     TimeUnit.NANOSECONDS.timedWait(syncSeen, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            lastValueRich = lastSyncToken == token && lastSyncRich;
+            Event.Sync last = syncs.remove(cell);
+            return last != null && last.token() == token && last.rich();
         }
+    }
+
+    private long seen(long cell) {
+        Event.Sync last = syncs.get(cell);
+        return last == null ? 0 : last.token();
     }
 
     /** How many commands went to the agent JVM since it started (each one a round trip); -1 without one. */
@@ -546,6 +573,29 @@ public final class JShellSession implements AutoCloseable {
         return evaluator.definitions();
     }
 
+    /** The threads of subshell {@code id} run their cells on its own connection to the agent from now on. */
+    public static void bindSubshell(String id) {
+        AgentLanes.bind(id);
+    }
+
+    /** Subshell {@code id} is gone: its connection to the agent closes. */
+    public void closeSubshell(String id) {
+        AgentLanes all = lanes;
+        if (all != null) {
+            all.close(id);
+        }
+    }
+
+    /** As {@link #interrupt}, for the cell of subshell {@code id}; never restarts the Java process. */
+    public boolean interruptSubshell(String id, long cell, long graceMillis) {
+        return subshellRuns().interrupt(id, cell, graceMillis);
+    }
+
+    private SubshellRuns subshellRuns() {
+        return new SubshellRuns(lanes, provider::control, evaluator, evalLock, this::awaitOutput,
+                () -> closed, this::isRunningJava, lastValueRich);
+    }
+
     /** Whether a cell's Java runs now (then the agent answers questions only after it). */
     public boolean isRunningJava() {
         return runningCell != Long.MIN_VALUE;
@@ -553,12 +603,25 @@ public final class JShellSession implements AutoCloseable {
 
     /** Whether the value of the last cell run has a rich form (HTML, an image, a future...). */
     public boolean lastValueIsRich() {
-        return lastValueRich;
+        return lastValueRich.get();
     }
 
     /** Adds a jar or class folder for the compiler and the agent JVM (which passes it on to workers). */
     public void addToClasspath(String path) {
         jshell.addToClasspath(path);
+    }
+
+    /**
+     * Runs {@code work} with JShell to itself: a subshell's completion must not read JShell's tables while
+     * another shell's cell is being compiled (it may while that cell's code runs: JShell is idle then).
+     */
+    public <T> T withJShell(java.util.function.Supplier<T> work) {
+        evalLock.lock();
+        try {
+            return work.get();
+        } finally {
+            evalLock.unlock();
+        }
     }
 
     /** Completion, documentation and completeness checks against this session's definitions. */
@@ -591,6 +654,10 @@ public final class JShellSession implements AutoCloseable {
         AgentExecutionControl control = provider.control();
         if (control != null) {
             control.kill();
+        }
+        AgentLanes all = lanes;
+        if (all != null) {
+            all.closeAll();
         }
         events.close();
         sockets.close();

@@ -36,6 +36,14 @@ final class SnippetEvaluator {
 
     /** Runs a cell's Java; {@code stopRequested} says the cell was interrupted (JShell's stop came). */
     CellResult evaluate(String cellLabel, String code, BooleanSupplier stopRequested) {
+        return evaluate(cellLabel, code, stopRequested, () -> false);
+    }
+
+    /**
+     * As above, for a subshell's cell: while {@code othersRunning} says another shell's cell runs, a
+     * snippet that would replace a live definition is refused (see {@link #replacedDefinition}).
+     */
+    CellResult evaluate(String cellLabel, String code, BooleanSupplier stopRequested, BooleanSupplier othersRunning) {
         String value = null;
         List<String> notes = new ArrayList<>();
         List<SnippetBlocks.Block> segments =
@@ -56,6 +64,13 @@ final class SnippetEvaluator {
                     continue;
                 }
                 return ErrorRenderer.errorAt(List.of(new ErrorRenderer.Problem(ErrorRenderer.STRING_LIMIT, oversized)), code, start, cellLabel, List.of());
+            }
+            String replaced = othersRunning.getAsBoolean() ? replacedDefinition(source) : null;
+            if (replaced != null) {
+                String why = "A subshell cannot replace " + replaced + " while another cell is running: JShell"
+                        + " replaces it in place, and the running cell would use the new one from then on (a"
+                        + " counter reset under it). Give it a new name, or run this when the other cell has ended.";
+                return CellResult.error("SubshellRedefinition", why, List.of(why));
             }
             CellResult beforehand = checkVariableReplacement(source, code, start, cellLabel);
             if (beforehand != null) {
@@ -156,6 +171,31 @@ final class SnippetEvaluator {
         for (SnippetEvent event : events) {
             if (event.causeSnippet() == null && jshell.status(event.snippet()).isActive()) {
                 jshell.drop(event.snippet());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What the snippet would replace ("the variable counter", "the method work(int)"), or null if it defines
+     * only new names. JShell replaces a definition in place (the same wrapper class, redefined through JDI,
+     * its field set anew), so the running cell changes under its feet: measured beside a running loop, a
+     * redefined {@code step()} made the loop add 1000 instead of 1 from its next round on, and a replaced
+     * {@code AtomicLong hits} made it count on from the new object's -1.
+     */
+    private String replacedDefinition(String source) {
+        for (Snippet s : jshell.sourceCodeAnalysis().sourceToSnippets(source)) {
+            if (s instanceof jdk.jshell.VarSnippet v
+                    && jshell.variables().anyMatch(old -> jshell.status(old).isActive() && old.name().equals(v.name()))) {
+                return "the variable " + v.name();
+            }
+            if (s instanceof jdk.jshell.TypeDeclSnippet t
+                    && jshell.types().anyMatch(old -> jshell.status(old).isActive() && old.name().equals(t.name()))) {
+                return "the type " + t.name();
+            }
+            if (s instanceof jdk.jshell.MethodSnippet m && jshell.methods().anyMatch(old -> jshell.status(old).isActive()
+                    && old.name().equals(m.name()) && java.util.Objects.equals(old.parameterTypes(), m.parameterTypes()))) {
+                return "the method " + m.name() + "(" + m.parameterTypes() + ")";
             }
         }
         return null;

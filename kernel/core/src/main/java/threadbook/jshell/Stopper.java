@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 public final class Stopper {
     private static final Logger LOG = Logger.getLogger(Stopper.class.getName());
     private final BlockingQueue<Runnable> jobs = new LinkedBlockingQueue<>();
+    private volatile boolean closed;
 
     public Stopper(String name) {
         Thread t = new Thread(this::run, name);
@@ -25,13 +26,18 @@ public final class Stopper {
         jobs.add(job);
     }
 
+    /** Ends the thread once the jobs submitted before are done (a deleted subshell's stoppers). */
+    public void close() {
+        jobs.add(() -> closed = true);
+    }
+
     private void run() {
-        while (true) {
+        while (!closed) {
             Runnable job;
             try {
                 job = jobs.take();
             } catch (InterruptedException e) {
-                continue; // only the JVM's end ends this thread
+                continue; // only close() or the JVM's end ends this thread
             }
             try {
                 job.run();

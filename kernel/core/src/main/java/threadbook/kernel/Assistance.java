@@ -51,7 +51,7 @@ final class Assistance {
         int start = cursor;
         try {
             JShellSession session = ready();
-            CodeAssist.Completion completion = session != null ? session.assist().complete(code, cursor)
+            CodeAssist.Completion completion = session != null ? session.withJShell(() -> session.assist().complete(code, cursor))
                     : quick.complete(code, cursor, names(sessions.startingDefinitions()));
             completion.matches().forEach(matches::add);
             start = completion.start();
@@ -73,7 +73,7 @@ final class Assistance {
         CodeAssist.Inspection found = CodeAssist.Inspection.NONE;
         try {
             JShellSession session = ready();
-            found = session != null ? session.assist().inspect(code, cursor, detail) : quick.inspect(code, cursor);
+            found = session != null ? session.withJShell(() -> session.assist().inspect(code, cursor, detail)) : quick.inspect(code, cursor);
         } catch (RuntimeException e) {
             // nothing found
         }
@@ -96,7 +96,7 @@ final class Assistance {
         JsonObject content = new JsonObject();
         try {
             JShellSession session = ready();
-            CodeAssist.Completeness c = session != null ? session.assist().isComplete(code) : quick.isComplete(code);
+            CodeAssist.Completeness c = session != null ? session.withJShell(() -> session.assist().isComplete(code)) : quick.isComplete(code);
             content.addProperty("status", c.status());
             if (c.status().equals("incomplete")) {
                 content.addProperty("indent", c.indent());

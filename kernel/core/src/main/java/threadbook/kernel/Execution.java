@@ -32,7 +32,10 @@ final class Execution {
     private final java.util.concurrent.locks.ReentrantLock oneCellAtATime = new java.util.concurrent.locks.ReentrantLock();
     private final History history;
     private final CellSteps steps;
-    private final AtomicLong cellIds = new AtomicLong();
+    /** Shared by every shell: a cell's number names its output and its threads in the session. */
+    private final AtomicLong cellIds;
+    /** The subshell whose cells this runs, null for the main shell (see Subshells). */
+    private final String subshell;
     private volatile int executionCount;
 
     // What an interrupt acts on. A cell is "current" from the moment its request is taken from the queue
@@ -60,7 +63,9 @@ final class Execution {
 
     Execution(JShellSessions sessions, CellOutput output, StdinBridge stdin, IOPub iopub, History history,
               java.util.function.Supplier<List<Message>> takeQueued,
-              java.util.function.Consumer<List<Message>> answerQueued) {
+              java.util.function.Consumer<List<Message>> answerQueued, AtomicLong cellIds, String subshell) {
+        this.cellIds = cellIds;
+        this.subshell = subshell;
         this.takeQueued = takeQueued;
         this.answerQueued = answerQueued;
         this.sessions = sessions;
@@ -73,6 +78,19 @@ final class Execution {
 
     int count() {
         return executionCount;
+    }
+
+    /** A deleted subshell's: its stop threads end once the stops already asked for are done. */
+    void close() {
+        interrupter.close();
+        backgroundStopper.close();
+    }
+
+    /** Whether a cell of this shell runs (or waits for its session) now. */
+    boolean running() {
+        synchronized (cellLock) {
+            return currentCell != 0;
+        }
     }
 
     /**
@@ -166,7 +184,7 @@ final class Execution {
         // frontend sends after seeing the error must run. Answered after it: the error comes first.
         List<Message> aborted = result.isError() && stopOnError && fromShell ? takeQueued.get() : List.of();
         replyTo.send("execute_reply", reply);
-        if (result.status() == CellResult.Status.INTERRUPTED) {
+        if (result.status() == CellResult.Status.INTERRUPTED && subshell == null) {
             // After the reply, which an interrupt must not wait for; before idle, so that the frontend
             // shows it under the cell.
             reportLeftovers(cell);
@@ -216,6 +234,9 @@ final class Execution {
                 return CellResult.interrupted("The cell was interrupted before it started.");
             }
             currentSession = session;
+        }
+        if (subshell != null) {
+            return steps.run(session, cell, label, code); // input() is the notebook's (see README)
         }
         stdin.begin(request, cell);
         try {
@@ -329,11 +350,23 @@ final class Execution {
             session = currentSession;
         }
         if (cell == 0) {
-            stopBackgroundWork(cellIds.get());
+            if (subshell == null) {
+                stopBackgroundWork(cellIds.get());
+            }
             return;
         }
         if (session == null) {
             return; // the cell is waiting for its session: it sees interruptedCell and ends
+        }
+        if (subshell != null) {
+            interrupter.submit(() -> {
+                if (!session.interruptSubshell(subshell, cell, INTERRUPT_GRACE_MILLIS)) {
+                    output.stream(cell, "stderr", "The cell did not stop within " + INTERRUPT_GRACE_MILLIS
+                            + " ms (it catches the stop, or waits for a lock). The Java process is left running for"
+                            + " the notebook's sake: restart the kernel to end it.\n");
+                }
+            });
+            return;
         }
         interrupter.submit(() -> {
             String deadlock = session.deadlockReport();

@@ -17,7 +17,9 @@ import threadbook.protocol.WireCodec;
 /**
  * The kernel's server side: the sockets, one thread per channel, and the dispatch of requests to the
  * code that answers them. Shell requests are answered one at a time, in order, like ipykernel; control
- * requests (interrupt, shutdown) have their own thread so they are answered while a cell runs.
+ * requests (interrupt, shutdown) have their own thread so they are answered while a cell runs. A shell
+ * request that names a subshell is answered by that subshell's thread instead (see Subshells), taken off
+ * the socket by the shell router (see ShellRouter) while the main shell may be running a cell.
  */
 public final class Kernel {
     private static final Logger LOG = Logger.getLogger(Kernel.class.getName());
@@ -32,12 +34,17 @@ public final class Kernel {
     private final JShellSessions sessions;
     private final History history = new History();
     private final Execution execution;
+    private final Subshells subshells;
+    private final ShellRouter shellRouter;
+    /** The main shell's requests, as the router took them off the socket. */
+    private final java.util.concurrent.BlockingQueue<Message> mainShell = new java.util.concurrent.LinkedBlockingQueue<>();
     private final Assistance assistance;
     private final threadbook.debug.Debugger debugger;
     private final Comms comms;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Thread shellThread;
+    private volatile Thread mainShellThread;
     private volatile Thread heartbeatThread;
     private volatile Thread controlThread;
 
@@ -60,7 +67,13 @@ public final class Kernel {
         this.output = new CellOutput(iopub);
         this.stdin = new StdinBridge(sockets.stdin, codec, jupyterSession);
         this.debugger = new threadbook.debug.Debugger(iopub::debugEvent);
-        this.execution = new Execution(sessions, output, stdin, iopub, history, this::takeQueued, this::answerQueued);
+        java.util.concurrent.atomic.AtomicLong cellIds = new java.util.concurrent.atomic.AtomicLong();
+        this.execution = new Execution(sessions, output, stdin, iopub, history, this::takeQueued, this::answerQueued,
+                cellIds, null);
+        this.subshells = new Subshells(sessions, parts -> new Execution(sessions, output, stdin, iopub, parts.history(),
+                parts.takeQueued(), this::answerQueued, cellIds, parts.id()));
+        subshells.handler((subshell, request) -> handle(sockets.shell, request));
+        this.shellRouter = new ShellRouter(sockets, codec, this::route);
         this.assistance = new Assistance(sessions, threadbook.jshell.QuickAssist.forNotebook());
         this.comms = new Comms(iopub, this::sessionForComms, output::parentOf);
         handover.attach(event -> {
@@ -96,7 +109,8 @@ public final class Kernel {
     public void run() {
         heartbeatThread = start("threadbook-heartbeat", this::heartbeat);
         controlThread = start("threadbook-control", () -> serve(sockets.control));
-        shellThread = start("threadbook-shell", () -> serve(sockets.shell));
+        mainShellThread = start("threadbook-main-shell", this::serveMainShell);
+        shellThread = start("threadbook-shell", () -> shellRouter.serve(sockets, () -> running));
         iopub.status("starting", null);
         try {
             stopped.await();
@@ -138,6 +152,7 @@ public final class Kernel {
 
     private boolean canServe() {
         return sockets.serving() && (shellThread == null || shellThread.isAlive())
+                && (mainShellThread == null || mainShellThread.isAlive())
                 && (controlThread == null || controlThread.isAlive());
     }
 
@@ -153,6 +168,38 @@ public final class Kernel {
                 if (running) {
                     LOG.warning("receiving failed: " + e.getMessage());
                 }
+            } catch (Throwable e) {
+                LOG.log(Level.SEVERE, "a request failed unexpectedly; the channel goes on", e);
+            }
+        }
+    }
+
+    /** A shell request, to the shell it names (see ShellRouter); on the router's thread. */
+    private void route(Message request) {
+        String id = Subshells.idOf(request);
+        if (id == null && request.type().equals("kernel_info_request")) {
+            // Answered here, at once: it depends on no cell, and JupyterLab's subshell console asks it on the
+            // main shell before it creates its subshell, typically while the notebook's cell runs.
+            handle(sockets.shell, request);
+        } else if (id == null) {
+            mainShell.add(request);
+        } else if (!subshells.dispatch(id, request)) {
+            iopub.status("busy", request.header());
+            JsonObject unknown = Subshells.unknown(id);
+            replyError(sockets.shell, request, unknown.get("ename").getAsString(), unknown.get("evalue").getAsString());
+            iopub.status("idle", request.header());
+        }
+    }
+
+    private void serveMainShell() {
+        while (running) {
+            try {
+                Message request = mainShell.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (request != null) {
+                    handle(sockets.shell, request);
+                }
+            } catch (InterruptedException e) {
+                return;
             } catch (Throwable e) {
                 LOG.log(Level.SEVERE, "a request failed unexpectedly; the channel goes on", e);
             }
@@ -184,8 +231,8 @@ public final class Kernel {
                     return;
                 case "execute_request":
                     debugger.beforeExecute(request.contentString("code", ""));
-                    execution.execute(request, (replyType, content) -> reply(socket, request, replyType, content),
-                            socket == sockets.shell);
+                    executionOf(request).execute(request,
+                            (replyType, content) -> reply(socket, request, replyType, content), socket == sockets.shell);
                     return;
                 case "complete_request":
                     reply(socket, request, "complete_reply", assistance.complete(request));
@@ -197,7 +244,8 @@ public final class Kernel {
                     reply(socket, request, "is_complete_reply", assistance.isComplete(request));
                     return;
                 case "history_request":
-                    reply(socket, request, "history_reply", history.answer(request));
+                    Subshells.Subshell sub = subshells.get(Subshells.idOf(request));
+                    reply(socket, request, "history_reply", (sub == null ? history : sub.history()).answer(request));
                     return;
                 case "comm_info_request":
                     reply(socket, request, "comm_info_reply", comms.info(request));
@@ -210,6 +258,15 @@ public final class Kernel {
                 case "interrupt_request":
                     debugger.interrupted();
                     interrupt(socket, request);
+                    return;
+                case "create_subshell_request":
+                    reply(socket, request, "create_subshell_reply", subshells.create());
+                    return;
+                case "delete_subshell_request":
+                    reply(socket, request, "delete_subshell_reply", subshells.delete(request));
+                    return;
+                case "list_subshell_request":
+                    reply(socket, request, "list_subshell_reply", subshells.list());
                     return;
                 case "debug_request":
                     reply(socket, request, "debug_reply", debugger.handle(request.content()));
@@ -246,7 +303,7 @@ public final class Kernel {
         content.addProperty("evalue", evalue);
         content.add("traceback", new com.google.gson.JsonArray());
         if (type.equals("execute_request")) {
-            content.addProperty("execution_count", execution.count());
+            content.addProperty("execution_count", executionOf(request).count());
         }
         try {
             reply(socket, request, type.substring(0, type.length() - "_request".length()) + "_reply", content);
@@ -263,11 +320,14 @@ public final class Kernel {
      */
     private List<Message> takeQueued() {
         List<Message> queued = new java.util.ArrayList<>();
-        Message m;
-        while ((m = receive(sockets.shell, 0)) != null) {
-            queued.add(m);
-        }
+        mainShell.drainTo(queued);
         return queued;
+    }
+
+    /** The shell that runs a request: the subshell its header names, or the main shell. */
+    private Execution executionOf(Message request) {
+        Subshells.Subshell sub = subshells.get(Subshells.idOf(request));
+        return sub == null ? execution : sub.execution();
     }
 
     private void answerQueued(List<Message> queued) {
@@ -288,8 +348,10 @@ public final class Kernel {
     }
 
     private void interrupt(ZMQ.Socket socket, Message request) {
-        stdin.cancel();
-        execution.interrupt(request);
+        if (!subshells.interrupt(request, execution.running())) {
+            stdin.cancel();
+            execution.interrupt(request);
+        }
         JsonObject content = new JsonObject();
         content.addProperty("status", "ok");
         reply(socket, request, "interrupt_reply", content);
@@ -316,6 +378,10 @@ public final class Kernel {
 
     void reply(ZMQ.Socket socket, Message request, String type, JsonObject content) {
         Message reply = request.reply(jupyterSession, type, content);
+        if (socket == sockets.shell) {
+            shellRouter.send(codec.encode(reply));
+            return;
+        }
         synchronized (socket) {
             KernelSockets.send(socket, codec.encode(reply));
         }
@@ -323,7 +389,7 @@ public final class Kernel {
 
     /** Closes the sockets (after {@link #run} returned), once the channel threads have seen the stop. */
     public void close() {
-        for (Thread t : new Thread[] {shellThread, controlThread, heartbeatThread}) {
+        for (Thread t : new Thread[] {shellThread, mainShellThread, controlThread, heartbeatThread}) {
             if (t != null && t != Thread.currentThread()) {
                 try {
                     t.join(1000);

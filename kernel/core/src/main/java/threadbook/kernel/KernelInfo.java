@@ -35,6 +35,8 @@ final class KernelInfo {
         content.addProperty("debugger", true);
         JsonArray features = new JsonArray();
         features.add("debugger");
+        // JEP 91's subshells, under the name JupyterLab 4.6 and ipykernel 7 use (with a space).
+        features.add("kernel subshells");
         content.add("supported_features", features);
         JsonArray links = new JsonArray();
         links.add(link("Java " + java.feature() + " API",

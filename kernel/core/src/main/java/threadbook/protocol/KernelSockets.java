@@ -102,6 +102,23 @@ public final class KernelSockets implements AutoCloseable {
         return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
     }
 
+    /** A poller of this context's sockets. */
+    public ZMQ.Poller poller(int size) {
+        return context.createPoller(size);
+    }
+
+    /** An in-process socket of this context, bound or connected to {@code address}. */
+    public ZMQ.Socket inproc(SocketType type, String address, boolean bind) {
+        ZMQ.Socket socket = context.createSocket(type);
+        socket.setLinger(0);
+        if (bind) {
+            socket.bind(address);
+        } else {
+            socket.connect(address);
+        }
+        return socket;
+    }
+
     /** False once the sockets can no longer carry messages (ZeroMQ's I/O thread ended). */
     public boolean serving() {
         return ioFailure == null;

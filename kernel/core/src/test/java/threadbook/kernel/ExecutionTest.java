@@ -58,7 +58,8 @@ class ExecutionTest {
                     events.add("queued taken");
                     return queued;
                 },
-                answered -> events.add("queued answered " + answered.size()));
+                answered -> events.add("queued answered " + answered.size()),
+                new java.util.concurrent.atomic.AtomicLong(), null);
     }
 
     @AfterAll

@@ -1,0 +1,131 @@
+package threadbook.jshell;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import threadbook.agent.link.CellTag;
+
+/**
+ * Runs a subshell's Java in the session, as JShellSession.runJava does the notebook's: the same JShell and
+ * the same agent JVM (so everything defined is shared), but the subshell's own connection to the agent
+ * (see AgentLanes) and its own cell state, so that it runs while the notebook's cell runs. An interrupt
+ * stops the subshell's cell only, and never restarts the Java process: that would end the notebook's cell.
+ */
+final class SubshellRuns {
+    /** Waits for a run's sync event; says whether its value has a rich form. */
+    interface OutputWait {
+        boolean await(long cell, long token);
+    }
+
+    private final AgentLanes lanes;
+    private final Supplier<AgentExecutionControl> control;
+    private final SnippetEvaluator evaluator;
+    private final ReentrantLock evalLock;
+    private final OutputWait output;
+    private final BooleanSupplier closed;
+    private final BooleanSupplier mainRunning;
+    private final ThreadLocal<Boolean> lastValueRich;
+
+    SubshellRuns(AgentLanes lanes, Supplier<AgentExecutionControl> control, SnippetEvaluator evaluator,
+                 ReentrantLock evalLock, OutputWait output, BooleanSupplier closed, BooleanSupplier mainRunning,
+                 ThreadLocal<Boolean> lastValueRich) {
+        this.lanes = lanes;
+        this.control = control;
+        this.evaluator = evaluator;
+        this.evalLock = evalLock;
+        this.output = output;
+        this.closed = closed;
+        this.mainRunning = mainRunning;
+        this.lastValueRich = lastValueRich;
+    }
+
+    CellResult run(String subshell, long cell, String label, String code) {
+        AgentExecutionControl engine = control.get();
+        if (closed.getAsBoolean() || engine == null || lanes == null) {
+            return CellResult.sessionLost("The Java process has ended; the next cell starts a new one.");
+        }
+        AgentLane lane;
+        try {
+            // Before JShell's lock: opening the connection takes a round trip to the agent.
+            lane = lanes.current(engine.vm());
+        } catch (java.io.IOException | jdk.jshell.spi.ExecutionControl.EngineTerminationException e) {
+            String why = "The subshell could not reach the Java process: " + e.getMessage();
+            return CellResult.error("SubshellUnavailable", why, List.of(why));
+        }
+        synchronized (lane.stopLock) {
+            if (lane.stoppedCell == cell) {
+                return CellResult.interrupted("The cell was interrupted.");
+            }
+            lane.stopPending = false;
+            lane.runningCell = cell;
+            lane.running = new CountDownLatch(1);
+        }
+        lane.lastToken = 0;
+        lane.cell = new CellTag(cell, 0, label);
+        try {
+            CellResult result;
+            evalLock.lock();
+            try {
+                result = evaluator.evaluate(label, code, () -> lane.stoppedCell == cell,
+                        () -> mainRunning.getAsBoolean() || lanes.othersRunning(lane));
+            } finally {
+                evalLock.unlock();
+            }
+            lane.cell = null;
+            lastValueRich.set(output.await(cell, lane.lastToken));
+            return closed.getAsBoolean() ? CellResult.sessionLost("The Java process has ended.") : result;
+        } catch (IllegalStateException e) {
+            return closed.getAsBoolean() ? CellResult.sessionLost("The Java process has ended.")
+                    : CellResult.error("InternalError", "the kernel could not run the cell: " + e,
+                            List.of("The kernel could not run the cell: " + e));
+        } finally {
+            lane.cell = null;
+            synchronized (lane.stopLock) {
+                lane.runningCell = Long.MIN_VALUE;
+                lane.running.countDown();
+            }
+        }
+    }
+
+    /**
+     * Stops the subshell's cell {@code cell}: its code gets JShell's stop through JDI, on the subshell's
+     * agent thread only. False if it did not stop within {@code graceMillis} (it catches Throwable, or waits
+     * for a monitor): the Java process is left running, for the notebook's sake.
+     */
+    boolean interrupt(String subshell, long cell, long graceMillis) {
+        AgentLane lane = lanes == null ? null : lanes.existing(subshell);
+        AgentExecutionControl engine = control.get();
+        if (lane == null || engine == null) {
+            return true;
+        }
+        CountDownLatch running;
+        synchronized (lane.stopLock) {
+            lane.stoppedCell = cell;
+            running = lane.running;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        try {
+            while (System.nanoTime() < deadline) {
+                synchronized (lane.stopLock) {
+                    if (lane.runningCell != cell) {
+                        return true;
+                    }
+                }
+                try {
+                    engine.requestStop(lane);
+                } catch (jdk.jshell.spi.ExecutionControl.ExecutionControlException | RuntimeException e) {
+                    // ended meanwhile, or the agent is gone: the loop sees which
+                }
+                if (running.await(20, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+}
