@@ -41,11 +41,16 @@ final class TestMagic implements Magic {
     public String usage() {
         return "%%test [--timeout SECONDS]\n"
                 + "@Test void sumOfSquares() { assertEquals(55, sumOfSquares(5)); }\n"
-                + "@RepeatedTest(50) void counterIsExact() throws Exception { assertEquals(20_000, countWithTwoThreads()); }\n"
+                + "@Test void neverLosesAnAddition() throws Exception {\n"
+                + "    for (int run = 1; run <= 20; run++) assertEquals(4_000_000, countWithLock(4, 1_000_000), \"run \" + run);\n"
+                + "}\n"
                 + "  The cell is a test class's body: @Test, @RepeatedTest, @Timeout methods, helper methods, fields; its\n"
                 + "  own imports too. org.junit.jupiter.api.* and Assertions.* are imported. Each test may take\n"
                 + "  --timeout seconds (default " + DEFAULT_TIMEOUT_SECONDS + "); one that takes longer is stopped and\n"
-                + "  reported with the stacks of the notebook's threads. JUnit comes from Maven Central the first time.";
+                + "  reported with the stacks of the notebook's threads. JUnit comes from Maven Central the first time.\n"
+                + "  A race loses updates only now and then: a check of a concurrent answer runs it many times, or\n"
+                + "  looks at what the threads do (the JVM says which lock a blocked thread waits for), so that a\n"
+                + "  wrong answer fails every time, not once in a while.";
     }
 
     @Override
