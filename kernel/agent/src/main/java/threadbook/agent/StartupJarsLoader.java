@@ -46,7 +46,7 @@ public final class StartupJarsLoader extends URLClassLoader {
         return urls.toArray(new URL[0]);
     }
 
-    /** The loader of the notebook's classes (JShell's), once known: the %%test runner tells it. */
+    /** The loader of the notebook's classes (JShell's), once known: the agent tells it as it loads the first. */
     static void notebookLoader(ClassLoader loader) {
         if (ClassLoader.getSystemClassLoader() instanceof StartupJarsLoader && loader != null) {
             notebook = loader;

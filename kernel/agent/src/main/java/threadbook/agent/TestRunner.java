@@ -36,7 +36,6 @@ public final class TestRunner {
             results.clear();
         }
         ClassLoader loader = testClass.getClassLoader();
-        StartupJarsLoader.notebookLoader(loader);
         Class<?> selectors = Class.forName("org.junit.platform.engine.discovery.DiscoverySelectors", true, loader);
         Object selector = selectors.getMethod("selectClass", Class.class).invoke(null, testClass);
         Class<?> builderType = Class.forName("org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder", true, loader);

@@ -24,6 +24,9 @@ import threadbook.jshell.LockSentences;
 final class TestMagic implements Magic {
     static final List<String> JUNIT = List.of("org.junit.jupiter:junit-jupiter:5.14.4",
             "org.junit.platform:junit-platform-launcher:1.14.4");
+    /** Model checking: explores how the threads can interleave (see addLincheck). 3.7 is the newest on Maven Central. */
+    static final List<String> LINCHECK = List.of("org.jetbrains.lincheck:lincheck:3.7");
+    private static final java.util.regex.Pattern USES_LINCHECK = java.util.regex.Pattern.compile("\\bLincheck\\b|org\\.jetbrains\\.lincheck");
     private static final String CLASS = "NotebookTests";
     private static final long DEFAULT_TIMEOUT_SECONDS = 60;
     private static final String GREEN = "\u001b[0;32m";
@@ -58,6 +61,12 @@ final class TestMagic implements Magic {
         long timeout = timeout(args);
         if (body.isBlank()) {
             throw new MagicException("%%test needs @Test methods below it");
+        }
+        if (USES_LINCHECK.matcher(body).find()) {
+            CellResult lincheck = addLincheck(context);
+            if (lincheck != null) {
+                return lincheck;
+            }
         }
         CellResult setup = addJUnit(context);
         if (setup != null) {
@@ -123,6 +132,76 @@ final class TestMagic implements Magic {
         throw new MagicException("unknown arguments '" + args + "' (valid: nothing, or --timeout SECONDS with a whole number above 0)");
     }
 
+    /**
+     * Lincheck on the Java process's class path from its start: it rewrites classes as they load, and its own
+     * classes must not be among them (see threadbook.agent.StartupJarsLoader). The session restarts with it the
+     * first time. Then a probe: a counter two threads increment without a lock, which Lincheck must find broken;
+     * on a Java it cannot explore (3.7 finds nothing on Java 25) every test would pass, so the cell fails instead.
+     */
+    private CellResult addLincheck(MagicContext context) throws MagicException, AgentException {
+        List<Path> jars;
+        try {
+            jars = resolver().resolve(LINCHECK);
+        } catch (MavenResolver.ResolutionFailure e) {
+            String text = "%%test needs Lincheck from Maven Central for this cell: " + e.getMessage();
+            return CellResult.error("DependencyError", text, List.of(BOLD_RED + "DependencyError" + RESET + ": " + text));
+        }
+        context.startedWith(jars, "Lincheck explores how the threads can interleave by rewriting the classes as they load,"
+                + " so it must be in the Java process from its start: the Java session restarts with it now (once)."
+                + " The notebook's methods, classes and imports are defined again; variables are not: run the cells"
+                + " that set the ones the tests use.");
+        CellResult probe = context.java(LINCHECK_PROBE);
+        if (probe.isError() && !"java.lang.UnsupportedOperationException".equals(probe.ename())) {
+            return probe;
+        }
+        if (probe.isError()) {
+            String text = "Lincheck " + LINCHECK.get(0).substring(LINCHECK.get(0).lastIndexOf(':') + 1)
+                    + " cannot explore the threads on Java " + Runtime.version().feature() + ": it found nothing wrong with"
+                    + " a counter two threads increment without a lock, so its tests would pass whatever the code does."
+                    + " Run this notebook on a kernel with Java 17 (e.g. install/install.sh --java /usr/lib/jvm/java-17-openjdk-amd64"
+                    + " --name threadbook-17, then pick that kernel).";
+            return CellResult.error("LincheckUnsupported", text, List.of(BOLD_RED + "LincheckUnsupported" + RESET + ": " + text));
+        }
+        CellResult imported = context.java("import org.jetbrains.lincheck.Lincheck;");
+        return imported.isError() ? imported : null;
+    }
+
+    /**
+     * Before each Lincheck cell: Lincheck keeps the classes it rewrote by name, and a notebook redefines its
+     * classes under the same names (a corrected Counter would be tested as it was): it forgets the notebook's.
+     * Then the probe, once per Java process (it notes its answer in a system property); fails when Lincheck
+     * found no race.
+     */
+    private static final String LINCHECK_PROBE = String.join("\n",
+            "try {",
+            "    org.jetbrains.lincheck.jvm.agent.LincheckClassFileTransformer.INSTANCE.getTransformedClassesCache()",
+            "            .keySet().removeIf(name -> name.startsWith(\"REPL.\"));",
+            "} catch (RuntimeException noTestRanYet) {",
+            "}",
+            "if (System.getProperty(\"threadbook.lincheck\") == null) {",
+            "    boolean found = false;",
+            "    try {",
+            "        org.jetbrains.lincheck.Lincheck.runConcurrentTest(100, () -> {",
+            "            int[] n = {0};",
+            "            Thread a = new Thread(() -> n[0]++), b = new Thread(() -> n[0]++);",
+            "            a.start(); b.start();",
+            "            try { a.join(); b.join(); } catch (InterruptedException e) { throw new IllegalStateException(e); }",
+            "            if (n[0] != 2) throw new IllegalStateException(\"lost\");",
+            "        });",
+            "    } catch (AssertionError e) {",
+            "        found = true;",
+            "    }",
+            "    System.setProperty(\"threadbook.lincheck\", found ? \"explores\" : \"blind\");",
+            "}",
+            "if (System.getProperty(\"threadbook.lincheck\").equals(\"blind\")) throw new UnsupportedOperationException();");
+
+    private synchronized MavenResolver resolver() {
+        if (resolver == null) {
+            resolver = new MavenResolver();
+        }
+        return resolver;
+    }
+
     /** JUnit on the class path of this Java process, once (a new process after a restart needs it again). */
     private CellResult addJUnit(MagicContext context) throws AgentException {
         if (context.agent().junitAdded()) {
@@ -130,12 +209,7 @@ final class TestMagic implements Magic {
         }
         List<Path> jars;
         try {
-            synchronized (this) {
-                if (resolver == null) {
-                    resolver = new MavenResolver();
-                }
-            }
-            jars = resolver.resolve(JUNIT);
+            jars = resolver().resolve(JUNIT);
         } catch (MavenResolver.ResolutionFailure e) {
             String text = "%%test needs JUnit from Maven Central: " + e.getMessage();
             return CellResult.error("DependencyError", text, List.of(BOLD_RED + "DependencyError" + RESET + ": " + text));
@@ -206,12 +280,22 @@ final class TestMagic implements Magic {
                 continue;
             }
             Outcome first = failures.get(0);
+            boolean lincheck = Interleaving.isReport(first.message());
             String where = where(first, context);
             String line = RED + "FAILED" + RESET + "  " + e.getKey() + times + ": " + summary(first)
                     + (where == null ? "" : "  (" + where + ")");
             out.append(line).append('\n');
             traceback.add(BOLD_RED + "FAILED " + first.fullName() + RESET + (group.size() > 1 ? times : ""));
             traceback.add("    " + summary(first));
+            if (lincheck) {
+                List<String> steps = Interleaving.steps(first.message(), context::cellLine);
+                if (!steps.isEmpty()) {
+                    String header = "  The interleaving of the threads that Lincheck found, step by step:";
+                    traceback.add(header);
+                    steps.forEach(s -> traceback.add("    " + s));
+                    out.append("  (the interleaving of the threads that Lincheck found is in the error below)\n");
+                }
+            }
             for (StackTraceElement f : first.frames()) {
                 String cell = context.cellLine(f);
                 if (cell != null) {
@@ -241,6 +325,9 @@ final class TestMagic implements Magic {
         boolean assertion = type.equals("AssertionFailedError") || type.equals("AssertionError")
                 || type.equals("MultipleFailuresError");
         String message = o.message().equals("null") ? "" : o.message();
+        if (Interleaving.isReport(message)) {
+            return Interleaving.headline(message);
+        }
         if (assertion) {
             return message.isEmpty() ? "assertion failed" : message;
         }
