@@ -343,7 +343,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         }
 
         @Override
-        public List<String[]> testReport() {
+        public List<threadbook.agent.link.TestOutcome> testReport() {
             return TestRunner.report();
         }
 

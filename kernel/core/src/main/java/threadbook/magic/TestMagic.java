@@ -1,6 +1,7 @@
 package threadbook.magic;
 
 import threadbook.agent.link.AgentException;
+import threadbook.agent.link.TestOutcome;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -223,40 +224,15 @@ final class TestMagic implements Magic {
         return null;
     }
 
-    /** One test's outcome, as the agent sent it (see threadbook.agent.TestRunner.report). */
-    private record Outcome(String kind, String name, String parent, String status, String message,
-                           String exception, List<StackTraceElement> frames, String stuck, long millis) {
-        static Outcome of(String[] row) {
-            List<StackTraceElement> frames = new ArrayList<>();
-            for (String line : row[6].split("\n")) {
-                String[] f = line.split("\t", -1);
-                if (f.length == 4) {
-                    frames.add(new StackTraceElement(f[0], f[1], "null".equals(f[2]) ? null : f[2], Integer.parseInt(f[3])));
-                }
-            }
-            return new Outcome(row[0], row[1], row[2], row[3], row[4], row[5], frames, row[7], Long.parseLong(row[8]));
-        }
-
-        boolean failed() {
-            return status.equals("FAILED");
-        }
-
-        /** "counterIsExact() repetition 7 of 50": a repetition or parameterized case names its method too. */
-        String fullName() {
-            return parent.isEmpty() || !kind.equals("test") ? name : parent + " " + name;
-        }
-    }
-
-    private static CellResult report(List<String[]> rows, MagicContext context) {
-        List<Outcome> outcomes = rows.stream().map(Outcome::of).toList();
+    private static CellResult report(List<TestOutcome> outcomes, MagicContext context) {
         if (outcomes.isEmpty()) {
             String text = "no tests ran: write methods annotated with @Test (not private, not static) in the %%test cell";
             return CellResult.error("NoTests", text, List.of(BOLD_RED + "NoTests" + RESET + ": " + text));
         }
         // Repetitions of one method are summed up on one line, with the first failure's message.
-        Map<String, List<Outcome>> byMethod = new LinkedHashMap<>();
-        for (Outcome o : outcomes) {
-            String key = o.kind().equals("test") && !o.parent().isEmpty() ? o.parent() : o.name();
+        Map<String, List<TestOutcome>> byMethod = new LinkedHashMap<>();
+        for (TestOutcome o : outcomes) {
+            String key = o.test() && !o.parent().isEmpty() ? o.parent() : o.name();
             byMethod.computeIfAbsent(key, k -> new ArrayList<>()).add(o);
         }
         StringBuilder out = new StringBuilder();
@@ -264,10 +240,10 @@ final class TestMagic implements Magic {
         int passed = 0;
         int failed = 0;
         int skipped = 0;
-        for (Map.Entry<String, List<Outcome>> e : byMethod.entrySet()) {
-            List<Outcome> group = e.getValue();
-            List<Outcome> failures = group.stream().filter(Outcome::failed).toList();
-            long ok = group.stream().filter(o -> o.status().equals("SUCCESSFUL")).count();
+        for (Map.Entry<String, List<TestOutcome>> e : byMethod.entrySet()) {
+            List<TestOutcome> group = e.getValue();
+            List<TestOutcome> failures = group.stream().filter(TestOutcome::failed).toList();
+            long ok = group.stream().filter(TestOutcome::passed).count();
             long notRun = group.size() - ok - failures.size();
             passed += (int) ok;
             failed += failures.size();
@@ -279,7 +255,7 @@ final class TestMagic implements Magic {
                 out.append(mark).append("  ").append(e.getKey()).append(times).append(why).append('\n');
                 continue;
             }
-            Outcome first = failures.get(0);
+            TestOutcome first = failures.get(0);
             boolean lincheck = Interleaving.isReport(first.message());
             String where = where(first, context);
             String line = RED + "FAILED" + RESET + "  " + e.getKey() + times + ": " + summary(first)
@@ -320,7 +296,7 @@ final class TestMagic implements Magic {
         return CellResult.error("TestFailure", evalue, traceback);
     }
 
-    private static String summary(Outcome o) {
+    private static String summary(TestOutcome o) {
         String type = o.exception().substring(o.exception().lastIndexOf('.') + 1);
         boolean assertion = type.equals("AssertionFailedError") || type.equals("AssertionError")
                 || type.equals("MultipleFailuresError");
@@ -335,7 +311,7 @@ final class TestMagic implements Magic {
     }
 
     /** The cell line of the deepest frame of the test class itself (the assert), else the first notebook frame. */
-    private static String where(Outcome o, MagicContext context) {
+    private static String where(TestOutcome o, MagicContext context) {
         String fallback = null;
         for (StackTraceElement f : o.frames()) {
             String cell = context.cellLine(f);
