@@ -92,7 +92,7 @@ public final class TestRunner {
                 }
                 case "executionSkipped": {
                     Object id = args[0];
-                    add(id, "SKIPPED", String.valueOf(args[1]), null, "", 0);
+                    add(id, "SKIPPED", String.valueOf(args[1]), null, List.of(), 0);
                     return null;
                 }
                 case "executionFinished": {
@@ -105,7 +105,7 @@ public final class TestRunner {
                     if (!test && "SUCCESSFUL".equals(status)) {
                         return null; // a container that ran: its tests speak for it
                     }
-                    String stuck = t != null && isTimeout(t) ? LockReport.stuckThreads() : "";
+                    List<threadbook.agent.link.StuckThread> stuck = t != null && isTimeout(t) ? LockReport.stuckThreads() : List.of();
                     Long begin = started.get(uniqueId(id));
                     long millis = begin == null ? 0 : (System.nanoTime() - begin) / 1_000_000;
                     add(id, status, null, t, stuck, millis);
@@ -122,7 +122,8 @@ public final class TestRunner {
             }
         }
 
-        private void add(Object id, String status, String reason, Throwable t, String stuck, long millis) throws Exception {
+        private void add(Object id, String status, String reason, Throwable t, List<threadbook.agent.link.StuckThread> stuck,
+                         long millis) throws Exception {
             boolean test = (Boolean) id.getClass().getMethod("isTest").invoke(id);
             Optional<?> parent = (Optional<?>) id.getClass().getMethod("getParentId").invoke(id);
             String parentName = parent.map(p -> names.getOrDefault(String.valueOf(p), "")).orElse("");

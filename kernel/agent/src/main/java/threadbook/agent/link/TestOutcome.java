@@ -14,15 +14,15 @@ import java.util.List;
  * @param message   the failure's message, or why it was skipped; empty if none
  * @param exception the failure's class name; empty if none
  * @param frames    the failure's stack, innermost first; empty if none
- * @param stuck     the notebook's threads when a timeout stopped the test (threadbook.agent.LockReport's
- *                  encoding, which threadbook.jshell.LockSentences reads); empty otherwise
+ * @param stuck     the notebook's threads when a timeout stopped the test; empty otherwise
  * @param millis    how long it ran
  */
 public record TestOutcome(boolean test, String name, String parent, String status, String message, String exception,
-                          List<StackTraceElement> frames, String stuck, long millis) implements Serializable {
+                          List<StackTraceElement> frames, List<StuckThread> stuck, long millis) implements Serializable {
 
     public TestOutcome {
         frames = List.copyOf(frames);
+        stuck = List.copyOf(stuck);
     }
 
     public boolean failed() {

@@ -29,7 +29,8 @@ class DispatcherTest {
             List.of(new StackTraceElement("REPL.$JShell$7$NotebookTests", "adds", "$JShell$7.java", 4),
                     new StackTraceElement("odd.Place", "run", "a\tb.java", -1),
                     new StackTraceElement("java.lang.Thread", "run", null, -2)),
-            "", 12);
+            List.of(new StuckThread("mover-1", "BLOCKED", "lockB", "mover-2",
+                    List.of(new StackTraceElement("REPL.$JShell$5", "lambda$do_it$$0", "$JShell$5.java", 9)))), 12);
 
 
     /** An agent that writes down what it was asked and answers with fixed, recognisable values. */
