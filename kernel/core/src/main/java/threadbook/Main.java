@@ -32,8 +32,8 @@ public final class Main {
         agentOptions.addAll(splitOptions(System.getenv("THREADBOOK_AGENT_OPTS")));
         agentOptions.addAll(threadbook.jshell.AgentLimits.agentOptions(System.getenv()));
         List<String> compilerOptions = splitOptions(System.getenv("THREADBOOK_COMPILER_OPTS"));
-        Kernel.SessionFactory sessions = (stdin, events, replay) -> JShellSession.start(
-                new JShellSession.Options(agent, agentOptions, compilerOptions, stdin, events, replay));
+        Kernel.SessionFactory sessions = (stdin, events, replay, startupJars) -> JShellSession.start(
+                new JShellSession.Options(agent, agentOptions, compilerOptions, stdin, events, replay, startupJars));
         if (args.length == 1 && args[0].equals("--train")) {
             System.setProperty("threadbook.training", "true");
             Training.run(sessions);

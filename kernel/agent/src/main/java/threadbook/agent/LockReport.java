@@ -15,10 +15,10 @@ import java.util.Map;
 /**
  * Which of the notebook's threads are stuck, and on what: deadlocks (a cycle of threads each waiting for
  * a lock the next one holds, with {@code synchronized} or any {@code java.util.concurrent} lock) and the
- * stacks of the threads a hung test left behind. The kernel turns these rows into sentences, with cell
+ * stacks of the threads a hung test left behind. The kernel turns these into sentences, with cell
  * lines for the frames (only it knows which snippet came from which cell).
  *
- * <p>Encoding, one item per line: a thread line {@code thread\tNAME\tSTATE\tWAITS_FOR\tOWNER}, followed by
+ * <p>A deadlock is read by the kernel through JDI as one string ({@link #latest}). Its encoding, one item per line: a thread line {@code thread\tNAME\tSTATE\tWAITS_FOR\tOWNER}, followed by
  * its frames {@code \tCLASS\tMETHOD\tFILE\tLINE}. Lock objects are named after the notebook variables that
  * hold them, when one does ({@code lockA}, or {@code account.lock} one field deep).
  */
@@ -98,13 +98,13 @@ public final class LockReport {
 
     /**
      * The notebook's threads (those with a frame in a cell's code) other than the caller, blocked or
-     * waiting or running, encoded as above: what a hung test leaves behind.
+     * waiting or running: what a hung test leaves behind.
      */
-    static String stuckThreads() {
+    static List<threadbook.agent.link.StuckThread> stuckThreads() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Thread self = Thread.currentThread();
         Names names = new Names();
-        StringBuilder out = new StringBuilder();
+        List<threadbook.agent.link.StuckThread> stuck = new ArrayList<>();
         for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
             Thread t = e.getKey();
             if (t == self || !inNotebookCode(e.getValue())) {
@@ -113,11 +113,9 @@ public final class LockReport {
             ThreadInfo info = mx.getThreadInfo(t.getId());
             String lock = info == null ? "" : names.of(info.getLockInfo(), t);
             String owner = info == null || info.getLockOwnerName() == null ? "" : info.getLockOwnerName();
-            out.append("thread\t").append(t.getName()).append('\t').append(t.getState()).append('\t').append(lock)
-                    .append('\t').append(owner).append('\n');
-            frames(out, e.getValue());
+            stuck.add(new threadbook.agent.link.StuckThread(t.getName(), t.getState().name(), lock, owner, notebookFrames(e.getValue())));
         }
-        return out.toString();
+        return stuck;
     }
 
     private static boolean inNotebookCode(StackTraceElement[] stack) {
@@ -130,17 +128,23 @@ public final class LockReport {
     }
 
     private static void frames(StringBuilder out, StackTraceElement[] stack) {
-        int shown = 0;
-        for (StackTraceElement f : stack) {
-            if (f.getClassName().startsWith("threadbook.agent.") || f.getClassName().startsWith("jdk.jshell.")) {
-                break; // below this is the machinery that runs cells
-            }
+        for (StackTraceElement f : notebookFrames(stack)) {
             out.append('\t').append(f.getClassName()).append('\t').append(f.getMethodName()).append('\t')
                     .append(f.getFileName()).append('\t').append(f.getLineNumber()).append('\n');
-            if (++shown == 40) {
-                break;
-            }
         }
+    }
+
+    /** The top of a stack, down to the machinery that runs cells, 40 frames at most. */
+    private static List<StackTraceElement> notebookFrames(StackTraceElement[] stack) {
+        List<StackTraceElement> frames = new ArrayList<>();
+        for (StackTraceElement f : stack) {
+            if (f.getClassName().startsWith("threadbook.agent.") || f.getClassName().startsWith("jdk.jshell.")
+                    || frames.size() == 40) {
+                break; // below this is the machinery that runs cells
+            }
+            frames.add(new StackTraceElement(f.getClassName(), f.getMethodName(), f.getFileName(), f.getLineNumber()));
+        }
+        return frames;
     }
 
     /** Names lock objects after the notebook's variables that hold them. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import threadbook.agent.link.TestOutcome;
 
 /**
  * Runs the JUnit Jupiter tests of a %%test cell with the JUnit Platform Launcher, inside this JVM, and
@@ -24,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TestRunner {
     private TestRunner() {}
 
-    /** One finished test or container: what the kernel needs to print it. Plain strings: they cross to the kernel. */
-    private static final List<String[]> results = new ArrayList<>();
+    /** One finished test or failed container: what the kernel needs to print it. */
+    private static final List<TestOutcome> results = new ArrayList<>();
 
     /**
      * Runs the tests of {@code testClass}; {@code timeoutSeconds} is the default time a test may take
@@ -65,13 +66,8 @@ public final class TestRunner {
         }
     }
 
-    /**
-     * What the last run found, one row per finished test or failed container:
-     * {kind (test, container), name, parent's name, status (SUCCESSFUL, FAILED, ABORTED, SKIPPED),
-     * message, exception class, frames (one per line: class, method, file, line, tab-separated),
-     * stuck threads (text, frames as "\tat FILE:LINE:METHOD" lines), milliseconds}.
-     */
-    static java.util.List<String[]> report() {
+    /** What the last run found, one outcome per finished test or failed container. */
+    static java.util.List<TestOutcome> report() {
         synchronized (results) {
             return new java.util.ArrayList<>(results);
         }
@@ -96,7 +92,7 @@ public final class TestRunner {
                 }
                 case "executionSkipped": {
                     Object id = args[0];
-                    add(id, "SKIPPED", String.valueOf(args[1]), null, "", 0);
+                    add(id, "SKIPPED", String.valueOf(args[1]), null, List.of(), 0);
                     return null;
                 }
                 case "executionFinished": {
@@ -109,7 +105,7 @@ public final class TestRunner {
                     if (!test && "SUCCESSFUL".equals(status)) {
                         return null; // a container that ran: its tests speak for it
                     }
-                    String stuck = t != null && isTimeout(t) ? LockReport.stuckThreads() : "";
+                    List<threadbook.agent.link.StuckThread> stuck = t != null && isTimeout(t) ? LockReport.stuckThreads() : List.of();
                     Long begin = started.get(uniqueId(id));
                     long millis = begin == null ? 0 : (System.nanoTime() - begin) / 1_000_000;
                     add(id, status, null, t, stuck, millis);
@@ -126,22 +122,24 @@ public final class TestRunner {
             }
         }
 
-        private void add(Object id, String status, String reason, Throwable t, String stuck, long millis) throws Exception {
+        private void add(Object id, String status, String reason, Throwable t, List<threadbook.agent.link.StuckThread> stuck,
+                         long millis) throws Exception {
             boolean test = (Boolean) id.getClass().getMethod("isTest").invoke(id);
             Optional<?> parent = (Optional<?>) id.getClass().getMethod("getParentId").invoke(id);
             String parentName = parent.map(p -> names.getOrDefault(String.valueOf(p), "")).orElse("");
             String message = reason != null ? reason : t == null ? "" : String.valueOf(t.getMessage());
-            StringBuilder frames = new StringBuilder();
+            // Frames as the JVM names them: the kernel maps the notebook's to cell lines. The module and class
+            // loader names are dropped, which the kernel does not read (and JShell's loader name is none of its business).
+            List<StackTraceElement> frames = new ArrayList<>();
             if (t != null) {
                 for (StackTraceElement f : t.getStackTrace()) {
-                    frames.append(f.getClassName()).append('\t').append(f.getMethodName()).append('\t')
-                            .append(f.getFileName()).append('\t').append(f.getLineNumber()).append('\n');
+                    frames.add(new StackTraceElement(f.getClassName(), f.getMethodName(), f.getFileName(), f.getLineNumber()));
                 }
             }
-            String[] row = {test ? "test" : "container", displayName(id), parentName, status, message,
-                    t == null ? "" : t.getClass().getName(), frames.toString(), stuck, Long.toString(millis)};
+            TestOutcome outcome = new TestOutcome(test, displayName(id), parentName, status, message,
+                    t == null ? "" : t.getClass().getName(), frames, stuck, millis);
             synchronized (results) {
-                results.add(row);
+                results.add(outcome);
             }
         }
 

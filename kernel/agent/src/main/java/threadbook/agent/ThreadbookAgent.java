@@ -179,6 +179,11 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
             throws ClassInstallException, NotImplementedException, EngineTerminationException {
         SnippetClasses.record(cbcs);
         super.load(cbcs);
+        if (cbcs.length > 0) {
+            // The loader of the notebook's classes, for jars on the startup class path that look them up by name.
+            Class<?> loaded = findClassOrNull(cbcs[0].name());
+            StartupJarsLoader.notebookLoader(loaded == null ? null : loaded.getClassLoader());
+        }
     }
 
     @Override
@@ -355,7 +360,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         }
 
         @Override
-        public List<String[]> testReport() {
+        public List<threadbook.agent.link.TestOutcome> testReport() {
             return TestRunner.report();
         }
 

@@ -85,7 +85,7 @@ final class AgentChannel implements AgentLink {
         return ask(new Request.TimelineStop());
     }
 
-    @Override public List<String[]> testReport() throws AgentException {
+    @Override public List<threadbook.agent.link.TestOutcome> testReport() throws AgentException {
         return ask(new Request.TestReport());
     }
 

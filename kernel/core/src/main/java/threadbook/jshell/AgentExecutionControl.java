@@ -37,6 +37,8 @@ final class AgentExecutionControl extends JdiExecutionControl {
     private long stopThrownAt;
     private ClassType agentType;
     private final JdiEvents events;
+    /** Whether a changed class must be loaded as a new class rather than redefined in place (see redefine). */
+    private volatile boolean newClassesOnly;
     /** Told the wrapper class of each snippet about to run (the debugger sets its breakpoints then). */
     private volatile java.util.function.Consumer<String> beforeInvoke;
 
@@ -152,8 +154,17 @@ final class AgentExecutionControl extends JdiExecutionControl {
         }
     }
 
+    /**
+     * Where Lincheck rewrites classes, a class redefined in place is, when Lincheck rewrites it again, rewritten
+     * from its bytes before the redefinition (HotSpot keeps the class file the rewriting started from): a corrected
+     * method would be tested as it was. Refused there, JShell loads the changed class under a new name instead,
+     * as it does for a class whose fields or methods changed.
+     */
     @Override
     public void redefine(ClassBytecodes[] cbcs) throws ClassInstallException, EngineTerminationException {
+        if (newClassesOnly) {
+            throw new ClassInstallException("loaded as new classes where Lincheck rewrites classes", new boolean[cbcs.length]);
+        }
         AgentLane lane = lane();
         if (lane == null) {
             super.redefine(cbcs);
@@ -496,4 +507,10 @@ final class AgentExecutionControl extends JdiExecutionControl {
         }
         return vm;
     }
+
+    /** See {@link #redefine}: set for a Java process with jars on its startup class path (Lincheck). */
+    void newClassesOnly(boolean only) {
+        newClassesOnly = only;
+    }
+
 }

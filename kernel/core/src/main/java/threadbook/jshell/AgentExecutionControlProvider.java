@@ -119,6 +119,7 @@ final class AgentExecutionControlProvider implements ExecutionControlProvider {
                 toAgent.flush(); // the stream header: the agent's ObjectInputStream waits for it
                 ObjectInputStream fromAgent = new ObjectInputStream(new BufferedInputStream(UnixSockets.in(socket)));
                 control = new AgentExecutionControl(toAgent, fromAgent, vm, process, events);
+                control.newClassesOnly(agentVmOptions.stream().anyMatch(o -> o.startsWith("-D" + threadbook.agent.StartupJarsLoader.PROPERTY + "=")));
                 return control;
             } catch (IOException | RuntimeException e) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -31,7 +31,12 @@ public final class JShellSession implements AutoCloseable {
      * {@code input} answers user code that reads System.in.
      */
     public record Options(Path agentClasspath, List<String> agentVmOptions, List<String> compilerOptions,
-                          InputProvider input, Consumer<Event> events, List<Definition> replay) {}
+                          InputProvider input, Consumer<Event> events, List<Definition> replay, List<Path> startupJars) {
+        public Options(Path agentClasspath, List<String> agentVmOptions, List<String> compilerOptions,
+                       InputProvider input, Consumer<Event> events, List<Definition> replay) {
+            this(agentClasspath, agentVmOptions, compilerOptions, input, events, replay, List.of());
+        }
+    }
 
     /** Where a line of input for user code comes from (the frontend, through the stdin channel). */
     public interface InputProvider {
@@ -81,6 +86,7 @@ public final class JShellSession implements AutoCloseable {
     private volatile boolean closed;
     private volatile CountDownLatch running = new CountDownLatch(0);
     private final ThreadLimitStops limitStops;
+    private final List<Path> startupJars;
 
     private JShellSession(Options options) throws IOException {
         Consumer<Event> sink = options.events();
@@ -129,6 +135,8 @@ public final class JShellSession implements AutoCloseable {
         vm.add("-Dstdout.encoding=UTF-8");
         vm.add("-Dstderr.encoding=UTF-8");
         vm.addAll(options.agentVmOptions());
+        this.startupJars = List.copyOf(options.startupJars());
+        vm.addAll(startupJarOptions(startupJars));
         this.provider = new AgentExecutionControlProvider(vm, secret, events::agentStarted, sockets);
         PrintStream log = new PrintStream(OutputStream.nullOutputStream());
         this.jshell = JShell.builder()
@@ -143,6 +151,35 @@ public final class JShellSession implements AutoCloseable {
         // JShell start a new compiler (JShell.addToClasspath renews its pool of javac contexts).
         String known = options.agentClasspath().toString();
         this.evaluator = new SnippetEvaluator(jshell, () -> jshell.addToClasspath(known));
+        // The compiler needs them too; the agent's JShell loader gets them as well, and asks its parent
+        // (the system loader, which has them) first.
+        startupJars.forEach(jar -> jshell.addToClasspath(jar.toString()));
+    }
+
+    /**
+     * The agent JVM's options for jars that must be there from its start (see threadbook.agent.StartupJarsLoader):
+     * Lincheck's instrumentation attaches itself as an agent to its own JVM, which Java 21+ allows quietly only
+     * with -XX:+EnableDynamicAgentLoading; its own warnings are for its developers, not for a notebook.
+     */
+    private static List<String> startupJarOptions(List<Path> jars) {
+        if (jars.isEmpty()) {
+            return List.of();
+        }
+        List<String> options = new ArrayList<>();
+        options.add("-Djava.system.class.loader=" + threadbook.agent.StartupJarsLoader.class.getName());
+        options.add("-D" + threadbook.agent.StartupJarsLoader.PROPERTY + "="
+                + String.join(java.io.File.pathSeparator, jars.stream().map(Path::toString).toList()));
+        options.add("-Djdk.attach.allowAttachSelf=true");
+        options.add("-Dlincheck.logLevel=ERROR");
+        if (Runtime.version().feature() >= 21) {
+            options.add("-XX:+EnableDynamicAgentLoading");
+        }
+        return options;
+    }
+
+    /** The jars this session's Java process was started with on its class path (see Options.startupJars). */
+    public List<Path> startupJars() {
+        return startupJars;
     }
 
     /** The user's javac options, and -g: the debugger shows local variables by their names. */

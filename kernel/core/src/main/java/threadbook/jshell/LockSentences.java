@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import threadbook.agent.link.StuckThread;
 
 /**
  * Turns the agent's report of stuck threads (see threadbook.agent.LockReport for the encoding) into
@@ -14,11 +15,9 @@ import java.util.function.Function;
 public final class LockSentences {
     private LockSentences() {}
 
-    /** One thread of the report: what it waits for, who holds that, and its stack. */
-    record Stuck(String name, String state, String waitsFor, String owner, List<StackTraceElement> frames) {}
-
-    static List<Stuck> parse(String encoded) {
-        List<Stuck> threads = new ArrayList<>();
+    /** The deadlock watcher's report (read through JDI as one string; see threadbook.agent.LockReport). */
+    static List<StuckThread> parse(String encoded) {
+        List<StuckThread> threads = new ArrayList<>();
         String name = null;
         String state = "";
         String waits = "";
@@ -27,7 +26,7 @@ public final class LockSentences {
         for (String line : encoded.split("\n")) {
             if (line.startsWith("thread\t")) {
                 if (name != null) {
-                    threads.add(new Stuck(name, state, waits, owner, List.copyOf(frames)));
+                    threads.add(new StuckThread(name, state, waits, owner, frames));
                 }
                 String[] f = line.split("\t", -1);
                 name = f[1];
@@ -42,25 +41,25 @@ public final class LockSentences {
             }
         }
         if (name != null) {
-            threads.add(new Stuck(name, state, waits, owner, List.copyOf(frames)));
+            threads.add(new StuckThread(name, state, waits, owner, frames));
         }
         return threads;
     }
 
     /** The deadlock in words: the cycle first, then threads waiting on it, then where each is stuck. */
     public static String deadlock(String encoded, Function<StackTraceElement, String> where) {
-        Map<String, Stuck> byName = new LinkedHashMap<>();
-        for (Stuck s : parse(encoded)) {
+        Map<String, StuckThread> byName = new LinkedHashMap<>();
+        for (StuckThread s : parse(encoded)) {
             byName.put(s.name(), s);
         }
         if (byName.isEmpty()) {
             return null;
         }
         // Follow "waits for a lock held by" from a thread until a thread comes round again: that loop is the cycle.
-        List<Stuck> cycle = new ArrayList<>();
-        for (Stuck start : byName.values()) {
+        List<StuckThread> cycle = new ArrayList<>();
+        for (StuckThread start : byName.values()) {
             List<String> path = new ArrayList<>();
-            Stuck s = start;
+            StuckThread s = start;
             while (s != null && !path.contains(s.name())) {
                 path.add(s.name());
                 s = byName.get(s.owner());
@@ -76,20 +75,20 @@ public final class LockSentences {
         if (!cycle.isEmpty()) {
             List<String> parts = new ArrayList<>();
             for (int i = 0; i < cycle.size(); i++) {
-                Stuck t = cycle.get(i);
-                Stuck before = cycle.get((i + cycle.size() - 1) % cycle.size());
+                StuckThread t = cycle.get(i);
+                StuckThread before = cycle.get((i + cycle.size() - 1) % cycle.size());
                 parts.add(t.name() + " holds " + before.waitsFor() + " and waits for " + t.waitsFor() + ", which "
                         + t.owner() + " holds");
             }
             out.append(String.join("; ", parts)).append(": a deadlock. None of them can ever go on.\n");
         }
-        for (Stuck t : byName.values()) {
+        for (StuckThread t : byName.values()) {
             if (!cycle.contains(t)) {
                 out.append(t.name()).append(" waits for ").append(t.waitsFor()).append(", which ").append(t.owner())
                         .append(" holds: it waits forever too.\n");
             }
         }
-        for (Stuck t : byName.values()) {
+        for (StuckThread t : byName.values()) {
             String at = firstCellLine(t.frames(), where);
             if (at != null) {
                 out.append("  ").append(t.name()).append(" is stuck at ").append(at).append('\n');
@@ -101,9 +100,9 @@ public final class LockSentences {
     }
 
     /** The threads a hung test left, each with its state and stack (cell lines for the notebook's frames). */
-    public static String stacks(String encoded, Function<StackTraceElement, String> where) {
+    public static String stacks(List<StuckThread> stuck, Function<StackTraceElement, String> where) {
         StringBuilder out = new StringBuilder();
-        for (Stuck t : parse(encoded)) {
+        for (StuckThread t : stuck) {
             out.append("  thread ").append(t.name()).append(" (").append(t.state().toLowerCase());
             if (!t.waitsFor().isEmpty()) {
                 out.append(", waiting for ").append(t.waitsFor());

@@ -18,10 +18,17 @@ import threadbook.magic.Magics;
 final class CellSteps {
     private final Magics magics;
     private final CellOutput output;
+    private final Restarter restarter;
 
-    CellSteps(Magics magics, CellOutput output) {
+    /** Ends a session and starts one with more jars on its startup class path (see MagicContext.startedWith). */
+    interface Restarter {
+        JShellSession restart(JShellSession old, List<java.nio.file.Path> jars) throws JShellSessions.StartFailure;
+    }
+
+    CellSteps(Magics magics, CellOutput output, Restarter restarter) {
         this.magics = magics;
         this.output = output;
+        this.restarter = restarter;
     }
 
     CellResult run(JShellSession session, long cell, String label, String code) {
@@ -29,11 +36,14 @@ final class CellSteps {
             return session.runJava(cell, label, code);
         }
         CellResult result = CellResult.ok(null);
+        JShellSession current = session;
         for (MagicParser.Step step : MagicParser.parse(code)) {
             if (step.kind() == MagicParser.Step.Kind.JAVA) {
-                result = session.runJava(cell, label, step.code());
+                result = current.runJava(cell, label, step.code());
             } else {
-                result = magics.run(step, new Context(session, cell, label, step));
+                Context context = new Context(current, cell, label, step);
+                result = magics.run(step, context);
+                current = context.session; // a magic may have restarted it
             }
             if (result.isError()) {
                 return result;
@@ -44,7 +54,7 @@ final class CellSteps {
 
     /** What a magic sees of the kernel while it runs in a cell. */
     private final class Context implements MagicContext {
-        private final JShellSession session;
+        private JShellSession session;
         private final long cell;
         private final String label;
         private final MagicParser.Step step;
@@ -88,6 +98,20 @@ final class CellSteps {
             for (java.nio.file.Path p : paths) {
                 session.addToClasspath(p.toString());
             }
+        }
+
+        @Override
+        public boolean startedWith(List<java.nio.file.Path> jars, String why) throws MagicException {
+            if (session.startupJars().containsAll(jars)) {
+                return false;
+            }
+            print(why + "\n");
+            try {
+                session = restarter.restart(session, jars);
+            } catch (JShellSessions.StartFailure e) {
+                throw new MagicException(e.getMessage());
+            }
+            return true;
         }
 
         @Override

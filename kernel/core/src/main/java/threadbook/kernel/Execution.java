@@ -73,7 +73,7 @@ final class Execution {
         this.stdin = stdin;
         this.iopub = iopub;
         this.history = history;
-        this.steps = new CellSteps(threadbook.magic.Magics.standard(), output);
+        this.steps = new CellSteps(threadbook.magic.Magics.standard(), output, this::restart);
     }
 
     int count() {
@@ -244,6 +244,15 @@ final class Execution {
         } finally {
             stdin.end();
         }
+    }
+
+    /** A magic's restart (see CellSteps.Restarter): an interrupt from now on reaches the new session. */
+    private JShellSession restart(JShellSession old, List<java.nio.file.Path> jars) throws JShellSessions.StartFailure {
+        JShellSession fresh = sessions.restartWith(old, jars);
+        synchronized (cellLock) {
+            currentSession = fresh;
+        }
+        return fresh;
     }
 
     private boolean interrupted(long cell) {

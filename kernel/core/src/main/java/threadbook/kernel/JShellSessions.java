@@ -24,7 +24,7 @@ final class JShellSessions implements AutoCloseable {
 
     /** Starts a session, defining again what a session before it had defined. */
     interface Starter {
-        JShellSession start(List<Definition> replay) throws Exception;
+        JShellSession start(List<Definition> replay, List<java.nio.file.Path> startupJars) throws Exception;
     }
 
     private final Starter starter;
@@ -32,6 +32,8 @@ final class JShellSessions implements AutoCloseable {
     private boolean closed;
     /** What the session being started defines again (after a restart): names completion knows meanwhile. */
     private volatile List<Definition> starting = List.of();
+    /** What every session from now on starts with on its class path (see JShellSession.Options.startupJars). */
+    private volatile List<java.nio.file.Path> startupJars = List.of();
 
     JShellSessions(Starter starter) {
         this.starter = starter;
@@ -48,7 +50,7 @@ final class JShellSessions implements AutoCloseable {
         Thread t = new Thread(() -> {
             long t0 = System.nanoTime();
             try {
-                JShellSession session = starter.start(replay);
+                JShellSession session = starter.start(replay, startupJars);
                 LOG.info(() -> String.format("Java session ready in %.0f ms", (System.nanoTime() - t0) / 1e6));
                 future.complete(session);
             } catch (Throwable e) {
@@ -105,6 +107,22 @@ final class JShellSessions implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StartFailure("interrupted while waiting for the Java session", e);
         }
+    }
+
+    /**
+     * Ends {@code old} and starts a session whose Java process has {@code jars} on its class path from its
+     * start, as every later one will, defining again what {@code old} had defined; waits until it runs.
+     */
+    JShellSession restartWith(JShellSession old, List<java.nio.file.Path> jars) throws StartFailure {
+        synchronized (this) {
+            List<java.nio.file.Path> all = new java.util.ArrayList<>(startupJars);
+            jars.stream().filter(j -> !all.contains(j)).forEach(all::add);
+            startupJars = List.copyOf(all);
+            List<Definition> definitions = old.definitions();
+            old.close();
+            current = startInBackground(definitions);
+        }
+        return get();
     }
 
     /** The definitions the starting session will have (those of the session before it). */

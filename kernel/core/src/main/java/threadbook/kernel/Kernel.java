@@ -56,8 +56,8 @@ public final class Kernel {
         this.sockets = new KernelSockets(info);
         threadbook.jshell.StartupLog.stage("sockets bound");
         Handover handover = new Handover();
-        this.sessions = new JShellSessions(replay -> {
-            JShellSession started = factory.start(handover, handover, replay);
+        this.sessions = new JShellSessions((replay, startupJars) -> {
+            JShellSession started = factory.start(handover, handover, replay, startupJars);
             handover.awaitAttached();
             sessionStarted(started);
             return started;
@@ -102,7 +102,8 @@ public final class Kernel {
     /** Starts a JShell session that reads stdin from {@code stdin} and sends agent events to {@code events}. */
     public interface SessionFactory {
         JShellSession start(JShellSession.InputProvider stdin, java.util.function.Consumer<threadbook.agent.Event> events,
-                            java.util.List<threadbook.jshell.Definition> replay) throws Exception;
+                            java.util.List<threadbook.jshell.Definition> replay, java.util.List<java.nio.file.Path> startupJars)
+                throws Exception;
     }
 
     /** Serves until a shutdown request; returns then. */

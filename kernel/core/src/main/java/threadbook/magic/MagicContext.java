@@ -34,6 +34,13 @@ public interface MagicContext {
     /** Adds jars or class folders to the session (compiler and agent JVM) and to future worker processes. */
     void addToClasspath(java.util.List<java.nio.file.Path> paths);
 
+    /**
+     * Makes sure the Java process was started with {@code jars} on its class path; if it was not, says
+     * {@code why} under the cell, ends it and starts a new one that has them (as every later one will), with
+     * the notebook's methods, classes and imports defined again. Returns whether it restarted.
+     */
+    boolean startedWith(java.util.List<java.nio.file.Path> jars, String why) throws MagicException;
+
     /** Where a frame of the notebook's code is ("cell [3], line 5"); null for a frame outside the notebook. */
     String cellLine(StackTraceElement frame);
 

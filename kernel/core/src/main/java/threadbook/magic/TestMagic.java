@@ -1,6 +1,7 @@
 package threadbook.magic;
 
 import threadbook.agent.link.AgentException;
+import threadbook.agent.link.TestOutcome;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +25,9 @@ import threadbook.jshell.LockSentences;
 final class TestMagic implements Magic {
     static final List<String> JUNIT = List.of("org.junit.jupiter:junit-jupiter:5.14.4",
             "org.junit.platform:junit-platform-launcher:1.14.4");
+    /** Model checking: explores how the threads can interleave (see addLincheck). 3.7 is the newest on Maven Central. */
+    static final List<String> LINCHECK = List.of("org.jetbrains.lincheck:lincheck:3.7");
+    private static final java.util.regex.Pattern USES_LINCHECK = java.util.regex.Pattern.compile("\\bLincheck\\b|org\\.jetbrains\\.lincheck");
     private static final String CLASS = "NotebookTests";
     private static final long DEFAULT_TIMEOUT_SECONDS = 60;
     private static final String GREEN = "\u001b[0;32m";
@@ -41,11 +45,16 @@ final class TestMagic implements Magic {
     public String usage() {
         return "%%test [--timeout SECONDS]\n"
                 + "@Test void sumOfSquares() { assertEquals(55, sumOfSquares(5)); }\n"
-                + "@RepeatedTest(50) void counterIsExact() throws Exception { assertEquals(20_000, countWithTwoThreads()); }\n"
+                + "@Test void neverLosesAnAddition() throws Exception {\n"
+                + "    for (int run = 1; run <= 20; run++) assertEquals(4_000_000, countWithLock(4, 1_000_000), \"run \" + run);\n"
+                + "}\n"
                 + "  The cell is a test class's body: @Test, @RepeatedTest, @Timeout methods, helper methods, fields; its\n"
                 + "  own imports too. org.junit.jupiter.api.* and Assertions.* are imported. Each test may take\n"
                 + "  --timeout seconds (default " + DEFAULT_TIMEOUT_SECONDS + "); one that takes longer is stopped and\n"
-                + "  reported with the stacks of the notebook's threads. JUnit comes from Maven Central the first time.";
+                + "  reported with the stacks of the notebook's threads. JUnit comes from Maven Central the first time.\n"
+                + "  A race loses updates only now and then: a check of a concurrent answer runs it many times, or\n"
+                + "  looks at what the threads do (the JVM says which lock a blocked thread waits for), so that a\n"
+                + "  wrong answer fails every time, not once in a while.";
     }
 
     @Override
@@ -53,6 +62,12 @@ final class TestMagic implements Magic {
         long timeout = timeout(args);
         if (body.isBlank()) {
             throw new MagicException("%%test needs @Test methods below it");
+        }
+        if (USES_LINCHECK.matcher(body).find()) {
+            CellResult lincheck = addLincheck(context);
+            if (lincheck != null) {
+                return lincheck;
+            }
         }
         CellResult setup = addJUnit(context);
         if (setup != null) {
@@ -118,6 +133,70 @@ final class TestMagic implements Magic {
         throw new MagicException("unknown arguments '" + args + "' (valid: nothing, or --timeout SECONDS with a whole number above 0)");
     }
 
+    /**
+     * Lincheck on the Java process's class path from its start: it rewrites classes as they load, and its own
+     * classes must not be among them (see threadbook.agent.StartupJarsLoader). The session restarts with it the
+     * first time. Then a probe: a counter two threads increment without a lock, which Lincheck must find broken;
+     * on a Java it cannot explore (3.7 finds nothing on Java 25) every test would pass, so the cell fails instead.
+     */
+    private CellResult addLincheck(MagicContext context) throws MagicException, AgentException {
+        List<Path> jars;
+        try {
+            jars = resolver().resolve(LINCHECK);
+        } catch (MavenResolver.ResolutionFailure e) {
+            String text = "%%test needs Lincheck from Maven Central for this cell: " + e.getMessage();
+            return CellResult.error("DependencyError", text, List.of(BOLD_RED + "DependencyError" + RESET + ": " + text));
+        }
+        context.startedWith(jars, "Lincheck explores how the threads can interleave by rewriting the classes as they load,"
+                + " so it must be in the Java process from its start: the Java session restarts with it now (once)."
+                + " The notebook's methods, classes and imports are defined again; variables are not: run the cells"
+                + " that set the ones the tests use.");
+        CellResult probe = context.java(LINCHECK_PROBE);
+        if (probe.isError() && !"java.lang.UnsupportedOperationException".equals(probe.ename())) {
+            return probe;
+        }
+        if (probe.isError()) {
+            String text = "Lincheck " + LINCHECK.get(0).substring(LINCHECK.get(0).lastIndexOf(':') + 1)
+                    + " cannot explore the threads on Java " + Runtime.version().feature() + ": it found nothing wrong with"
+                    + " a counter two threads increment without a lock, so its tests would pass whatever the code does."
+                    + " Run this notebook on a kernel with Java 17 (e.g. install/install.sh --java /usr/lib/jvm/java-17-openjdk-amd64"
+                    + " --name threadbook-17, then pick that kernel).";
+            return CellResult.error("LincheckUnsupported", text, List.of(BOLD_RED + "LincheckUnsupported" + RESET + ": " + text));
+        }
+        CellResult imported = context.java("import org.jetbrains.lincheck.Lincheck;");
+        return imported.isError() ? imported : null;
+    }
+
+    /**
+     * The probe, once per Java process (it notes its answer in a system property); fails when Lincheck found no
+     * race. (A class the notebook changes is loaded under a new name in such a process, never redefined in place:
+     * see AgentExecutionControl.redefine; Lincheck, which keeps the classes it rewrote by name, sees the new code.)
+     */
+    private static final String LINCHECK_PROBE = String.join("\n",
+            "if (System.getProperty(\"threadbook.lincheck\") == null) {",
+            "    boolean found = false;",
+            "    try {",
+            "        org.jetbrains.lincheck.Lincheck.runConcurrentTest(100, () -> {",
+            "            int[] n = {0};",
+            "            Thread a = new Thread(() -> n[0]++), b = new Thread(() -> n[0]++);",
+            "            a.start(); b.start();",
+            "            try { a.join(); b.join(); } catch (InterruptedException e) { throw new IllegalStateException(e); }",
+            "            if (n[0] != 2) throw new IllegalStateException(\"lost\");",
+            "        });",
+            "    } catch (AssertionError e) {",
+            "        found = true;",
+            "    }",
+            "    System.setProperty(\"threadbook.lincheck\", found ? \"explores\" : \"blind\");",
+            "}",
+            "if (System.getProperty(\"threadbook.lincheck\").equals(\"blind\")) throw new UnsupportedOperationException();");
+
+    private synchronized MavenResolver resolver() {
+        if (resolver == null) {
+            resolver = new MavenResolver();
+        }
+        return resolver;
+    }
+
     /** JUnit on the class path of this Java process, once (a new process after a restart needs it again). */
     private CellResult addJUnit(MagicContext context) throws AgentException {
         if (context.agent().junitAdded()) {
@@ -125,12 +204,7 @@ final class TestMagic implements Magic {
         }
         List<Path> jars;
         try {
-            synchronized (this) {
-                if (resolver == null) {
-                    resolver = new MavenResolver();
-                }
-            }
-            jars = resolver.resolve(JUNIT);
+            jars = resolver().resolve(JUNIT);
         } catch (MavenResolver.ResolutionFailure e) {
             String text = "%%test needs JUnit from Maven Central: " + e.getMessage();
             return CellResult.error("DependencyError", text, List.of(BOLD_RED + "DependencyError" + RESET + ": " + text));
@@ -144,40 +218,15 @@ final class TestMagic implements Magic {
         return null;
     }
 
-    /** One test's outcome, as the agent sent it (see threadbook.agent.TestRunner.report). */
-    private record Outcome(String kind, String name, String parent, String status, String message,
-                           String exception, List<StackTraceElement> frames, String stuck, long millis) {
-        static Outcome of(String[] row) {
-            List<StackTraceElement> frames = new ArrayList<>();
-            for (String line : row[6].split("\n")) {
-                String[] f = line.split("\t", -1);
-                if (f.length == 4) {
-                    frames.add(new StackTraceElement(f[0], f[1], "null".equals(f[2]) ? null : f[2], Integer.parseInt(f[3])));
-                }
-            }
-            return new Outcome(row[0], row[1], row[2], row[3], row[4], row[5], frames, row[7], Long.parseLong(row[8]));
-        }
-
-        boolean failed() {
-            return status.equals("FAILED");
-        }
-
-        /** "counterIsExact() repetition 7 of 50": a repetition or parameterized case names its method too. */
-        String fullName() {
-            return parent.isEmpty() || !kind.equals("test") ? name : parent + " " + name;
-        }
-    }
-
-    private static CellResult report(List<String[]> rows, MagicContext context) {
-        List<Outcome> outcomes = rows.stream().map(Outcome::of).toList();
+    private static CellResult report(List<TestOutcome> outcomes, MagicContext context) {
         if (outcomes.isEmpty()) {
             String text = "no tests ran: write methods annotated with @Test (not private, not static) in the %%test cell";
             return CellResult.error("NoTests", text, List.of(BOLD_RED + "NoTests" + RESET + ": " + text));
         }
         // Repetitions of one method are summed up on one line, with the first failure's message.
-        Map<String, List<Outcome>> byMethod = new LinkedHashMap<>();
-        for (Outcome o : outcomes) {
-            String key = o.kind().equals("test") && !o.parent().isEmpty() ? o.parent() : o.name();
+        Map<String, List<TestOutcome>> byMethod = new LinkedHashMap<>();
+        for (TestOutcome o : outcomes) {
+            String key = o.test() && !o.parent().isEmpty() ? o.parent() : o.name();
             byMethod.computeIfAbsent(key, k -> new ArrayList<>()).add(o);
         }
         StringBuilder out = new StringBuilder();
@@ -185,10 +234,10 @@ final class TestMagic implements Magic {
         int passed = 0;
         int failed = 0;
         int skipped = 0;
-        for (Map.Entry<String, List<Outcome>> e : byMethod.entrySet()) {
-            List<Outcome> group = e.getValue();
-            List<Outcome> failures = group.stream().filter(Outcome::failed).toList();
-            long ok = group.stream().filter(o -> o.status().equals("SUCCESSFUL")).count();
+        for (Map.Entry<String, List<TestOutcome>> e : byMethod.entrySet()) {
+            List<TestOutcome> group = e.getValue();
+            List<TestOutcome> failures = group.stream().filter(TestOutcome::failed).toList();
+            long ok = group.stream().filter(TestOutcome::passed).count();
             long notRun = group.size() - ok - failures.size();
             passed += (int) ok;
             failed += failures.size();
@@ -200,13 +249,23 @@ final class TestMagic implements Magic {
                 out.append(mark).append("  ").append(e.getKey()).append(times).append(why).append('\n');
                 continue;
             }
-            Outcome first = failures.get(0);
+            TestOutcome first = failures.get(0);
+            boolean lincheck = Interleaving.isReport(first.message());
             String where = where(first, context);
             String line = RED + "FAILED" + RESET + "  " + e.getKey() + times + ": " + summary(first)
                     + (where == null ? "" : "  (" + where + ")");
             out.append(line).append('\n');
             traceback.add(BOLD_RED + "FAILED " + first.fullName() + RESET + (group.size() > 1 ? times : ""));
             traceback.add("    " + summary(first));
+            if (lincheck) {
+                List<String> steps = Interleaving.steps(first.message(), context::cellLine);
+                if (!steps.isEmpty()) {
+                    String header = "  The interleaving of the threads that Lincheck found, step by step:";
+                    traceback.add(header);
+                    steps.forEach(s -> traceback.add("    " + s));
+                    out.append("  (the interleaving of the threads that Lincheck found is in the error below)\n");
+                }
+            }
             for (StackTraceElement f : first.frames()) {
                 String cell = context.cellLine(f);
                 if (cell != null) {
@@ -231,11 +290,14 @@ final class TestMagic implements Magic {
         return CellResult.error("TestFailure", evalue, traceback);
     }
 
-    private static String summary(Outcome o) {
+    private static String summary(TestOutcome o) {
         String type = o.exception().substring(o.exception().lastIndexOf('.') + 1);
         boolean assertion = type.equals("AssertionFailedError") || type.equals("AssertionError")
                 || type.equals("MultipleFailuresError");
         String message = o.message().equals("null") ? "" : o.message();
+        if (Interleaving.isReport(message)) {
+            return Interleaving.headline(message);
+        }
         if (assertion) {
             return message.isEmpty() ? "assertion failed" : message;
         }
@@ -243,7 +305,7 @@ final class TestMagic implements Magic {
     }
 
     /** The cell line of the deepest frame of the test class itself (the assert), else the first notebook frame. */
-    private static String where(Outcome o, MagicContext context) {
+    private static String where(TestOutcome o, MagicContext context) {
         String fallback = null;
         for (StackTraceElement f : o.frames()) {
             String cell = context.cellLine(f);

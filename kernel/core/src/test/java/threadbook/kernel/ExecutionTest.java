@@ -50,7 +50,7 @@ class ExecutionTest {
         output = new CellOutput(capture.iopub);
         stdin = new StdinBridge(stdinContext.createSocket(SocketType.PAIR), new WireCodec(new Signer(IOPubCapture.KEY)),
                 IOPubCapture.JUPYTER_SESSION);
-        sessions = new JShellSessions(replay -> JShellSession.start(new JShellSession.Options(
+        sessions = new JShellSessions((replay, startupJars) -> JShellSession.start(new JShellSession.Options(
                 agent, List.of(), List.of(), stdin, output::accept, replay)));
         history = new History();
         execution = new Execution(sessions, output, stdin, capture.iopub, history,

@@ -33,7 +33,10 @@ class MutantsIT {
     private static final Path REPO = Path.of(System.getProperty("user.dir")).getParent().getParent();
     private static final Path MUTANTS = REPO.resolve("kernel/core/src/test/resources/threadbook/mutants");
     private static final int RUNS = Integer.getInteger("mutants.runs", 1);
-    /** Only the exercises named here (e.g. "1.1,3.2"), for measuring a few; all of them when empty. */
+    /**
+     * Only the exercises named here (e.g. "1.1,3.2"), or single mutants ("3.1/join-in-greetLater"), for measuring a
+     * few; all of them when empty.
+     */
     private static final List<String> ONLY = List.of(System.getProperty("mutants.only", "").split(","));
     private static final Duration CELL = Duration.ofSeconds(300);
 
@@ -69,7 +72,12 @@ class MutantsIT {
     }
 
     private static boolean wanted(String exercise) {
-        return ONLY.equals(List.of("")) || ONLY.contains(exercise);
+        return ONLY.equals(List.of("")) || ONLY.stream().anyMatch(o -> o.equals(exercise) || o.startsWith(exercise + "/"));
+    }
+
+    private static boolean wanted(Mutant m) {
+        String name = m.exercise() + "/" + m.name().replaceFirst("\\.java$", "");
+        return ONLY.equals(List.of("")) || ONLY.contains(m.exercise()) || ONLY.contains(name);
     }
 
     @Test
@@ -102,6 +110,9 @@ class MutantsIT {
                     List<Mutant> mutants = mutants(id);
                     assertTrue(mutants.size() >= 2, "exercise " + id + " has " + mutants.size() + " mutants in " + MUTANTS);
                     for (Mutant m : mutants) {
+                        if (!wanted(m)) {
+                            continue;
+                        }
                         int failed = 0;
                         double slowest = 0;
                         for (int r = 1; r <= RUNS; r++) {

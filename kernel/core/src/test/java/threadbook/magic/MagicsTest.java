@@ -70,6 +70,19 @@ class MagicsTest {
         }
     }
 
+    /** %%test's example calls what notebook 01 defines, and checks it as the notebooks' checks do: many runs, not one. */
+    @Test
+    void theTestExampleIsOneTheNotebooksRun() throws Exception {
+        String usage = Magics.standard().find("test").usage();
+        java.nio.file.Path notebook = java.nio.file.Path.of(System.getProperty("user.dir")).getParent().getParent()
+                .resolve("notebooks/01-threads.ipynb");
+        String source = java.nio.file.Files.readString(notebook);
+        java.util.regex.Matcher called = java.util.regex.Pattern.compile("(countWith\\w+)\\(").matcher(usage);
+        assertTrue(called.find(), "the example counts with one of notebook 01's methods: " + usage);
+        assertTrue(source.contains("long " + called.group(1) + "("), notebook + " defines " + called.group(1));
+        assertFalse(usage.contains("@RepeatedTest(50)"), "a race found in 50 repetitions only now and then is no check: " + usage);
+    }
+
     @Test
     void theStandardRegistryHasEachMagicOnceWithASummaryAndAUsage() {
         Magics magics = Magics.standard();

@@ -55,8 +55,8 @@ public interface AgentLink {
     /** Stops the recording and says where it is. */
     Recording timelineStop() throws AgentException;
 
-    /** The rows of the last %%test run (see threadbook.agent.TestRunner.report). */
-    List<String[]> testReport() throws AgentException;
+    /** What the last %%test run found, a test (or failed container) each. */
+    List<TestOutcome> testReport() throws AgentException;
 
     /** Whether JUnit is on this JVM's class path already (a new Java process has not). */
     boolean junitAdded() throws AgentException;

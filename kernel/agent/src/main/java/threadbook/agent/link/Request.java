@@ -70,8 +70,8 @@ public sealed interface Request<A> extends Serializable {
         }
     }
 
-    record TestReport() implements Request<List<String[]>> {
-        @Override public List<String[]> askOf(AgentLink link) throws AgentException {
+    record TestReport() implements Request<List<TestOutcome>> {
+        @Override public List<TestOutcome> askOf(AgentLink link) throws AgentException {
             return link.testReport();
         }
     }

@@ -1,6 +1,5 @@
 package threadbook.agent.link;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -25,6 +24,14 @@ import org.junit.jupiter.api.Test;
  * sends it, reaches the method of its name with its arguments, and its answer crosses back.
  */
 class DispatcherTest {
+    private static final TestOutcome OUTCOME = new TestOutcome(true, "repetition 3 of 20", "adds()", "FAILED",
+            "expected: <2> but was: <1>", "org.opentest4j.AssertionFailedError",
+            List.of(new StackTraceElement("REPL.$JShell$7$NotebookTests", "adds", "$JShell$7.java", 4),
+                    new StackTraceElement("odd.Place", "run", "a\tb.java", -1),
+                    new StackTraceElement("java.lang.Thread", "run", null, -2)),
+            List.of(new StuckThread("mover-1", "BLOCKED", "lockB", "mover-2",
+                    List.of(new StackTraceElement("REPL.$JShell$5", "lambda$do_it$$0", "$JShell$5.java", 9)))), 12);
+
 
     /** An agent that writes down what it was asked and answers with fixed, recognisable values. */
     private static final class Notes implements AgentLink {
@@ -48,9 +55,9 @@ class DispatcherTest {
             calls.add("timelineStop");
             throw new AgentException("the recording failed: disk full");
         }
-        @Override public List<String[]> testReport() {
+        @Override public List<TestOutcome> testReport() {
             calls.add("testReport");
-            return List.<String[]>of(new String[] {"test", "adds()", "", "SUCCESSFUL"});
+            return List.of(OUTCOME);
         }
         @Override public boolean junitAdded() { calls.add("junitAdded"); return false; }
         @Override public void markJUnitAdded() { calls.add("markJUnitAdded"); }
@@ -88,9 +95,8 @@ class DispatcherTest {
         assertEquals(List.of("worker 1"), ask(new Request.Workers()));
         assertEquals(new Stopped(5, 6), ask(new Request.Stop(BackgroundWork.WORKERS)));
         assertNull(ask(new Request.TimelineStart()));
-        @SuppressWarnings("unchecked")
-        List<String[]> report = (List<String[]>) ask(new Request.TestReport());
-        assertArrayEquals(new String[] {"test", "adds()", "", "SUCCESSFUL"}, report.get(0));
+        // A failure's frames cross as they are, a file name with a tab or none at all included.
+        assertEquals(List.of(OUTCOME), ask(new Request.TestReport()));
         assertEquals(Boolean.FALSE, ask(new Request.JUnitAdded()));
         assertNull(ask(new Request.MarkJUnitAdded()));
         assertNull(ask(new Request.HoldSpares()));
