@@ -93,7 +93,7 @@ final class UserThreads {
         return java.util.Arrays.asList(threads).subList(0, n);
     }
 
-    private static List<Thread> userThreads() {
+    static List<Thread> userThreads() {
         Thread self = Thread.currentThread();
         List<Thread> result = new ArrayList<>();
         for (Thread t : all()) {

@@ -1,0 +1,109 @@
+package threadbook.agent;
+
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MonitorInfo;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The states of the notebook's threads, with the locks each holds and the one it waits for (and who
+ * holds that): what the live threads view shows. Internal: notebooks use threadbook.api.widgets.ThreadsView.
+ *
+ * <p>Looking is split in two so that a view polling several times a second costs little while nothing
+ * changes: {@link #look()} asks the JVM (one safepoint for all threads) and returns a key of what it saw;
+ * only when the key differs from the last does {@link Snapshot#html()} name the locks after the notebook's
+ * variables (reflection over every variable).
+ */
+public final class ThreadStates {
+    private ThreadStates() {}
+
+    /** What one look saw; equal keys mean nothing a student could see changed. */
+    public record Snapshot(String key, List<ThreadInfo> infos, Map<Long, Thread> threads, boolean deadlock) {
+        /** An HTML table: one row a thread (name, state, locks held, lock waited for and its owner, cell). */
+        public String html() {
+            if (infos.isEmpty()) {
+                return "<p><b>Threads</b>: no thread started by your cells is running.</p>";
+            }
+            LockReport.Names names = new LockReport.Names();
+            StringBuilder h = new StringBuilder("<table><thead><tr><th>thread</th><th>state</th><th>holds</th>"
+                    + "<th>waits for</th><th>held by</th><th>started in</th></tr></thead><tbody>");
+            for (ThreadInfo info : infos) {
+                Thread t = threads.get(info.getThreadId());
+                List<String> held = new ArrayList<>();
+                for (MonitorInfo m : info.getLockedMonitors()) {
+                    held.add(names.of(m, null));
+                }
+                for (LockInfo l : info.getLockedSynchronizers()) {
+                    held.add(names.of(l, null));
+                }
+                String waitsFor = names.of(info.getLockInfo(), t);
+                String owner = info.getLockOwnerName() == null ? "" : info.getLockOwnerName();
+                h.append("<tr><td>").append(escape(info.getThreadName())).append("</td><td style=\"color:")
+                        .append(colour(info.getThreadState())).append("\"><b>").append(info.getThreadState())
+                        .append("</b></td><td>").append(escape(String.join(", ", held))).append("</td><td>")
+                        .append(escape(waitsFor)).append("</td><td>").append(escape(owner)).append("</td><td>")
+                        .append(escape(t == null ? "?" : CellThreads.startedIn(t))).append("</td></tr>");
+            }
+            h.append("</tbody></table>");
+            if (deadlock) {
+                h.append("<p style=\"color:#c00\"><b>Deadlock</b>: these threads wait for each other's locks;"
+                        + " none can go on (%threads names the cycle).</p>");
+            }
+            return h.toString();
+        }
+    }
+
+    /** The notebook's live threads, as the JVM sees them now. */
+    public static Snapshot look() {
+        List<Thread> user = UserThreads.userThreads();
+        if (user.isEmpty()) {
+            return new Snapshot("", List.of(), Map.of(), false);
+        }
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long[] ids = new long[user.size()];
+        Map<Long, Thread> threads = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = user.get(i).getId();
+            threads.put(ids[i], user.get(i));
+        }
+        boolean monitors = mx.isObjectMonitorUsageSupported();
+        boolean synchronizers = mx.isSynchronizerUsageSupported();
+        List<ThreadInfo> infos = new ArrayList<>();
+        StringBuilder key = new StringBuilder();
+        for (ThreadInfo info : mx.getThreadInfo(ids, monitors, synchronizers)) {
+            if (info == null) {
+                continue; // ended meanwhile
+            }
+            infos.add(info);
+            key.append(info.getThreadId()).append(info.getThreadName()).append(info.getThreadState());
+            for (MonitorInfo m : info.getLockedMonitors()) {
+                key.append('+').append(m.getIdentityHashCode());
+            }
+            for (LockInfo l : info.getLockedSynchronizers()) {
+                key.append('+').append(l.getIdentityHashCode());
+            }
+            LockInfo waits = info.getLockInfo();
+            key.append('>').append(waits == null ? 0 : waits.getIdentityHashCode()).append(info.getLockOwnerId()).append(';');
+        }
+        boolean deadlock = mx.findDeadlockedThreads() != null;
+        return new Snapshot(key.append(deadlock).toString(), infos, threads, deadlock);
+    }
+
+    private static String colour(Thread.State state) {
+        return switch (state) {
+            case RUNNABLE -> "#080";
+            case BLOCKED -> "#c00";
+            case WAITING, TIMED_WAITING -> "#b60";
+            default -> "#666";
+        };
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}
