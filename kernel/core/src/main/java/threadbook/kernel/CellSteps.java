@@ -1,5 +1,6 @@
 package threadbook.kernel;
 
+import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
 import threadbook.agent.Event;
@@ -18,10 +19,37 @@ import threadbook.magic.Magics;
 final class CellSteps {
     private final Magics magics;
     private final CellOutput output;
+    private final IOPub iopub;
+    /** Magics to run again when the frontend changes one of their widgets, by the widget's model id. */
+    private final Map<String, Rerunnable> reruns = new java.util.concurrent.ConcurrentHashMap<>();
 
-    CellSteps(Magics magics, CellOutput output) {
+    /** A magic's step, to run again with a widget's new value. */
+    record Rerunnable(MagicParser.Step step, String label, String memo) {}
+
+    CellSteps(Magics magics, CellOutput output, IOPub iopub) {
         this.magics = magics;
         this.output = output;
+        this.iopub = iopub;
+    }
+
+    /** What re-runs when widget {@code modelId} changes; null if nothing does. */
+    Rerunnable rerunnable(String modelId) {
+        return reruns.get(modelId);
+    }
+
+    void forgetReruns(String modelId) {
+        reruns.remove(modelId);
+    }
+
+    /** A new Java session: the widgets that started re-runs are gone with the last one. */
+    void forgetAllReruns() {
+        reruns.clear();
+    }
+
+    /** Runs a magic again as cell {@code cell}, with a widget's new value. */
+    CellResult rerun(JShellSession session, long cell, Rerunnable what, long value) {
+        return magics.run(what.step(), new Context(session, cell, what.label(), what.step(),
+                new MagicContext.Rerun(value, what.memo())));
     }
 
     CellResult run(JShellSession session, long cell, String label, String code) {
@@ -33,7 +61,7 @@ final class CellSteps {
             if (step.kind() == MagicParser.Step.Kind.JAVA) {
                 result = session.runJava(cell, label, step.code());
             } else {
-                result = magics.run(step, new Context(session, cell, label, step));
+                result = magics.run(step, new Context(session, cell, label, step, null));
             }
             if (result.isError()) {
                 return result;
@@ -48,12 +76,44 @@ final class CellSteps {
         private final long cell;
         private final String label;
         private final MagicParser.Step step;
+        private final Rerun rerun;
 
-        Context(JShellSession session, long cell, String label, MagicParser.Step step) {
+        Context(JShellSession session, long cell, String label, MagicParser.Step step, Rerun rerun) {
             this.session = session;
             this.cell = cell;
             this.label = label;
             this.step = step;
+            this.rerun = rerun;
+        }
+
+        @Override
+        public void rerunOnChange(String modelId, String memo) {
+            reruns.put(modelId, new Rerunnable(step, label, memo));
+        }
+
+        @Override
+        public Rerun rerun() {
+            return rerun;
+        }
+
+        @Override
+        public void outputInto(String outputId) {
+            // Published here, not through the session's widget: the frontend must know where to route
+            // before the first output of the cell arrives, and both go out on iopub in this order.
+            JsonObject parent = output.parentOf(cell);
+            JsonObject state = new JsonObject();
+            state.addProperty("msg_id", parent.has("msg_id") ? parent.get("msg_id").getAsString() : "");
+            JsonObject data = new JsonObject();
+            data.addProperty("method", "update");
+            data.add("state", state);
+            data.add("buffer_paths", new com.google.gson.JsonArray());
+            JsonObject content = new JsonObject();
+            content.addProperty("comm_id", outputId);
+            content.add("data", data);
+            JsonObject metadata = new JsonObject();
+            metadata.addProperty("version", "2.1.0");
+            iopub.comm("comm_msg", parent, content, metadata, List.of());
+            iopub.clearOutput(parent, true);
         }
 
         @Override

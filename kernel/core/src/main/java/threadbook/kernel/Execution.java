@@ -1,6 +1,7 @@
 package threadbook.kernel;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -68,7 +69,7 @@ final class Execution {
         this.stdin = stdin;
         this.iopub = iopub;
         this.history = history;
-        this.steps = new CellSteps(threadbook.magic.Magics.standard(), output);
+        this.steps = new CellSteps(threadbook.magic.Magics.standard(), output, iopub);
     }
 
     int count() {
@@ -204,7 +205,70 @@ final class Execution {
         return data;
     }
 
+    /**
+     * A comm message from the frontend (already forwarded to the session): when it sets the value of a
+     * widget a magic made to be re-run by (%%compare --slider), runs that magic again now, on the shell
+     * thread as a cell is, with no execution count and no reply; its output is parented to the message.
+     */
+    void commFromFrontend(Message request) {
+        String commId = request.contentString("comm_id", "");
+        if (request.type().equals("comm_close")) {
+            steps.forgetReruns(commId);
+            return;
+        }
+        CellSteps.Rerunnable what = steps.rerunnable(commId);
+        JsonElement data = request.content().get("data");
+        if (what == null || !request.type().equals("comm_msg") || data == null || !data.isJsonObject()
+                || !"update".equals(stringOr(data.getAsJsonObject().get("method")))) {
+            return;
+        }
+        JsonElement state = data.getAsJsonObject().get("state");
+        JsonElement value = state != null && state.isJsonObject() ? state.getAsJsonObject().get("value") : null;
+        if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
+            return;
+        }
+        long newValue = value.getAsLong();
+        oneCellAtATime.lock();
+        try {
+            long cell = cellIds.incrementAndGet();
+            output.register(cell, request.header());
+            synchronized (cellLock) {
+                currentCell = cell;
+            }
+            CellResult result;
+            try {
+                result = run(request, cell, session -> steps.rerun(session, cell, what, newValue));
+            } finally {
+                synchronized (cellLock) {
+                    currentCell = 0;
+                    currentSession = null;
+                }
+            }
+            if (result.isError()) {
+                iopub.error(request.header(), result);
+            }
+            if (result.status() == CellResult.Status.SESSION_LOST) {
+                sessions.replaceIfDead();
+            }
+        } finally {
+            oneCellAtATime.unlock();
+        }
+    }
+
+    /** The last Java session ended: the widgets that re-ran magics went with it. */
+    void sessionStarted() {
+        steps.forgetAllReruns();
+    }
+
+    private static String stringOr(JsonElement e) {
+        return e != null && e.isJsonPrimitive() ? e.getAsString() : "";
+    }
+
     private CellResult run(Message request, long cell, String label, String code) {
+        return run(request, cell, session -> steps.run(session, cell, label, code));
+    }
+
+    private CellResult run(Message request, long cell, java.util.function.Function<JShellSession, CellResult> body) {
         JShellSession session;
         try {
             session = sessions.get(() -> interrupted(cell));
@@ -219,7 +283,7 @@ final class Execution {
         }
         stdin.begin(request, cell);
         try {
-            return steps.run(session, cell, label, code);
+            return body.apply(session);
         } finally {
             stdin.end();
         }
