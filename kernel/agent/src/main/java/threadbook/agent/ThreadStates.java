@@ -72,14 +72,23 @@ public final class ThreadStates {
             threads.put(ids[i], user.get(i));
         }
         boolean monitors = mx.isObjectMonitorUsageSupported();
-        boolean synchronizers = mx.isSynchronizerUsageSupported();
+        ThreadInfo[] found = mx.getThreadInfo(ids, monitors, false);
+        // The locks of java.util.concurrent a thread holds are found by walking the heap: asked for only
+        // while a thread waits for one (with synchronized only, a look costs a stack walk of each thread).
+        if (mx.isSynchronizerUsageSupported() && waitsForASynchronizer(found)) {
+            found = mx.getThreadInfo(ids, monitors, true);
+        }
         List<ThreadInfo> infos = new ArrayList<>();
+        Map<Long, Long> waitsForOwner = new HashMap<>();
         StringBuilder key = new StringBuilder();
-        for (ThreadInfo info : mx.getThreadInfo(ids, monitors, synchronizers)) {
+        for (ThreadInfo info : found) {
             if (info == null) {
                 continue; // ended meanwhile
             }
             infos.add(info);
+            if (info.getLockOwnerId() != -1) {
+                waitsForOwner.put(info.getThreadId(), info.getLockOwnerId());
+            }
             key.append(info.getThreadId()).append(info.getThreadName()).append(info.getThreadState());
             for (MonitorInfo m : info.getLockedMonitors()) {
                 key.append('+').append(m.getIdentityHashCode());
@@ -90,8 +99,31 @@ public final class ThreadStates {
             LockInfo waits = info.getLockInfo();
             key.append('>').append(waits == null ? 0 : waits.getIdentityHashCode()).append(info.getLockOwnerId()).append(';');
         }
-        boolean deadlock = mx.findDeadlockedThreads() != null;
+        boolean deadlock = hasCycle(waitsForOwner);
         return new Snapshot(key.append(deadlock).toString(), infos, threads, deadlock);
+    }
+
+    private static boolean waitsForASynchronizer(ThreadInfo[] infos) {
+        for (ThreadInfo info : infos) {
+            if (info != null && info.getLockInfo() != null && info.getLockInfo().getClassName().startsWith("java.util.concurrent.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether following "waits for a lock held by" from some thread comes back to it (the JVM's own search stops the world). */
+    private static boolean hasCycle(Map<Long, Long> waitsForOwner) {
+        for (Long start : waitsForOwner.keySet()) {
+            Long at = waitsForOwner.get(start);
+            for (int steps = 0; at != null && steps <= waitsForOwner.size(); steps++) {
+                if (at.equals(start)) {
+                    return true;
+                }
+                at = waitsForOwner.get(at);
+            }
+        }
+        return false;
     }
 
     private static String colour(Thread.State state) {
