@@ -30,24 +30,26 @@ public final class ThreadStates {
                 return "<p><b>Threads</b>: no thread started by your cells is running.</p>";
             }
             LockReport.Names names = new LockReport.Names();
-            StringBuilder h = new StringBuilder("<table><thead><tr><th>thread</th><th>state</th><th>holds</th>"
-                    + "<th>waits for</th><th>held by</th><th>started in</th></tr></thead><tbody>");
+            StringBuilder h = new StringBuilder("<table><thead><tr>");
+            for (String title : List.of("thread", "state", "holds", "waits for", "held by", "started in")) {
+                h.append("<th style=\"" + CELL + "\">").append(title).append("</th>");
+            }
+            h.append("</tr></thead><tbody>");
             for (ThreadInfo info : infos) {
                 Thread t = threads.get(info.getThreadId());
-                List<String> held = new ArrayList<>();
+                java.util.Set<String> held = new java.util.LinkedHashSet<>(); // a lock taken again, deeper, is one lock
                 for (MonitorInfo m : info.getLockedMonitors()) {
                     held.add(names.of(m, null));
                 }
                 for (LockInfo l : info.getLockedSynchronizers()) {
                     held.add(names.of(l, null));
                 }
-                String waitsFor = names.of(info.getLockInfo(), t);
                 String owner = info.getLockOwnerName() == null ? "" : info.getLockOwnerName();
-                h.append("<tr><td>").append(escape(info.getThreadName())).append("</td><td style=\"color:")
-                        .append(colour(info.getThreadState())).append("\"><b>").append(info.getThreadState())
-                        .append("</b></td><td>").append(escape(String.join(", ", held))).append("</td><td>")
-                        .append(escape(waitsFor)).append("</td><td>").append(escape(owner)).append("</td><td>")
-                        .append(escape(t == null ? "?" : CellThreads.startedIn(t))).append("</td></tr>");
+                h.append("<tr>").append(cell(info.getThreadName()))
+                        .append("<td style=\"" + CELL + "color:").append(colour(info.getThreadState())).append("\"><b>")
+                        .append(info.getThreadState()).append("</b></td>").append(cell(String.join(", ", held)))
+                        .append(cell(names.of(info.getLockInfo(), t))).append(cell(owner))
+                        .append(cell(t == null ? "?" : CellThreads.startedIn(t))).append("</tr>");
             }
             h.append("</tbody></table>");
             if (deadlock) {
@@ -124,6 +126,12 @@ public final class ThreadStates {
             }
         }
         return false;
+    }
+
+    private static final String CELL = "padding:1px 12px 1px 0;text-align:left;";
+
+    private static String cell(String text) {
+        return "<td style=\"" + CELL + "\">" + escape(text) + "</td>";
     }
 
     private static String colour(Thread.State state) {

@@ -46,10 +46,15 @@ final class CellSteps {
         reruns.clear();
     }
 
-    /** Runs a magic again as cell {@code cell}, with a widget's new value. */
+    /** Runs a magic again as cell {@code cell}, with a widget's new value; shows its error, if any. */
     CellResult rerun(JShellSession session, long cell, Rerunnable what, long value) {
-        return magics.run(what.step(), new Context(session, cell, what.label(), what.step(),
-                new MagicContext.Rerun(value, what.memo())));
+        Context context = new Context(session, cell, what.label(), what.step(), new MagicContext.Rerun(value, what.memo()));
+        CellResult result = magics.run(what.step(), context);
+        if (result.isError()) {
+            iopub.error(output.parentOf(cell), result); // before the routing ends: into the Output, under the slider
+        }
+        context.endOutputRouting();
+        return result;
     }
 
     CellResult run(JShellSession session, long cell, String label, String code) {
@@ -61,7 +66,9 @@ final class CellSteps {
             if (step.kind() == MagicParser.Step.Kind.JAVA) {
                 result = session.runJava(cell, label, step.code());
             } else {
-                result = magics.run(step, new Context(session, cell, label, step, null));
+                Context context = new Context(session, cell, label, step, null);
+                result = magics.run(step, context);
+                context.endOutputRouting();
             }
             if (result.isError()) {
                 return result;
@@ -77,6 +84,8 @@ final class CellSteps {
         private final String label;
         private final MagicParser.Step step;
         private final Rerun rerun;
+        /** The Output widget this cell's output is routed into, or null. */
+        private String routedTo;
 
         Context(JShellSession session, long cell, String label, MagicParser.Step step, Rerun rerun) {
             this.session = session;
@@ -98,11 +107,30 @@ final class CellSteps {
 
         @Override
         public void outputInto(String outputId) {
+            routedTo = outputId;
+            route(outputId, output.parentOf(cell).get("msg_id").getAsString());
+            iopub.clearOutput(output.parentOf(cell), true);
+        }
+
+        /**
+         * Ends what {@link #outputInto} started, when the magic returned (its output is out by then), as
+         * ipywidgets does at the end of {@code with out:}: while the frontend routes a message's replies
+         * into an Output, that message's status messages do not reach the widget that sent it either, and
+         * a slider waits for the idle of its last update before it sends the next.
+         */
+        void endOutputRouting() {
+            if (routedTo != null) {
+                route(routedTo, "");
+                routedTo = null;
+            }
+        }
+
+        private void route(String outputId, String msgId) {
             // Published here, not through the session's widget: the frontend must know where to route
             // before the first output of the cell arrives, and both go out on iopub in this order.
             JsonObject parent = output.parentOf(cell);
             JsonObject state = new JsonObject();
-            state.addProperty("msg_id", parent.has("msg_id") ? parent.get("msg_id").getAsString() : "");
+            state.addProperty("msg_id", msgId);
             JsonObject data = new JsonObject();
             data.addProperty("method", "update");
             data.add("state", state);
@@ -113,7 +141,6 @@ final class CellSteps {
             JsonObject metadata = new JsonObject();
             metadata.addProperty("version", "2.1.0");
             iopub.comm("comm_msg", parent, content, metadata, List.of());
-            iopub.clearOutput(parent, true);
         }
 
         @Override

@@ -244,9 +244,6 @@ final class Execution {
                     currentSession = null;
                 }
             }
-            if (result.isError()) {
-                iopub.error(request.header(), result);
-            }
             if (result.status() == CellResult.Status.SESSION_LOST) {
                 sessions.replaceIfDead();
             }

@@ -52,8 +52,9 @@ public interface MagicContext {
     record Rerun(long value, String memo) {}
 
     /**
-     * Clears the Output widget {@code outputId} and shows what this cell shows from now on in it, as
-     * ipywidgets' {@code with out:} does (the frontend routes this cell's messages into the widget).
+     * Clears the Output widget {@code outputId} and shows what this cell shows from now until the magic
+     * returns in it, as ipywidgets' {@code with out:} does (the frontend routes this cell's messages into
+     * the widget).
      */
     void outputInto(String outputId);
 

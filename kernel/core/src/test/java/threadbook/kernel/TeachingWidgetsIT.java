@@ -68,8 +68,8 @@ class TeachingWidgetsIT extends SharedKernel {
 
     /** A row of the view: thread, state, the lock it holds, the lock it waits for, that lock's owner. */
     private static Pattern row(String thread, String holds, String waitsFor, String owner) {
-        return Pattern.compile("<tr><td>" + thread + "</td><td[^>]*><b>BLOCKED</b></td><td>" + holds + "</td><td>"
-                + waitsFor + "</td><td>" + owner + "</td>");
+        return Pattern.compile("<tr><td[^>]*>" + thread + "</td><td[^>]*><b>BLOCKED</b></td><td[^>]*>" + holds
+                + "</td><td[^>]*>" + waitsFor + "</td><td[^>]*>" + owner + "</td>");
     }
 
     @Test
@@ -117,6 +117,7 @@ class TeachingWidgetsIT extends SharedKernel {
         String output = awaitIopub("the Output", m -> isOpenOf(m, "OutputModel")).contentString("comm_id", "");
         Message routed = awaitIopub("the first run routed into the Output", m -> isUpdate(m, output));
         assertEquals(KernelClient.parentId(routed), state(routed).get("msg_id").getAsString());
+        assertEquals("", state(awaitIopub("the first run's routing ended", m -> isUpdate(m, output))).get("msg_id").getAsString());
         assertTrue(first.stdout().contains("doubled to 4"), first.stdout());
 
         JsonObject data = new JsonObject();
@@ -127,7 +128,8 @@ class TeachingWidgetsIT extends SharedKernel {
         content.addProperty("comm_id", slider);
         content.add("data", data);
         String moved = client.send(client.shell, "comm_msg", content);
-        Message again = awaitIopub("the re-run routed into the Output", m -> isUpdate(m, output));
+        Message again = awaitIopub("the re-run routed into the Output", m -> isUpdate(m, output)
+                && KernelClient.parentId(m).equals(moved));
         assertEquals(moved, state(again).get("msg_id").getAsString(), "its output goes where the frontend captures it");
         Message line = awaitIopub("the re-run's output", m -> m.type().equals("stream")
                 && m.contentString("text", "").contains("doubled to 12"));
@@ -135,6 +137,9 @@ class TeachingWidgetsIT extends SharedKernel {
         Message table = awaitIopub("the re-run's table", m -> m.type().equals("display_data")
                 && m.content().getAsJsonObject("data").has("text/html") && KernelClient.parentId(m).equals(moved));
         assertTrue(table.content().getAsJsonObject("data").get("text/plain").getAsString().contains("doubled"));
+        Message ended = awaitIopub("the routing's end", m -> isUpdate(m, output) && KernelClient.parentId(m).equals(moved));
+        assertEquals("", state(ended).get("msg_id").getAsString(), "routed no longer: the frontend's slider"
+                + " must see its message's idle (it sends its next value after it)");
         assertEquals("6", client.execute("n", WAIT).result(), "the variable has the slider's value");
     }
 }
