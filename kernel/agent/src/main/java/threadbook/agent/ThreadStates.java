@@ -20,10 +20,12 @@ import java.util.Map;
  * variables (reflection over every variable).
  */
 public final class ThreadStates {
+    private static final int SHOWN = 40;
+
     private ThreadStates() {}
 
     /** What one look saw; equal keys mean nothing a student could see changed. */
-    public record Snapshot(String key, List<ThreadInfo> infos, Map<Long, Thread> threads, boolean deadlock) {
+    public record Snapshot(String key, List<ThreadInfo> infos, Map<Long, Thread> threads, boolean deadlock, int more) {
         /** An HTML table: one row a thread (name, state, locks held, lock waited for and its owner, cell). */
         public String html() {
             if (infos.isEmpty()) {
@@ -52,6 +54,9 @@ public final class ThreadStates {
                         .append(cell(t == null ? "?" : CellThreads.startedIn(t))).append("</tr>");
             }
             h.append("</tbody></table>");
+            if (more > 0) {
+                h.append("<p>and ").append(more).append(" more threads (%threads lists them all)</p>");
+            }
             if (deadlock) {
                 h.append("<p style=\"color:#c00\"><b>Deadlock</b>: these threads wait for each other's locks;"
                         + " none can go on (%threads names the cycle).</p>");
@@ -62,10 +67,12 @@ public final class ThreadStates {
 
     /** The notebook's live threads, as the JVM sees them now. */
     public static Snapshot look() {
-        List<Thread> user = UserThreads.userThreads();
-        if (user.isEmpty()) {
-            return new Snapshot("", List.of(), Map.of(), false);
+        List<Thread> all = UserThreads.userThreads();
+        if (all.isEmpty()) {
+            return new Snapshot("", List.of(), Map.of(), false, 0);
         }
+        // A table a person can read, and a look that stays cheap with thousands of threads (05's 10,000).
+        List<Thread> user = all.subList(0, Math.min(SHOWN, all.size()));
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long[] ids = new long[user.size()];
         Map<Long, Thread> threads = new HashMap<>();
@@ -102,7 +109,8 @@ public final class ThreadStates {
             key.append('>').append(waits == null ? 0 : waits.getIdentityHashCode()).append(info.getLockOwnerId()).append(';');
         }
         boolean deadlock = hasCycle(waitsForOwner);
-        return new Snapshot(key.append(deadlock).toString(), infos, threads, deadlock);
+        int more = all.size() - user.size();
+        return new Snapshot(key.append(deadlock).append(more).toString(), infos, threads, deadlock, more);
     }
 
     private static boolean waitsForASynchronizer(ThreadInfo[] infos) {
