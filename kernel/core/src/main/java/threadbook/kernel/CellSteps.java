@@ -20,35 +20,19 @@ final class CellSteps {
     private final Magics magics;
     private final CellOutput output;
     private final IOPub iopub;
-    /** Magics to run again when the frontend changes one of their widgets, by the widget's model id. */
-    private final Map<String, Rerunnable> reruns = new java.util.concurrent.ConcurrentHashMap<>();
+    private final WidgetReruns reruns;
 
-    /** A magic's step, to run again with a widget's new value. */
-    record Rerunnable(MagicParser.Step step, String label, String memo) {}
-
-    CellSteps(Magics magics, CellOutput output, IOPub iopub) {
+    CellSteps(Magics magics, CellOutput output, IOPub iopub, WidgetReruns reruns) {
         this.magics = magics;
         this.output = output;
         this.iopub = iopub;
-    }
-
-    /** What re-runs when widget {@code modelId} changes; null if nothing does. */
-    Rerunnable rerunnable(String modelId) {
-        return reruns.get(modelId);
-    }
-
-    void forgetReruns(String modelId) {
-        reruns.remove(modelId);
-    }
-
-    /** A new Java session: the widgets that started re-runs are gone with the last one. */
-    void forgetAllReruns() {
-        reruns.clear();
+        this.reruns = reruns;
     }
 
     /** Runs a magic again as cell {@code cell}, with a widget's new value; shows its error, if any. */
-    CellResult rerun(JShellSession session, long cell, Rerunnable what, long value) {
-        Context context = new Context(session, cell, what.label(), what.step(), new MagicContext.Rerun(value, what.memo()));
+    CellResult rerun(JShellSession session, long cell, WidgetReruns.Asked asked) {
+        WidgetReruns.Rerunnable what = asked.what();
+        Context context = new Context(session, cell, what.label(), what.step(), new MagicContext.Rerun(asked.value(), what.memo()));
         CellResult result = magics.run(what.step(), context);
         if (result.isError()) {
             iopub.error(output.parentOf(cell), result); // before the routing ends: into the Output, under the slider
@@ -97,7 +81,7 @@ final class CellSteps {
 
         @Override
         public void rerunOnChange(String modelId, String memo) {
-            reruns.put(modelId, new Rerunnable(step, label, memo));
+            reruns.add(modelId, new WidgetReruns.Rerunnable(step, label, memo));
         }
 
         @Override

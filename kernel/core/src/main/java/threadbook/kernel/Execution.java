@@ -1,7 +1,6 @@
 package threadbook.kernel;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -33,6 +32,7 @@ final class Execution {
     private final java.util.concurrent.locks.ReentrantLock oneCellAtATime = new java.util.concurrent.locks.ReentrantLock();
     private final History history;
     private final CellSteps steps;
+    private final WidgetReruns reruns = new WidgetReruns();
     private final AtomicLong cellIds = new AtomicLong();
     private volatile int executionCount;
 
@@ -69,7 +69,7 @@ final class Execution {
         this.stdin = stdin;
         this.iopub = iopub;
         this.history = history;
-        this.steps = new CellSteps(threadbook.magic.Magics.standard(), output, iopub);
+        this.steps = new CellSteps(threadbook.magic.Magics.standard(), output, iopub, reruns);
     }
 
     int count() {
@@ -211,23 +211,10 @@ final class Execution {
      * thread as a cell is, with no execution count and no reply; its output is parented to the message.
      */
     void commFromFrontend(Message request) {
-        String commId = request.contentString("comm_id", "");
-        if (request.type().equals("comm_close")) {
-            steps.forgetReruns(commId);
+        WidgetReruns.Asked asked = reruns.askedBy(request);
+        if (asked == null) {
             return;
         }
-        CellSteps.Rerunnable what = steps.rerunnable(commId);
-        JsonElement data = request.content().get("data");
-        if (what == null || !request.type().equals("comm_msg") || data == null || !data.isJsonObject()
-                || !"update".equals(stringOr(data.getAsJsonObject().get("method")))) {
-            return;
-        }
-        JsonElement state = data.getAsJsonObject().get("state");
-        JsonElement value = state != null && state.isJsonObject() ? state.getAsJsonObject().get("value") : null;
-        if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
-            return;
-        }
-        long newValue = value.getAsLong();
         oneCellAtATime.lock();
         try {
             long cell = cellIds.incrementAndGet();
@@ -237,7 +224,7 @@ final class Execution {
             }
             CellResult result;
             try {
-                result = run(request, cell, session -> steps.rerun(session, cell, what, newValue));
+                result = run(request, cell, session -> steps.rerun(session, cell, asked));
             } finally {
                 synchronized (cellLock) {
                     currentCell = 0;
@@ -254,11 +241,7 @@ final class Execution {
 
     /** The last Java session ended: the widgets that re-ran magics went with it. */
     void sessionStarted() {
-        steps.forgetAllReruns();
-    }
-
-    private static String stringOr(JsonElement e) {
-        return e != null && e.isJsonPrimitive() ? e.getAsString() : "";
+        reruns.clear();
     }
 
     private CellResult run(Message request, long cell, String label, String code) {
