@@ -65,6 +65,16 @@ public final class ThreadStates {
         }
     }
 
+    /**
+     * Runs {@code body} as part of the cell running now (the last one if none runs), as ipykernel parents
+     * what a background thread sends to the request it is handling: a client that follows only the running
+     * cell's messages (nbclient, papermill) then records the view's updates, and a notebook they saved
+     * shows its last state.
+     */
+    public static void asRunningCell(Runnable body) {
+        CellThreads.runIn(CellThreads.runningOrLast(), body);
+    }
+
     /** The notebook's live threads, as the JVM sees them now. */
     public static Snapshot look() {
         List<Thread> all = UserThreads.userThreads();

@@ -37,7 +37,7 @@ public final class ThreadsView extends ValueWidget<String> {
             try {
                 ThreadStates.Snapshot now = ThreadStates.look();
                 if (!now.key().equals(shown)) {
-                    set("value", now.html());
+                    ThreadStates.asRunningCell(() -> set("value", now.html()));
                     shown = now.key();
                 }
             } catch (RuntimeException | LinkageError e) {
