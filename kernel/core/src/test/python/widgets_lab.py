@@ -1,11 +1,13 @@
 """Jupyter widgets of the Java kernel in JupyterLab 4 (its widget manager, jupyterlab_widgets) in headless Chromium:
-one notebook of four cells, Run All, then as a person would:
+one notebook of six cells, Run All, then as a person would:
   1. interact: an IntSlider moved with the keyboard (its handle focused, ArrowRight) re-runs the Java method, and
      the output under the slider changes to the new value's;
   2. a Button clicked in the page runs its Java listener, which changes a Label beside it and prints a line;
   3. a widget made by a background thread after its cell ended renders in that cell; every other kind of widget
      renders (the widget manager knows each model and view name);
-  4. File > Save keeps the widgets' state in the notebook (the widget manager's saveState setting on); opened
+  4. %%compare --slider: its slider moved re-runs the comparison into the Output widget under it, replacing the
+     last run; %threads --live shows a deadlock's two threads BLOCKED, each holding the lock the other waits for;
+  5. File > Save keeps the widgets' state in the notebook (the widget manager's saveState setting on); opened
      again, with a new Java session, the notebook renders them from that state, marked disconnected.
 Each prints PASS/FAIL lines and ends with "N passed, M failed"; a screenshot goes to THREADBOOK_SHOTS.
 
@@ -51,6 +53,21 @@ CELLS = [
     '    new ToggleButtons("mode", List.of("x", "y")), new IntProgress(0, 10).barStyle("success"), new HTML("<i>html</i>"),\n'
     '    tabs, new HBox(play, new IntSlider())));\n'
     'jslink(play, "value", f, "value");',
+    # 4: %%compare with a slider: its runs print into the Output widget under the slider
+    '%%compare --slider m=1:8:2\n'
+    '// --- once\n'
+    'System.out.println("once " + m);\n'
+    '// --- doubled\n'
+    'System.out.println("doubled " + 2 * m);',
+    # 5: the live threads view above a deadlock it watches form (the cell ends once both threads are blocked)
+    '%threads --live\n'
+    'Object lockA = new Object(), lockB = new Object();\n'
+    'var both = new CountDownLatch(2);\n'
+    'Runnable take = () -> { try { both.countDown(); both.await(); } catch (InterruptedException e) { } };\n'
+    'var first = new Thread(() -> { synchronized (lockA) { take.run(); synchronized (lockB) { } } }, "first");\n'
+    'var second = new Thread(() -> { synchronized (lockB) { take.run(); synchronized (lockA) { } } }, "second");\n'
+    'first.setDaemon(true); second.setDaemon(true); first.start(); second.start();\n'
+    'while (first.getState() != Thread.State.BLOCKED || second.getState() != Thread.State.BLOCKED) Thread.sleep(10);',
 ]
 
 
@@ -154,6 +171,44 @@ def widget_checks(page):
     except TimeoutError:
         check("every kind of widget renders", False, text(3) + " | " + page.js(lab_cell(3) + "return c.innerHTML.slice(0, 3000);"))
     page.shot("widgets")
+    teaching_checks(page, text)
+
+
+def teaching_checks(page, text):
+    """%%compare --slider re-runs in place when its slider moves; %threads --live shows a deadlock."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    try:
+        wait_for("the compare slider and its first run", 60, lambda: page.js(lab_cell(4) + """
+            var o = c.querySelector('.widget-output');
+            return !!(c.querySelector('.widget-slider .noUi-handle') && o && o.innerText.indexOf('doubled 4') >= 0);"""))
+        check("%%compare --slider: the first run shows in the Output widget under the slider", True)
+    except TimeoutError:
+        check("%%compare --slider: the first run shows in the Output widget under the slider", False, text(4))
+        return
+    handle = page.driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")[4].find_element(
+        By.CSS_SELECTOR, ".widget-slider .noUi-handle")
+    handle.click()
+    moved = time.monotonic()
+    for _ in range(3):
+        handle.send_keys(Keys.ARROW_RIGHT)
+    try:
+        wait_for("the compare re-run", 60, lambda: page.js(lab_cell(4) + """
+            var o = c.querySelector('.widget-output'); var t = o ? o.innerText : '';
+            return t.indexOf('doubled 10') >= 0 && t.indexOf('doubled 4') < 0 && !!o.querySelector('img, table');"""))
+        check("%%compare --slider: moving the slider to 5 re-ran the comparison, its table and chart replacing the last",
+              True, "%.2f s after the key presses" % (time.monotonic() - moved))
+    except TimeoutError:
+        check("%%compare --slider: moving the slider to 5 re-ran the comparison, its table and chart replacing the last",
+              False, text(4))
+    try:
+        wait_for("the live view to show the deadlock", 30, lambda: page.js(lab_cell(5) + """
+            var h = c.querySelector('.widget-html'); var t = h ? h.innerText : '';
+            return /first\\s+BLOCKED\\s+lockA\\s+lockB\\s+second/.test(t) && /second\\s+BLOCKED\\s+lockB\\s+lockA\\s+first/.test(t);"""))
+        check("%threads --live: both threads BLOCKED, each holding the lock the other waits for", True)
+    except TimeoutError:
+        check("%threads --live: both threads BLOCKED, each holding the lock the other waits for", False, text(5))
+    page.shot("teaching-widgets")
 
 
 def lab_cell(i):

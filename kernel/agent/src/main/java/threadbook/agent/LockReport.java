@@ -148,7 +148,7 @@ public final class LockReport {
     }
 
     /** Names lock objects after the notebook's variables that hold them. */
-    private static final class Names {
+    static final class Names {
         private Map<Object, String> variables;
 
         String of(LockInfo lock, Thread waiter) {

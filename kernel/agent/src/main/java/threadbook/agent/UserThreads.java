@@ -93,7 +93,7 @@ final class UserThreads {
         return java.util.Arrays.asList(threads).subList(0, n);
     }
 
-    private static List<Thread> userThreads() {
+    static List<Thread> userThreads() {
         Thread self = Thread.currentThread();
         List<Thread> result = new ArrayList<>();
         for (Thread t : all()) {
@@ -105,7 +105,8 @@ final class UserThreads {
             boolean system = group == null || "system".equals(group.getName())
                     || CellThreads.SYSTEM.equals(CellThreads.startedIn(t))
                     || name.startsWith("threadbook-") || name.startsWith("process reaper")
-                    || name.startsWith("Attach Listener") || name.equals("DestroyJavaVM");
+                    || name.startsWith("Attach Listener") || name.equals("DestroyJavaVM")
+                    || name.startsWith("JFR "); // the JDK's, for %%timeline's recording (started during a cell)
             if (!system) {
                 result.add(t);
             }

@@ -1,5 +1,6 @@
 package threadbook.kernel;
 
+import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
 import threadbook.agent.Event;
@@ -19,16 +20,32 @@ final class CellSteps {
     private final Magics magics;
     private final CellOutput output;
     private final Restarter restarter;
+    private final IOPub iopub;
+    private final WidgetReruns reruns;
 
     /** Ends a session and starts one with more jars on its startup class path (see MagicContext.startedWith). */
     interface Restarter {
         JShellSession restart(JShellSession old, List<java.nio.file.Path> jars) throws JShellSessions.StartFailure;
     }
 
-    CellSteps(Magics magics, CellOutput output, Restarter restarter) {
+    CellSteps(Magics magics, CellOutput output, Restarter restarter, IOPub iopub, WidgetReruns reruns) {
         this.magics = magics;
         this.output = output;
         this.restarter = restarter;
+        this.iopub = iopub;
+        this.reruns = reruns;
+    }
+
+    /** Runs a magic again as cell {@code cell}, with a widget's new value; shows its error, if any. */
+    CellResult rerun(JShellSession session, long cell, WidgetReruns.Asked asked) {
+        WidgetReruns.Rerunnable what = asked.what();
+        Context context = new Context(session, cell, what.label(), what.step(), new MagicContext.Rerun(asked.value(), what.memo()));
+        CellResult result = magics.run(what.step(), context);
+        if (result.isError()) {
+            iopub.error(output.parentOf(cell), result); // before the routing ends: into the Output, under the slider
+        }
+        context.endOutputRouting();
+        return result;
     }
 
     CellResult run(JShellSession session, long cell, String label, String code) {
@@ -41,8 +58,9 @@ final class CellSteps {
             if (step.kind() == MagicParser.Step.Kind.JAVA) {
                 result = current.runJava(cell, label, step.code());
             } else {
-                Context context = new Context(current, cell, label, step);
+                Context context = new Context(current, cell, label, step, null);
                 result = magics.run(step, context);
+                context.endOutputRouting();
                 current = context.session; // a magic may have restarted it
             }
             if (result.isError()) {
@@ -58,12 +76,64 @@ final class CellSteps {
         private final long cell;
         private final String label;
         private final MagicParser.Step step;
+        private final Rerun rerun;
+        /** The Output widget this cell's output is routed into, or null. */
+        private String routedTo;
 
-        Context(JShellSession session, long cell, String label, MagicParser.Step step) {
+        Context(JShellSession session, long cell, String label, MagicParser.Step step, Rerun rerun) {
             this.session = session;
             this.cell = cell;
             this.label = label;
             this.step = step;
+            this.rerun = rerun;
+        }
+
+        @Override
+        public void rerunOnChange(String modelId, String memo) {
+            reruns.add(modelId, new WidgetReruns.Rerunnable(step, label, memo));
+        }
+
+        @Override
+        public Rerun rerun() {
+            return rerun;
+        }
+
+        @Override
+        public void outputInto(String outputId) {
+            routedTo = outputId;
+            route(outputId, output.parentOf(cell).get("msg_id").getAsString());
+            iopub.clearOutput(output.parentOf(cell), true);
+        }
+
+        /**
+         * Ends what {@link #outputInto} started, when the magic returned (its output is out by then), as
+         * ipywidgets does at the end of {@code with out:}: while the frontend routes a message's replies
+         * into an Output, that message's status messages do not reach the widget that sent it either, and
+         * a slider waits for the idle of its last update before it sends the next.
+         */
+        void endOutputRouting() {
+            if (routedTo != null) {
+                route(routedTo, "");
+                routedTo = null;
+            }
+        }
+
+        private void route(String outputId, String msgId) {
+            // Published here, not through the session's widget: the frontend must know where to route
+            // before the first output of the cell arrives, and both go out on iopub in this order.
+            JsonObject parent = output.parentOf(cell);
+            JsonObject state = new JsonObject();
+            state.addProperty("msg_id", msgId);
+            JsonObject data = new JsonObject();
+            data.addProperty("method", "update");
+            data.add("state", state);
+            data.add("buffer_paths", new com.google.gson.JsonArray());
+            JsonObject content = new JsonObject();
+            content.addProperty("comm_id", outputId);
+            content.add("data", data);
+            JsonObject metadata = new JsonObject();
+            metadata.addProperty("version", "2.1.0");
+            iopub.comm("comm_msg", parent, content, metadata, List.of());
         }
 
         @Override

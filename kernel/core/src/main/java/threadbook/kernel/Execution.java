@@ -36,6 +36,7 @@ final class Execution {
     private final AtomicLong cellIds;
     /** The subshell whose cells this runs, null for the main shell (see Subshells). */
     private final String subshell;
+    private final WidgetReruns reruns = new WidgetReruns();
     private volatile int executionCount;
 
     // What an interrupt acts on. A cell is "current" from the moment its request is taken from the queue
@@ -73,7 +74,7 @@ final class Execution {
         this.stdin = stdin;
         this.iopub = iopub;
         this.history = history;
-        this.steps = new CellSteps(threadbook.magic.Magics.standard(), output, this::restart);
+        this.steps = new CellSteps(threadbook.magic.Magics.standard(), output, this::restart, iopub, reruns);
     }
 
     int count() {
@@ -222,7 +223,50 @@ final class Execution {
         return data;
     }
 
+    /**
+     * A comm message from the frontend (already forwarded to the session): when it sets the value of a
+     * widget a magic made to be re-run by (%%compare --slider), runs that magic again now, on the shell
+     * thread as a cell is, with no execution count and no reply; its output is parented to the message.
+     */
+    void commFromFrontend(Message request) {
+        WidgetReruns.Asked asked = reruns.askedBy(request);
+        if (asked == null) {
+            return;
+        }
+        oneCellAtATime.lock();
+        try {
+            long cell = cellIds.incrementAndGet();
+            output.register(cell, request.header());
+            synchronized (cellLock) {
+                currentCell = cell;
+            }
+            CellResult result;
+            try {
+                result = run(request, cell, session -> steps.rerun(session, cell, asked));
+            } finally {
+                synchronized (cellLock) {
+                    currentCell = 0;
+                    currentSession = null;
+                }
+            }
+            if (result.status() == CellResult.Status.SESSION_LOST) {
+                sessions.replaceIfDead();
+            }
+        } finally {
+            oneCellAtATime.unlock();
+        }
+    }
+
+    /** The last Java session ended: the widgets that re-ran magics went with it. */
+    void sessionStarted() {
+        reruns.clear();
+    }
+
     private CellResult run(Message request, long cell, String label, String code) {
+        return run(request, cell, session -> steps.run(session, cell, label, code));
+    }
+
+    private CellResult run(Message request, long cell, java.util.function.Function<JShellSession, CellResult> body) {
         JShellSession session;
         try {
             session = sessions.get(() -> interrupted(cell));
@@ -240,7 +284,7 @@ final class Execution {
         }
         stdin.begin(request, cell);
         try {
-            return steps.run(session, cell, label, code);
+            return body.apply(session);
         } finally {
             stdin.end();
         }

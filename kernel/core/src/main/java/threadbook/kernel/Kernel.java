@@ -87,6 +87,7 @@ public final class Kernel {
 
     private void sessionStarted(JShellSession started) {
         comms.sessionStarted();
+        execution.sessionStarted();
         debugger.sessionStarted(started);
     }
 
@@ -255,6 +256,7 @@ public final class Kernel {
                 case "comm_msg":
                 case "comm_close":
                     comms.fromFrontend(request);
+                    execution.commFromFrontend(request);
                     return;
                 case "interrupt_request":
                     debugger.interrupted();

@@ -31,38 +31,76 @@ final class CompareMagic implements Magic {
     @Override public Form form() { return Form.CELL; }
     @Override public String summary() { return "run labelled variants one after another; table and bar chart of their times"; }
     @Override public String usage() {
-        return "%%compare [-r REPEATS]\n// --- sequential\n...java...\n// --- with threads\n...java...\n"
+        return "%%compare [-r REPEATS] [--slider NAME=MIN:MAX[:START]]\n// --- sequential\n...java...\n// --- with threads\n...java...\n"
                 + "Each '// --- label' line starts a variant; code above the first label runs once, untimed."
                 + " A variant's variables are its own."
-                + " With -r, each variant runs REPEATS times and the median is shown.";
+                + " With -r, each variant runs REPEATS times and the median is shown."
+                + " With --slider, the int variable NAME is set to START (MIN if not given) and a slider from MIN"
+                + " to MAX shows above the results: letting it go at a new value runs the comparison again with"
+                + " NAME set to it, and its results replace the last ones.";
     }
 
     record Variant(String label, String code) {}
 
     record Measured(String label, Timing timing) {}
 
-    @Override
-    public CellResult run(String args, String body, MagicContext context) throws MagicException, AgentException {
+    /** {@code --slider NAME=MIN:MAX[:START]}: a slider for an int variable of the variants. */
+    record Slider(String name, int min, int max, int start) {}
+
+    record Options(int repeats, Slider slider) {}
+
+    private static final Pattern SLIDER = Pattern.compile("([A-Za-z_$][A-Za-z0-9_$]*)=(-?\\d+):(-?\\d+)(?::(-?\\d+))?");
+
+    static Options options(String args) throws MagicException {
         int repeats = 1;
-        if (!args.isEmpty()) {
-            String[] words = args.split("\\s+");
-            if (words.length != 2 || !words[0].equals("-r")) {
-                throw new MagicException("unknown arguments '" + args + "' (valid: -r REPEATS)");
+        Slider slider = null;
+        String[] words = args.isEmpty() ? new String[0] : args.split("\\s+");
+        for (int i = 0; i < words.length; i += 2) {
+            if (i + 1 == words.length || !(words[i].equals("-r") || words[i].equals("--slider"))) {
+                throw new MagicException("unknown arguments '" + args + "' (valid: -r REPEATS, --slider NAME=MIN:MAX[:START])");
             }
-            try {
-                repeats = Integer.parseInt(words[1]);
-            } catch (NumberFormatException e) {
-                throw new MagicException("-r needs a whole number, not '" + words[1] + "'");
-            }
-            if (repeats < 1 || repeats > 100) {
-                throw new MagicException("-r must be between 1 and 100");
+            if (words[i].equals("-r")) {
+                try {
+                    repeats = Integer.parseInt(words[i + 1]);
+                } catch (NumberFormatException e) {
+                    throw new MagicException("-r needs a whole number, not '" + words[i + 1] + "'");
+                }
+                if (repeats < 1 || repeats > 100) {
+                    throw new MagicException("-r must be between 1 and 100");
+                }
+            } else {
+                Matcher m = SLIDER.matcher(words[i + 1]);
+                if (!m.matches()) {
+                    throw new MagicException("--slider needs NAME=MIN:MAX or NAME=MIN:MAX:START, e.g. threads=1:8:4,"
+                            + " not '" + words[i + 1] + "'");
+                }
+                int min = Integer.parseInt(m.group(2));
+                int max = Integer.parseInt(m.group(3));
+                int start = m.group(4) == null ? min : Integer.parseInt(m.group(4));
+                if (min >= max || start < min || start > max) {
+                    throw new MagicException("--slider " + words[i + 1] + ": MIN must be below MAX, and START between them");
+                }
+                slider = new Slider(m.group(1), min, max, start);
             }
         }
+        return new Options(repeats, slider);
+    }
+
+    @Override
+    public CellResult run(String args, String body, MagicContext context) throws MagicException, AgentException {
+        Options options = options(args);
+        int repeats = options.repeats();
         StringBuilder setup = new StringBuilder();
         List<Variant> variants = split(body, setup);
         if (variants.size() < 2) {
             throw new MagicException("%%compare needs at least two variants, each starting with a line '// --- label'"
                     + " (found " + variants.size() + ")");
+        }
+        if (options.slider() != null) {
+            CellResult r = slider(options.slider(), context);
+            if (r.isError()) {
+                return r;
+            }
         }
         if (!setup.toString().isBlank()) {
             CellResult r = context.java(setup.toString());
@@ -95,6 +133,34 @@ final class CompareMagic implements Magic {
         Drawing chart = BarChart.draw(bars, "wall time (s)");
         context.display(chart.bundle(BarChart.text(bars, "wall time (s)")), chart.metadata());
         return CellResult.ok(null);
+    }
+
+    /**
+     * Shows the slider above an Output (the first time), routes this run's output into that Output (the
+     * last run's goes), and sets the variable to the slider's value. Moving the slider runs the magic again
+     * (see MagicContext.rerunOnChange).
+     */
+    private static CellResult slider(Slider slider, MagicContext context) {
+        MagicContext.Rerun rerun = context.rerun();
+        String outputId;
+        long value;
+        if (rerun == null) {
+            CellResult made = context.java("threadbook.agent.RerunWidgets.sliderAboveOutput(\"" + slider.name() + "\", "
+                    + slider.min() + ", " + slider.max() + ", " + slider.start() + ")");
+            if (made.isError()) {
+                return made;
+            }
+            String[] ids = made.value().replace("\"", "").strip().split(" ");
+            context.rerunOnChange(ids[0], ids[1]);
+            outputId = ids[1];
+            value = slider.start();
+        } else {
+            outputId = rerun.memo();
+            value = rerun.value();
+        }
+        context.outputInto(outputId);
+        context.print(slider.name() + " = " + value + "\n");
+        return context.java("int " + slider.name() + " = " + value + ";");
     }
 
     /**

@@ -44,6 +44,27 @@ public interface MagicContext {
     /** Where a frame of the notebook's code is ("cell [3], line 5"); null for a frame outside the notebook. */
     String cellLine(StackTraceElement frame);
 
+    /**
+     * From now on, each time the frontend sets the "value" of widget {@code modelId} (a slider this magic
+     * made in the session), the kernel runs this magic again, with {@link #rerun()} saying the new value
+     * and {@code memo}: as a cell of its own (no execution count), its output parented to the frontend's
+     * message. Ends with the session or when the frontend closes the widget.
+     */
+    void rerunOnChange(String modelId, String memo);
+
+    /** In a run started by {@link #rerunOnChange}, the widget's new value and the memo; null in a cell. */
+    Rerun rerun();
+
+    /** The value that started a re-run, and what the first run left for it (e.g. a widget's id). */
+    record Rerun(long value, String memo) {}
+
+    /**
+     * Clears the Output widget {@code outputId} and shows what this cell shows from now until the magic
+     * returns in it, as ipywidgets' {@code with out:} does (the frontend routes this cell's messages into
+     * the widget).
+     */
+    void outputInto(String outputId);
+
     /** The registry, for magics about magics. */
     Magics magics();
 }

@@ -69,7 +69,8 @@ class WidgetsLabIT {
         assertEquals(0, r.code(), "the run ended with " + r.code() + " (its output is above)");
         for (String passed : List.of("PASS interact: moving the slider to 5 in the browser re-ran the method",
                 "PASS a click on the Button ran its Java listener", "PASS a widget made by a background thread",
-                "PASS every kind of widget renders",
+                "PASS every kind of widget renders", "PASS %%compare --slider: moving the slider to 5 re-ran the comparison",
+                "PASS %threads --live: both threads BLOCKED",
                 "PASS the saved notebook, opened again, renders its widgets from the saved state")) {
             assertTrue(r.output().contains(passed), "checked and passed: " + passed + "\n" + r.output());
         }

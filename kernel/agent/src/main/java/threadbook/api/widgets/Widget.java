@@ -74,6 +74,11 @@ public abstract class Widget implements Renderable {
                 e.buffers(), this::received);
     }
 
+    /** False once closed, by the notebook or by the frontend. */
+    public boolean isOpen() {
+        return open;
+    }
+
     /** The model id the frontend knows this widget by. */
     public String modelId() {
         return id;
