@@ -17,7 +17,7 @@ SCRATCH = [
     'bar.done();',
     'Scanner in = new Scanner(System.in);\nSystem.out.print("Your name? ");\nString name = in.nextLine();\n'
     'System.out.println("Hello, " + name + "!");',
-    "long spins = 0;\nwhile (true) { spins++; }",
+    'long spins = 0;\nSystem.out.println("spinning");\nwhile (true) { spins++; }',
     "ProcessHandle.current().pid()",
 ]
 
@@ -184,8 +184,12 @@ def interrupt_checks(page, folder):
     from selenium.webdriver.common.by import By
     scratch_ready(page, folder)
     page.run_cell(LOOP)
-    time.sleep(3)
-    running = "*" in page.prompts()[LOOP]
+    # Its line printed: the loop itself runs now (not the cell's compilation), which the click must stop.
+    try:
+        wait_for("the loop to start", 60, lambda: "spinning" in page.cell_text(LOOP))
+    except TimeoutError:
+        pass
+    running = "*" in page.prompts()[LOOP] and "spinning" in page.cell_text(LOOP)
     buttons = [b for b in page.driver.find_elements(By.CSS_SELECTOR, '.jp-NotebookPanel-toolbar [data-jp-item-name="interrupt"] button, '
                                                     '.jp-NotebookPanel-toolbar [data-jp-item-name="interrupt"] jp-button')
                if b.is_displayed()]
