@@ -87,7 +87,9 @@ def help_checks(page, folder):
     def help_text():
         return page.js("var c = document.querySelector('.jp-Inspector-content'); return c ? c.innerText : '';") or ""
 
-    def help_at(line_moves, right, before=""):
+    def help_at(line_moves, right, shows):
+        """The help shown with the cursor there, once it shows what it must (the panel updates in steps: a
+        check of the first text that differs from the last one read a half-updated panel)."""
         page.editor(INSPECT)
         page.keys((Keys.CONTROL, Keys.HOME))
         for _ in range(line_moves):
@@ -98,19 +100,24 @@ def help_checks(page, folder):
         time.sleep(0.3)
         page.keys(Keys.ARROW_LEFT, Keys.ARROW_RIGHT)  # a cursor move the inspector surely sees
         try:
-            return wait_for("contextual help", 30, lambda: (lambda t: t if t.strip() and t != before and "No Documentation" not in t
-                                                            and "move the cursor" not in t.lower() else None)(help_text()))
+            return wait_for("contextual help", 30, lambda: (lambda t: t if shows(t) else None)(help_text()))
         except TimeoutError:
             return help_text()
 
-    text = help_at(0, 3)
+    def type_help(t):
+        return "java.lang.String" in t or "class String" in t
+
+    text = help_at(0, 3, type_help)
     page.shot("scratch-help-type")
-    check("contextual help for a type, the cursor inside its name (Str|ing)",
-          "java.lang.String" in text or "class String" in text, repr(text[:300]))
-    text = help_at(1, 12, before=text)
+    check("contextual help for a type, the cursor inside its name (Str|ing)", type_help(text), repr(text[:300]))
+    before = text
+
+    def method_help(t):
+        return t != before and "length" in t and ("int" in t or "Returns" in t)
+    text = help_at(1, 12, method_help)
     page.shot("scratch-help-method")
-    check("contextual help for a method, the cursor inside its name (greeting.len|gth())",
-          "length" in text and ("int" in text or "Returns" in text), repr(text[:300]))
+    check("contextual help for a method, the cursor inside its name (greeting.len|gth())", method_help(text),
+          repr(text[:300]))
 
 
 def late_output_checks(page, folder):
