@@ -13,7 +13,9 @@ With --stored, the notebooks' saved outputs are checked instead of a new run's, 
 tree (which `install.sh --execute` rewrites with a run on this machine) for everything but what a run measured, and
 the one committed (git show HEAD:notebooks/NAME, what the course ships) for everything, measurements included: a
 set-up run on a busy machine may measure a smaller speed-up, and must not leave the tests failing. A notebook that is
-the same in both is checked once. Measurements of a run made now are checked without --stored, and by JupyterLabIT.
+the same in both is checked once. Measurements of a run made now are checked without --stored, and with
+--executed DIR: the notebooks as nbval ran them in CourseToolsIT (saved there by nbval_outputs.py), so that the suite
+runs each notebook once for both (JupyterLabIT checks the same on the notebook it runs in the page).
 
 Prints one line per check and ends with "N passed, M failed"; exits 1 if any check failed.
 """
@@ -513,18 +515,40 @@ def check_stored(path):
     return ids
 
 
+def check_executed(path, folder):
+    """The notebook as another tool ran it just now (nbval, through nbval_outputs.py), saved in folder."""
+    ran = folder / path.name
+    if not check(ran.exists(), path.name + ": run and saved by nbval_outputs.py", str(ran)):
+        return set()
+    nb = nbformat.read(str(ran), as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    counts = [c.execution_count for c in code]
+    check(counts == list(range(1, len(code) + 1)), path.name + ": every code cell ran, in order", repr(counts))
+    errors = [(c.execution_count, o.get("ename"), o.get("evalue")) for c in code for o in c.outputs
+              if o.output_type == "error"]
+    check(not errors, path.name + ": every cell ran without an error", repr(errors)[:2000])
+    return check_examples(nb)
+
+
 def main():
-    # --stored: check the outputs saved in the notebooks instead of running them again; JupyterLabIT runs every
-    # notebook live and applies check_examples to the page.
-    stored = "--stored" in sys.argv[1:]
+    # --stored: check the outputs saved in the notebooks instead of running them again; --executed DIR: the outputs
+    # of the run nbval made (CourseToolsIT). JupyterLabIT applies check_examples to the page of the notebook it runs.
+    args = sys.argv[1:]
+    stored = "--stored" in args
+    executed = Path(args[args.index("--executed") + 1]) if "--executed" in args else None
     paths = sorted(NOTEBOOKS.glob("*.ipynb"))
     print("kernel %s, %d notebooks in %s, %d cores, %s" % (KERNEL, len(paths), NOTEBOOKS, CORES,
-                                                          "stored outputs" if stored else "executed now"))
+                                                          "stored outputs" if stored else
+                                                          "as run in %s" % executed if executed else "executed now"))
+    if executed is not None and (executed / "MISSING").exists():
+        check(False, "nbval_outputs.py kept every cell's outputs", (executed / "MISSING").read_text().strip())
     seen = set()
     for path in paths:
         print("--- " + path.name)
         if stored:
             seen.update(check_stored(path))
+        elif executed is not None:
+            seen.update(check_executed(path, executed))
         else:
             stored_notebook_is_clean(path.name, nbformat.read(str(path), as_version=4))
             seen.update(check_examples(execute(path)))

@@ -390,7 +390,10 @@ class DebugProtocolIT {
                     + "Thread t2 = new Thread(() -> { synchronized (lockB) { " + pause + " synchronized (lockA) { } } }, \"second\");\n"
                     + "t1.start(); t2.start();");
             assertEquals("ok", run.status(), String.valueOf(run.error()));
-            Thread.sleep(2000);
+            // The pause must find the cycle made: the session itself waits until its JVM sees it.
+            KernelClient.Execution formed = c.execute("while (java.lang.management.ManagementFactory.getThreadMXBean()"
+                    + ".findDeadlockedThreads() == null) { Thread.sleep(20); }", LONG);
+            assertEquals("ok", formed.status(), String.valueOf(formed.error()));
             ok(c, "pause", json("{\"threadId\":1}"));
             JsonObject stopped = awaitEvent(c, "stopped").getAsJsonObject("body");
             assertEquals("pause", stopped.get("reason").getAsString());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -23,7 +24,8 @@ import threadbook.client.JupyterEnv;
  * them; from ../shared/wheels beside the clone where pip's index lacks them): papermill runs a notebook with a
  * parameter through Threadbook's Java translator; jupytext turns each notebook into a .java script and back; nbval
  * reruns the six notebooks, strict, and compares every output not tagged nbval-ignore-output after
- * notebooks/nbval-sanitize.cfg. A missing tool fails the test: it never skips.
+ * notebooks/nbval-sanitize.cfg; on that same run, check_notebooks.py checks each example of the catalogue (its lines
+ * in order and its measured times). A missing tool fails the test: it never skips.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CourseToolsIT {
@@ -54,7 +56,13 @@ class CourseToolsIT {
     }
 
     private Result run(int seconds, String... command) throws Exception {
-        Result r = Command.run(List.of(command), installed.env(Map.of("PYTHONUNBUFFERED", "1")), seconds, work);
+        return run(Map.of(), seconds, command);
+    }
+
+    private Result run(Map<String, String> env, int seconds, String... command) throws Exception {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("PYTHONUNBUFFERED", "1");
+        Result r = Command.run(List.of(command), installed.env(all), seconds, work);
         System.out.println(String.join(" ", command) + "\n" + r.output());
         return r;
     }
@@ -122,9 +130,15 @@ class CourseToolsIT {
         assertTrue(r.output().contains("6 passed, 0 failed"), r.output());
     }
 
+    /**
+     * nbval's run is also the suite's run of every notebook whose examples' lines and measurements are checked
+     * (check_notebooks.py --executed, on the outputs nbval_outputs.py saved): one run of each notebook for both.
+     */
     @Test
-    void nbvalRerunsTheSixNotebooksAndFindsTheirStoredOutputs() throws Exception {
-        List<String> command = new ArrayList<>(List.of(python, "-m", "pytest", "-p", "no:cacheprovider", "--nbval",
+    void nbvalRerunsTheSixNotebooksAndFindsTheirStoredOutputsAndEveryExampleShowsWhatItMust() throws Exception {
+        Path tests = repo.resolve("kernel/core/src/test/python");
+        Path executed = work.resolve("executed");
+        List<String> command = new ArrayList<>(List.of(python, "-m", "pytest", "-p", "no:cacheprovider", "-p", "nbval_outputs", "--nbval",
                 "--nbval-sanitize-with", repo.resolve("notebooks/nbval-sanitize.cfg").toString(),
                 "--nbval-kernel-name", KERNEL, "--nbval-cell-timeout", "300"));
         List<String> notebooks;
@@ -134,9 +148,14 @@ class CourseToolsIT {
         assertEquals(6, notebooks.size(), "the six notebooks: " + notebooks);
         command.addAll(notebooks);
         long began = System.nanoTime();
-        Result r = run(1200, command.toArray(String[]::new));
+        Result r = run(Map.of("PYTHONPATH", tests.toString(), "NBVAL_OUTPUTS", executed.toString()), 1200,
+                command.toArray(String[]::new));
         System.out.printf("nbval on the six notebooks: %.0f s%n", (System.nanoTime() - began) / 1e9);
         assertEquals(0, r.code(), r.output());
         assertTrue(Pattern.compile("(?m)^=+ \\d+ passed").matcher(r.output()).find(), r.output());
+
+        Result examples = run(300, python, tests.resolve("check_notebooks.py").toString(), "--executed", executed.toString());
+        assertEquals(0, examples.code(), "the examples as nbval ran them:\n" + examples.output());
+        assertTrue(Pattern.compile("(?m)^[1-9]\\d* passed, 0 failed$").matcher(examples.output()).find(), examples.output());
     }
 }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.TestInstance;
  * checked in the committed copies (git's HEAD), not in the working tree's: the README's set-up command,
  * `install.sh --with-jupyter --execute`, rewrites the working tree's with a run on this machine, and a busy machine
  * measures a smaller speed-up; a set-up command must not leave the tests failing. The same example checks,
- * measurements included, run on a live Run All of every notebook in JupyterLabIT: the timing of a run the suite
- * makes itself is checked there; running them a third time here would cost three minutes of the suite. A missing
+ * measurements included, run on the suite's own run of every notebook, nbval's in CourseToolsIT (and in the page, on
+ * the notebooks JupyterLabIT runs there): running them once more here would cost three minutes of the suite. A missing
  * Jupyter fails this test: it never skips it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
