@@ -280,7 +280,7 @@ final class Execution {
             currentSession = session;
         }
         if (subshell != null) {
-            return steps.run(session, cell, label, code); // input() is the notebook's (see README)
+            return body.apply(session); // input() is the notebook's (see README)
         }
         stdin.begin(request, cell);
         try {
