@@ -113,7 +113,7 @@ class LincheckIT {
     /** Lincheck 3.7 finds nothing on Java 25: the cell must fail with words, not pass every test. */
     @Test
     void onAJavaLincheckCannotExploreTheCellSaysSo() throws Exception {
-        Path java = ExercisesIT.newestJava();
+        Path java = NotebookExercises.newestJava();
         try (KernelProcess kernel = KernelProcess.start(Map.of(), java);
              KernelClient client = kernel.client()) {
             client.awaitReady(Duration.ofSeconds(60));
