@@ -27,6 +27,7 @@ import urllib.request
 from pathlib import Path
 
 import jupyterlab_run as lab
+import labkit as kit  # the checks, their counts and the page driver
 from browser_run_all import children_of, free_port, identity
 from jupyterlab_run import check, log, wait_for
 
@@ -92,7 +93,7 @@ def saved_state_checks(page, served):
 
     # Opened again, with a new Java session that has none of these widgets: they render from the saved state.
     page.close()
-    lab.shutdown_kernels(page.base, TOKEN)
+    kit.shutdown_kernels(page.base, TOKEN)
     page.open("widgets.ipynb")
     try:
         def rendered():
@@ -113,7 +114,7 @@ def saved_state_checks(page, served):
 def widget_checks(page):
     page.menu("Run", "runmenu:run-all")
     for i in range(len(CELLS)):
-        page.wait_ran(i, timeout=lab.KERNEL_START_TIMEOUT)
+        page.wait_ran(i, timeout=kit.KERNEL_START_TIMEOUT)
     check("the cells ran without an error", not any(
         o.get("output_type") == "error" for i in range(len(CELLS)) for o in page.outputs(i)), json.dumps(
         [page.outputs(i) for i in range(len(CELLS))])[:800])
@@ -289,7 +290,7 @@ def main():
         driver = webdriver.Chrome(service=service, options=options)
         driver.set_page_load_timeout(90)
         track()
-        page = lab.Page(driver, base, shots)
+        page = kit.Page(driver, base, token, shots)
         PAGE = page
         page.load("%s/lab?reset&token=%s" % (base, token))
         page.open("widgets.ipynb")
@@ -310,7 +311,7 @@ def main():
         traceback.print_exc(file=sys.stdout)
     finally:
         lab.shutdown(server, driver, service, tracked, track)
-        if lab.failed:
+        if kit.failed:
             for name, path in (("JupyterLab log", server_log_path), ("chromedriver log", driver_log_path)):
                 if path.exists():
                     print("----- %s (last 4000 characters) -----\n%s" % (name, path.read_text(errors="replace")[-4000:]), flush=True)
@@ -319,8 +320,8 @@ def main():
         else:
             shutil.rmtree(work, ignore_errors=True)
     log("done in %.1f s" % (time.monotonic() - lab.T0))
-    print("%d passed, %d failed" % (lab.passed, lab.failed), flush=True)
-    return 1 if lab.failed else 0
+    print("%d passed, %d failed" % (kit.passed, kit.failed), flush=True)
+    return 1 if kit.failed else 0
 
 
 if __name__ == "__main__":
