@@ -5,6 +5,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import threadbook.workers.WireStrings;
 
 /**
  * One Jupyter comm message, either way between the frontend and the notebook's Java: a comm opened, a

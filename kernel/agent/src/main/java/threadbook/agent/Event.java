@@ -5,6 +5,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import threadbook.workers.WireStrings;
 
 /**
  * One message from the agent JVM to the kernel on the event channel: output of a cell, a display, a marker.
@@ -84,12 +85,12 @@ public sealed interface Event {
         } else if (event instanceof Display d) {
             out.writeByte(DISPLAY);
             out.writeLong(d.cell());
-            writeString(out, d.displayId());
+            WireStrings.write(out, d.displayId());
             out.writeBoolean(d.update());
             out.writeInt(d.bundle().size());
             for (String[] entry : d.bundle()) {
-                writeString(out, entry[0]);
-                writeString(out, entry[1]);
+                WireStrings.write(out, entry[0]);
+                WireStrings.write(out, entry[1]);
             }
         } else if (event instanceof ClearOutput c) {
             out.writeByte(CLEAR);
@@ -98,19 +99,19 @@ public sealed interface Event {
         } else if (event instanceof Page p) {
             out.writeByte(PAGE);
             out.writeLong(p.cell());
-            writeString(out, p.text());
+            WireStrings.write(out, p.text());
         } else if (event instanceof InputRequest r) {
             out.writeByte(INPUT);
             out.writeLong(r.cell());
-            writeString(out, r.prompt());
+            WireStrings.write(out, r.prompt());
         } else if (event instanceof Exiting e) {
             out.writeByte(EXITING);
             out.writeLong(e.cell());
-            writeString(out, e.thread());
+            WireStrings.write(out, e.thread());
         } else if (event instanceof LimitReached l) {
             out.writeByte(LIMIT);
             out.writeLong(l.cell());
-            writeString(out, l.message());
+            WireStrings.write(out, l.message());
         } else if (event instanceof Comm c) {
             out.writeByte(COMM);
             out.writeLong(c.cell());
@@ -132,37 +133,29 @@ public sealed interface Event {
             case SYNC:
                 return new Sync(cell, in.readLong(), in.readBoolean());
             case DISPLAY: {
-                String id = readString(in);
+                String id = WireStrings.read(in);
                 boolean update = in.readBoolean();
                 int n = in.readInt();
                 List<String[]> bundle = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    bundle.add(new String[] {readString(in), readString(in)});
+                    bundle.add(new String[] {WireStrings.read(in), WireStrings.read(in)});
                 }
                 return new Display(cell, id, update, bundle);
             }
             case CLEAR:
                 return new ClearOutput(cell, in.readBoolean());
             case PAGE:
-                return new Page(cell, readString(in));
+                return new Page(cell, WireStrings.read(in));
             case INPUT:
-                return new InputRequest(cell, readString(in));
+                return new InputRequest(cell, WireStrings.read(in));
             case EXITING:
-                return new Exiting(cell, readString(in));
+                return new Exiting(cell, WireStrings.read(in));
             case LIMIT:
-                return new LimitReached(cell, readString(in));
+                return new LimitReached(cell, WireStrings.read(in));
             case COMM:
                 return new Comm(cell, in.readLong(), CommMessage.read(in));
             default:
                 throw new IOException("unknown event type " + type);
         }
-    }
-
-    private static void writeString(DataOutput out, String s) throws IOException {
-        WireStrings.write(out, s);
-    }
-
-    private static String readString(DataInput in) throws IOException {
-        return WireStrings.read(in);
     }
 }

@@ -3,6 +3,7 @@ package threadbook.agent;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import threadbook.workers.WireStrings;
 
 /**
  * One message from the kernel to the agent JVM, on the event channel's way back: the answer to an input

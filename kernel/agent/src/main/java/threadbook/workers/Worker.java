@@ -135,7 +135,7 @@ public final class Worker {
         synchronized (toWorker) {
             shipClasses();
             toWorker.writeByte(Frames.WARM);
-            Frames.writeBytes(toWorker, warmTask);
+            WireStrings.writeBytes(toWorker, warmTask);
             toWorker.flush();
         }
     }
@@ -204,7 +204,7 @@ public final class Worker {
             shipClasses();
             toWorker.writeByte(Frames.TASK);
             toWorker.writeLong(id);
-            Frames.writeBytes(toWorker, serializedTask);
+            WireStrings.writeBytes(toWorker, serializedTask);
             toWorker.flush();
         }
         return result;
@@ -221,12 +221,12 @@ public final class Worker {
         toWorker.writeByte(Frames.CLASSES);
         toWorker.writeInt(classes.size());
         for (Map.Entry<String, byte[]> e : classes.entrySet()) {
-            Frames.writeString(toWorker, e.getKey());
-            Frames.writeBytes(toWorker, e.getValue());
+            WireStrings.write(toWorker, e.getKey());
+            WireStrings.writeBytes(toWorker, e.getValue());
         }
         toWorker.writeInt(classpath.size());
         for (String path : classpath) {
-            Frames.writeString(toWorker, path);
+            WireStrings.write(toWorker, path);
         }
         classesSent = version;
     }
@@ -267,21 +267,21 @@ public final class Worker {
                         break;
                     case Frames.OUTPUT:
                         int stream = in.readUnsignedByte();
-                        relay(stream, Frames.readString(in));
+                        relay(stream, WireStrings.read(in));
                         break;
                     case Frames.RESULT: {
                         long id = in.readLong();
                         cpuNanos = in.readLong();
-                        byte[] value = Frames.readBytes(in);
+                        byte[] value = WireStrings.readBytes(in);
                         finish(id, null, value);
                         break;
                     }
                     case Frames.FAILURE: {
                         long id = in.readLong();
                         cpuNanos = in.readLong();
-                        String type2 = Frames.readString(in);
-                        String message = Frames.readString(in);
-                        String trace = Frames.readString(in);
+                        String type2 = WireStrings.read(in);
+                        String message = WireStrings.read(in);
+                        String trace = WireStrings.read(in);
                         finish(id, new WorkerFailure(this, type2, message, trace), null);
                         break;
                     }

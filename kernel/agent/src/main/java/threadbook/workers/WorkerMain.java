@@ -51,11 +51,11 @@ public final class WorkerMain {
                         break;
                     case Frames.TASK:
                         long id = in.readLong();
-                        byte[] task = Frames.readBytes(in);
+                        byte[] task = WireStrings.readBytes(in);
                         run(id, task);
                         break;
                     case Frames.WARM:
-                        warmUp(Frames.readBytes(in));
+                        warmUp(WireStrings.readBytes(in));
                         break;
                     case Frames.SHUTDOWN:
                         System.out.flush();
@@ -99,15 +99,15 @@ public final class WorkerMain {
     private static void readClasses(DataInputStream in) throws IOException {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
-            String name = Frames.readString(in);
-            byte[] bytes = Frames.readBytes(in);
+            String name = WireStrings.read(in);
+            byte[] bytes = WireStrings.readBytes(in);
             byte[] before = classes.put(name, bytes);
             classesChanged |= before == null || !java.util.Arrays.equals(before, bytes);
         }
         int paths = in.readInt();
         URL[] urls = new URL[paths];
         for (int i = 0; i < paths; i++) {
-            urls[i] = Path.of(Frames.readString(in)).toUri().toURL();
+            urls[i] = Path.of(WireStrings.read(in)).toUri().toURL();
         }
         if (classesChanged || paths > 0) {
             // A redefined class needs a new loader: a class, once defined, cannot change in its loader.
@@ -172,7 +172,7 @@ public final class WorkerMain {
             o.writeByte(Frames.RESULT);
             o.writeLong(id);
             o.writeLong(cpu);
-            Frames.writeBytes(o, result);
+            WireStrings.writeBytes(o, result);
         });
     }
 
@@ -182,9 +182,9 @@ public final class WorkerMain {
             o.writeByte(Frames.FAILURE);
             o.writeLong(id);
             o.writeLong(cpu);
-            Frames.writeString(o, exceptionClass);
-            Frames.writeString(o, message);
-            Frames.writeString(o, trace);
+            WireStrings.write(o, exceptionClass);
+            WireStrings.write(o, message);
+            WireStrings.write(o, trace);
         });
     }
 
@@ -249,7 +249,7 @@ public final class WorkerMain {
             send(o -> {
                 o.writeByte(Frames.OUTPUT);
                 o.writeByte(stream);
-                Frames.writeString(o, text);
+                WireStrings.write(o, text);
             });
         }
     }

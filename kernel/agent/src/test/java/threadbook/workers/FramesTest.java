@@ -33,7 +33,7 @@ class FramesTest {
     @Test
     void aStringIsItsUtf8LengthThenItsBytes() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Frames.writeString(new DataOutputStream(bytes), "é€");
+        WireStrings.write(new DataOutputStream(bytes), "é€");
         byte[] utf8 = "é€".getBytes(StandardCharsets.UTF_8);
         DataInputStream in = reader(bytes);
         assertEquals(utf8.length, in.readInt(), "the length counts bytes, not chars");
@@ -51,17 +51,17 @@ class FramesTest {
         out.writeLong(4711);
         out.writeByte(Frames.OUTPUT);
         out.writeByte(2);
-        Frames.writeString(out, "line 1\nline 2 ✓\n");
+        WireStrings.write(out, "line 1\nline 2 ✓\n");
         out.writeByte(Frames.RESULT);
         out.writeLong(7);
         out.writeLong(123_456_789L);
-        Frames.writeBytes(out, new byte[] {1, 2, 3});
+        WireStrings.writeBytes(out, new byte[] {1, 2, 3});
         out.writeByte(Frames.FAILURE);
         out.writeLong(8);
         out.writeLong(5);
-        Frames.writeString(out, "java.lang.IllegalStateException");
-        Frames.writeString(out, "");
-        Frames.writeString(out, big);
+        WireStrings.write(out, "java.lang.IllegalStateException");
+        WireStrings.write(out, "");
+        WireStrings.write(out, big);
         out.flush();
 
         DataInputStream in = reader(bytes);
@@ -69,17 +69,17 @@ class FramesTest {
         assertEquals(4711, in.readLong());
         assertEquals(Frames.OUTPUT, in.readByte());
         assertEquals(2, in.readByte());
-        assertEquals("line 1\nline 2 ✓\n", Frames.readString(in));
+        assertEquals("line 1\nline 2 ✓\n", WireStrings.read(in));
         assertEquals(Frames.RESULT, in.readByte());
         assertEquals(7, in.readLong());
         assertEquals(123_456_789L, in.readLong());
-        assertArrayEquals(new byte[] {1, 2, 3}, Frames.readBytes(in));
+        assertArrayEquals(new byte[] {1, 2, 3}, WireStrings.readBytes(in));
         assertEquals(Frames.FAILURE, in.readByte());
         assertEquals(8, in.readLong());
         assertEquals(5, in.readLong());
-        assertEquals("java.lang.IllegalStateException", Frames.readString(in));
-        assertEquals("", Frames.readString(in), "an empty message is an empty string, not a missing field");
-        assertEquals(big, Frames.readString(in));
+        assertEquals("java.lang.IllegalStateException", WireStrings.read(in));
+        assertEquals("", WireStrings.read(in), "an empty message is an empty string, not a missing field");
+        assertEquals(big, WireStrings.read(in));
         assertEquals(-1, in.read(), "nothing is left over");
     }
 
@@ -94,10 +94,10 @@ class FramesTest {
     @Test
     void aFrameCutShortIsAnEndOfStreamNotAShortString() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Frames.writeString(new DataOutputStream(bytes), "a whole line");
+        WireStrings.write(new DataOutputStream(bytes), "a whole line");
         byte[] cut = java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() - 3);
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(cut));
-        assertThrows(EOFException.class, () -> Frames.readString(in));
+        assertThrows(EOFException.class, () -> WireStrings.read(in));
     }
 
     @Test
