@@ -38,6 +38,17 @@ final class Comms {
     /** Open comms, by id: their target name. */
     private final Map<String, String> open = new ConcurrentHashMap<>();
     private final AtomicLong tokens = new AtomicLong();
+    /**
+     * Hands the frontend's comm messages to the Java session in the order they came, on a thread of its own: a
+     * widget manager opens its comms as soon as it connects, while the Java session may still be starting, and the
+     * shell that took the message must not wait for that (a completion queued behind it would miss JupyterLab's
+     * one-second limit for an answer).
+     */
+    private final java.util.concurrent.ExecutorService delivery = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "threadbook-comm-delivery");
+        t.setDaemon(true);
+        return t;
+    });
     /** The headers of the frontend's comm messages the agent may still answer, by token. */
     private final Map<Long, JsonObject> requests = new LinkedHashMap<>() {
         @Override
@@ -103,15 +114,16 @@ final class Comms {
             }
             default -> CommMessage.msg(id, dataText, request.buffers());
         };
-        JShellSession session = sessions.session();
-        if (session == null) {
-            return;
-        }
         long token = tokens.incrementAndGet();
         synchronized (requests) {
             requests.put(token, request.header());
         }
-        session.toAgent(new ToAgent.Comm(token, m));
+        delivery.execute(() -> {
+            JShellSession session = sessions.session();
+            if (session != null) {
+                session.toAgent(new ToAgent.Comm(token, m));
+            }
+        });
     }
 
     /** The comm_info_reply's content: the open comms, of one target if the request names one. */
