@@ -72,6 +72,17 @@ CELLS = [
 ]
 
 
+# Put into the notebook after the others ran (Run All would wait for it for ever): a cell that ends only when its
+# slider, moved in the browser while the cell runs, has told its Java listener 3.
+WHILE_RUNNING = (
+    'var stopAt = new IntSlider("stop at", 0, 10, 0);\n'
+    'var seen = new java.util.concurrent.atomic.AtomicInteger();\n'
+    'stopAt.observe("value", c -> seen.set(((Number) c.newValue()).intValue()));\n'
+    'display(stopAt);\n'
+    'while (seen.get() < 3) Thread.sleep(10);\n'
+    'System.out.println("the slider reached " + seen.get() + " while this cell ran");')
+
+
 def notebook():
     cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": c} for c in CELLS]
     return lab.with_kernel({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
@@ -210,6 +221,38 @@ def teaching_checks(page, text):
     except TimeoutError:
         check("%threads --live: both threads BLOCKED, each holding the lock the other waits for", False, text(5))
     page.shot("teaching-widgets")
+    while_a_cell_runs_checks(page, text)
+
+
+def while_a_cell_runs_checks(page, text):
+    """JupyterLab sends comm messages over a subshell of their own (its commsOverSubshells setting, on by default), so
+    a slider moved while a cell runs reaches its Java listener at once: a slider can steer a running experiment."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    index = len(CELLS)
+    name = "a slider moved while its cell runs reaches the Java listener at once (comms over a subshell): the cell ends"
+    page.js(page.PANEL + "p.content.model.sharedModel.insertCell(%d, {cell_type: 'code', source: %s});"
+            % (index, json.dumps(WHILE_RUNNING)))
+    page.run_cell(index)
+    try:
+        wait_for("the running cell's slider", 60, lambda: "*" in page.prompts()[index] and page.js(
+            lab_cell(index) + "return !!c.querySelector('.widget-slider .noUi-handle');"))
+    except TimeoutError:
+        check(name, False, "the cell did not show its slider while running: %s %s" % (page.prompts()[index], text(index)))
+        return
+    handle = page.driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")[index].find_element(
+        By.CSS_SELECTOR, ".widget-slider .noUi-handle")
+    handle.click()
+    moved = time.monotonic()
+    for _ in range(3):
+        handle.send_keys(Keys.ARROW_RIGHT)
+    try:
+        page.wait_ran(index, timeout=60)
+        check(name, "reached 3 while this cell ran" in text(index),
+              "%.2f s after the key presses: %s" % (time.monotonic() - moved, text(index)))
+    except TimeoutError:
+        check(name, False, "still running 60 s after the slider moved: %s" % text(index))
+    page.shot("slider-while-a-cell-runs")
 
 
 def lab_cell(i):

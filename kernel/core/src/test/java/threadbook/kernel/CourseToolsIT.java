@@ -112,6 +112,42 @@ class CourseToolsIT {
         assertTrue(Pattern.compile("threads: int \\(default cores\\)").matcher(help.output()).find(), help.output());
     }
 
+    /**
+     * The widgets' state saved in the shipped notebooks renders in nbconvert's HTML. The page loads the widgets'
+     * renderer (@jupyter-widgets/html-manager) from a CDN; here, as offline, a copy from npm's registry through
+     * nbconvert's widget_renderer_url. Chromium renders the page; what counts is what is drawn, not the saved JSON.
+     */
+    @Test
+    void savedWidgetStateRendersInNbconvertsHtml() throws Exception {
+        Result pack = run(180, "npm", "pack", "--silent", "@jupyter-widgets/html-manager@1.0.15");
+        assertEquals(0, pack.code(), pack.output());
+        Path tarball = work.resolve("jupyter-widgets-html-manager-1.0.15.tgz");
+        assertEquals(0, run(60, "tar", "xzf", tarball.toString()).code());
+        Path embed = work.resolve("package/dist/embed.js");
+        assertTrue(Files.isRegularFile(embed), "npm's package has dist/embed.js");
+        Map<String, Pattern> drawn = Map.of(
+                "01-threads", Pattern.compile("widget-slider[\\s\\S]*so [\\d,]+ lost[\\s\\S]*"
+                        + "first</td><td[^>]*><b>BLOCKED"),
+                "05-when-to-use-what", Pattern.compile("widget-slider[\\s\\S]*primes below \\d+ with 2 threads"));
+        for (var notebook : drawn.entrySet()) {
+            Result html = run(180, python, "-m", "jupyter", "nbconvert", "--to", "html",
+                    "--HTMLExporter.widget_renderer_url=" + embed.toUri(), "--output-dir", work.toString(),
+                    repo.resolve("notebooks").resolve(notebook.getKey() + ".ipynb").toString());
+            assertEquals(0, html.code(), html.output());
+            Result dom = Command.run(List.of("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--no-first-run", "--allow-file-access-from-files",
+                    "--user-data-dir=" + work.resolve("chromium-" + notebook.getKey()), "--virtual-time-budget=20000",
+                    "--dump-dom", work.resolve(notebook.getKey() + ".html").toUri().toString()), Map.of(), 120, work);
+            assertEquals(0, dom.code(), dom.output().substring(0, Math.min(2000, dom.output().length())));
+            // The saved state sits in <script> elements: what remains without them was drawn by the renderer.
+            String rendered = dom.output().replaceAll("(?s)<script[^>]*>.*?</script>", "");
+            assertTrue(notebook.getValue().matcher(rendered).find(), notebook.getKey()
+                    + ": the widgets drew the slider and their saved outputs; the page without its scripts:\n"
+                    + rendered.substring(Math.max(0, rendered.indexOf("widget")), Math.min(rendered.length(),
+                            Math.max(0, rendered.indexOf("widget")) + 3000)));
+        }
+    }
+
     /** A notebook's multi-line string: one string, or a list of lines. */
     private static String text(com.google.gson.JsonElement e) {
         if (e.isJsonPrimitive()) {
