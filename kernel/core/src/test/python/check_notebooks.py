@@ -413,7 +413,8 @@ def check_W1(sections):
                                             for line in sections["(top)"].text) if m), None)
     check(cores is not None, "W1: the notebook prints availableProcessors()", "%s cores" % cores)
     counts = [line for line in s.text if line.endswith(" primes below 6000000")]
-    check(len(counts) == 4 and len(set(counts)) == 1, "W1: the four ways count the same primes", repr(set(counts)))
+    # Four ways in the %%compare cell, and its one-thread variant again under the slider of the next cell.
+    check(len(counts) >= 4 and len(set(counts)) == 1, "W1: the four ways count the same primes", repr(counts))
     rows = compare_rows(s)
     wanted = ["one thread", "a thread per core", "a parallel stream", "a process per core"]
     check(all(w in rows for w in wanted), "W1: %%compare times one thread, threads, a parallel stream, processes",
