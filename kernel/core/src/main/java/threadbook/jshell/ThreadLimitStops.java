@@ -1,4 +1,5 @@
 package threadbook.jshell;
+import threadbook.remote.Stopper;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

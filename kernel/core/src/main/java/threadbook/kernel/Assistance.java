@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import threadbook.jshell.CodeAssist;
+import threadbook.assist.CodeAssist;
 import threadbook.jshell.Definition;
 import threadbook.jshell.JShellSession;
-import threadbook.jshell.QuickAssist;
+import threadbook.assist.QuickAssist;
 import threadbook.protocol.Message;
 
 /**

@@ -58,9 +58,9 @@ final class Execution {
     // Made in advance: when the notebook's threads took every pid the user may have, an interrupt must still
     // work (it stops the cell through JDI on these threads; one made per interrupt could not be made).
     /** Stops the current cell (an interrupt with a cell running); one stop at a time is enough. */
-    private final threadbook.jshell.Stopper interrupter = new threadbook.jshell.Stopper("threadbook-interrupt");
+    private final threadbook.remote.Stopper interrupter = new threadbook.remote.Stopper("threadbook-interrupt");
     /** Stops what cells left running (seconds with thousands of threads), beside the interrupter. */
-    private final threadbook.jshell.Stopper backgroundStopper = new threadbook.jshell.Stopper("threadbook-stop-background");
+    private final threadbook.remote.Stopper backgroundStopper = new threadbook.remote.Stopper("threadbook-stop-background");
 
     Execution(JShellSessions sessions, CellOutput output, StdinBridge stdin, IOPub iopub, History history,
               java.util.function.Supplier<List<Message>> takeQueued,
@@ -445,7 +445,7 @@ final class Execution {
         }
         backgroundStopper.submit(() -> {
             try {
-                JShellSession.BackgroundStop done = session.stopBackgroundWork();
+                threadbook.remote.BackgroundStop done = session.stopBackgroundWork();
                 if (!done.stopped().isEmpty()) {
                     output.stream(lastCell, "stderr", "Interrupt: stopped " + summary(done.stopped()) + ".\n");
                 }

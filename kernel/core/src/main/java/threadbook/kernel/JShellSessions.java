@@ -32,7 +32,7 @@ final class JShellSessions implements AutoCloseable {
     private boolean closed;
     /** What the session being started defines again (after a restart): names completion knows meanwhile. */
     private volatile List<Definition> starting = List.of();
-    /** What every session from now on starts with on its class path (see JShellSession.Options.startupJars). */
+    /** What every session from now on starts with on its class path (see SessionOptions.startupJars). */
     private volatile List<java.nio.file.Path> startupJars = List.of();
 
     JShellSessions(Starter starter) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import threadbook.agent.ThreadbookAgent;
+import threadbook.jshell.SessionOptions;
 import threadbook.jshell.JShellSession;
 import threadbook.protocol.Message;
 import threadbook.protocol.Signer;
@@ -50,7 +51,7 @@ class ExecutionTest {
         output = new CellOutput(capture.iopub);
         stdin = new StdinBridge(stdinContext.createSocket(SocketType.PAIR), new WireCodec(new Signer(IOPubCapture.KEY)),
                 IOPubCapture.JUPYTER_SESSION);
-        sessions = new JShellSessions((replay, startupJars) -> JShellSession.start(new JShellSession.Options(
+        sessions = new JShellSessions((replay, startupJars) -> JShellSession.start(new SessionOptions(
                 agent, List.of(), List.of(), stdin, output::accept, replay)));
         history = new History();
         execution = new Execution(sessions, output, stdin, capture.iopub, history,
@@ -156,7 +157,7 @@ class ExecutionTest {
         }
         assertEquals(List.of("6", "\"abab\"", "[3, 3]"), shown);
         List<String> names = sessions.get().notebookVariables().stream()
-                .map(JShellSession.NotebookVariable::name).toList();
+                .map(threadbook.jshell.NotebookVariable::name).toList();
         assertTrue(names.contains("kept"), names.toString());
         // JShell's $1, $2... would each be imported into every later snippet: cells got slower one by one.
         assertTrue(names.stream().noneMatch(n -> n.startsWith("$")), names.toString());
