@@ -22,10 +22,10 @@ import threadbook.remote.LockSentences;
 import threadbook.remote.StartupLog;
 
 /**
- * One JShell, with its agent JVM: runs cells, completes, documents. Used by one thread at a time, except
- * {@link #interrupt}, which is meant to be called from another.
+ * One JShell, with its agent JVM: runs cells, completes, documents (see Interpreter). The debugger follows it
+ * through JDI (see debug).
  */
-public final class JShellSession implements AutoCloseable {
+public final class JShellSession implements Interpreter {
 
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(JShellSession.class.getName());
 
@@ -79,7 +79,7 @@ public final class JShellSession implements AutoCloseable {
         startupJars.forEach(jar -> jshell.addToClasspath(jar.toString()));
     }
 
-    /** The jars this session's Java process was started with on its class path (see Options.startupJars). */
+    @Override
     public List<Path> startupJars() {
         return startupJars;
     }
@@ -134,15 +134,16 @@ public final class JShellSession implements AutoCloseable {
         StartupLog.stage("class index done");
     }
 
+    @Override
     public boolean isAlive() {
         return !closed;
     }
 
     /**
-     * Runs Java of cell {@code cell} in the agent JVM (its output is all handed on when this returns); a
-     * stopped cell or a lost Java process ends it here. The cell costs only what JShell itself sends
-     * (load, invoke): the cell travels with each invoke, and its end comes back on the event channel.
+     * The cell costs only what JShell itself sends (load, invoke): the cell travels with each invoke, and
+     * its end comes back on the event channel.
      */
+    @Override
     public CellResult runJava(long cell, String cellLabel, String code) {
         if (AgentLanes.bound() != null) {
             return subshells.run(AgentLanes.bound(), cell, cellLabel, code);
@@ -213,13 +214,11 @@ public final class JShellSession implements AutoCloseable {
     }
 
     /**
-     * Stops cell {@code cell}: what runs of it gets JShell's stop, and none of it starts any more. While
-     * JShell still compiles, nothing runs: the cell ends as soon as the compiler is done. If user code got
-     * the stop and has not ended {@code graceMillis} later (it catches Throwable, waits to enter a
-     * monitor, or blocks in native code), ends the agent JVM: the cell then returns
-     * {@link CellResult.Status#SESSION_LOST}. Returns false only then. Called from another thread than
-     * {@link #run}.
+     * The stop is JShell's, thrown through JDI (see CellStops). While JShell still compiles, nothing runs:
+     * the cell ends as soon as the compiler is done. Code that outlives the grace catches Throwable, waits to
+     * enter a monitor, or blocks in native code.
      */
+    @Override
     public boolean interrupt(long cell, long graceMillis) {
         if (stops.interrupt(cell, graceMillis)) {
             return true;
@@ -236,11 +235,8 @@ public final class JShellSession implements AutoCloseable {
         }
     }
 
-    /**
-     * Between cells, or while one runs: stops every thread the cells started and ends every worker
-     * process (see BackgroundStop). Works through JDI, not through the socket that runs cells, so it may
-     * run beside a cell.
-     */
+    /** Through JDI, not through the socket that runs cells, so it may run beside a cell (see BackgroundStop). */
+    @Override
     public BackgroundStop stopBackgroundWork() {
         AgentExecutionControl control = agentJvm.control();
         return control == null || closed ? new BackgroundStop(List.of(), List.of()) : BackgroundStop.of(control);
@@ -256,23 +252,19 @@ public final class JShellSession implements AutoCloseable {
         closed = true;
     }
 
-    /**
-     * Asks the agent something between cells (CPU time, live threads, a JFR recording...). The agent
-     * answers on the thread that runs cells, so a question waits while a cell runs.
-     */
+    /** The agent answers on the thread that runs cells, so a question waits while a cell runs. */
+    @Override
     public AgentLink agent() {
         return agent;
     }
 
-    /** Where a frame of the notebook's code is ("cell [3], line 5"); null for a frame outside the notebook. */
+    @Override
     public String cellLine(StackTraceElement frame) {
         return evaluator.where(frame);
     }
 
-    /**
-     * The deadlock the agent's watcher saw last, in words; null if none. Read through JDI, so it works
-     * while a cell is stuck and the agent's command channel is busy.
-     */
+    /** The agent's watcher's, read through JDI: the agent's command channel may be busy. */
+    @Override
     public String deadlockReport() {
         AgentExecutionControl control = agentJvm.control();
         String encoded = control == null || closed ? "" : LockSentences.readLatest(control);
@@ -312,7 +304,7 @@ public final class JShellSession implements AutoCloseable {
         }
     }
 
-    /** The methods, types and imports the notebook defined and that are live, in order. */
+    @Override
     public List<Definition> definitions() {
         return evaluator.definitions();
     }
@@ -322,12 +314,12 @@ public final class JShellSession implements AutoCloseable {
         AgentLanes.bind(id);
     }
 
-    /** Subshell {@code id} is gone: its connection to the agent closes. */
+    @Override
     public void closeSubshell(String id) {
         subshells.close(id);
     }
 
-    /** As {@link #interrupt}, for the cell of subshell {@code id}; never restarts the Java process. */
+    @Override
     public boolean interruptSubshell(String id, long cell, long graceMillis) {
         return subshells.interrupt(id, cell, graceMillis);
     }
@@ -337,32 +329,42 @@ public final class JShellSession implements AutoCloseable {
         return stops.anyRuns();
     }
 
-    /** Whether the value of the last cell run has a rich form (HTML, an image, a future...). */
+    @Override
     public boolean lastValueIsRich() {
         return lastValueRich.get();
     }
 
-    /** Adds a jar or class folder for the compiler and the agent JVM (which passes it on to workers). */
+    @Override
     public void addToClasspath(String path) {
         jshell.addToClasspath(path);
     }
 
+    @Override
+    public CodeAssist.Completion complete(String code, int cursor) {
+        return withJShell(assist -> assist.complete(code, cursor));
+    }
+
+    @Override
+    public CodeAssist.Inspection inspect(String code, int cursor, int detail) {
+        return withJShell(assist -> assist.inspect(code, cursor, detail));
+    }
+
+    @Override
+    public CodeAssist.Completeness isComplete(String code) {
+        return withJShell(assist -> assist.isComplete(code));
+    }
+
     /**
-     * Runs {@code work} with JShell to itself: a subshell's completion must not read JShell's tables while
-     * another shell's cell is being compiled (it may while that cell's code runs: JShell is idle then).
+     * Asks JShell's analysis with JShell to itself: a subshell's completion must not read JShell's tables
+     * while another shell's cell is being compiled (it may while that cell's code runs: JShell is idle then).
      */
-    public <T> T withJShell(java.util.function.Supplier<T> work) {
+    private <T> T withJShell(java.util.function.Function<CodeAssist, T> question) {
         evalLock.lock();
         try {
-            return work.get();
+            return question.apply(new CodeAssist(jshell.sourceCodeAnalysis(), jshell));
         } finally {
             evalLock.unlock();
         }
-    }
-
-    /** Completion, documentation and completeness checks against this session's definitions. */
-    public CodeAssist assist() {
-        return new CodeAssist(jshell.sourceCodeAnalysis(), jshell);
     }
 
     private AgentExecutionControl engine() {
@@ -394,7 +396,7 @@ public final class JShellSession implements AutoCloseable {
         agentJvm.close();
     }
 
-    /** Sends a message to the Java session's JVM (a comm message from the frontend); dropped if it is gone. */
+    @Override
     public void toAgent(ToAgent message) {
         agentJvm.send(message);
     }

@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 import threadbook.agent.CommMessage;
 import threadbook.agent.Event;
 import threadbook.agent.ToAgent;
-import threadbook.jshell.JShellSession;
+import threadbook.jshell.Interpreter;
 import threadbook.protocol.Message;
 
 /**
@@ -29,7 +29,7 @@ final class Comms {
 
     /** The Java session to forward to, waiting for it to start; null if it cannot. */
     interface SessionSource {
-        JShellSession session();
+        Interpreter session();
     }
 
     private final IOPub iopub;
@@ -103,7 +103,7 @@ final class Comms {
             }
             default -> CommMessage.msg(id, dataText, request.buffers());
         };
-        JShellSession session = sessions.session();
+        Interpreter session = sessions.session();
         if (session == null) {
             return;
         }

@@ -92,7 +92,7 @@ public final class Kernel {
         debugger.sessionStarted(started);
     }
 
-    private JShellSession sessionForComms() {
+    private threadbook.jshell.Interpreter sessionForComms() {
         try {
             return sessions.get();
         } catch (JShellSessions.StartFailure e) {

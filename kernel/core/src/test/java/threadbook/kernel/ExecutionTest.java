@@ -156,7 +156,7 @@ class ExecutionTest {
             }
         }
         assertEquals(List.of("6", "\"abab\"", "[3, 3]"), shown);
-        List<String> names = sessions.get().notebookVariables().stream()
+        List<String> names = ((JShellSession) sessions.get()).notebookVariables().stream()
                 .map(threadbook.jshell.NotebookVariable::name).toList();
         assertTrue(names.contains("kept"), names.toString());
         // JShell's $1, $2... would each be imported into every later snippet: cells got slower one by one.
