@@ -35,10 +35,7 @@ public final class AgentExecutionControl extends JdiExecutionControl {
     private final AtomicLong tokens = new AtomicLong();
     /** The token of the last run sent for the current cell, 0 if none went out yet. */
     private volatile long lastToken;
-    /** The subshells' connections; null until the session sets them (see AgentLanes). */
-    private volatile AgentLanes lanes;
-    /** Held while JShell compiles and loads, released while user code runs (see invoke). */
-    private volatile java.util.concurrent.locks.ReentrantLock evalLock;
+    private final LaneRouting lanes = new LaneRouting(this::vm);
 
     AgentExecutionControl(ObjectOutput toAgent, ObjectInput fromAgent, VirtualMachine vm, Process process, JdiEvents events) {
         this(new CommandCount(toAgent), fromAgent, vm, process, events);
@@ -89,51 +86,12 @@ public final class AgentExecutionControl extends JdiExecutionControl {
     }
 
     void subshells(AgentLanes lanes, java.util.concurrent.locks.ReentrantLock evalLock) {
-        this.lanes = lanes;
-        this.evalLock = evalLock;
-    }
-
-    /** The lane of the current thread's subshell, or null on the main shell (see AgentLanes). */
-    private AgentLane lane() throws EngineTerminationException {
-        AgentLanes all = lanes;
-        if (all == null || AgentLanes.bound() == null) {
-            return null;
-        }
-        try {
-            return all.current(vm());
-        } catch (java.io.IOException e) {
-            throw new EngineTerminationException(e.getMessage());
-        }
-    }
-
-    /**
-     * Runs user code with JShell's lock released: JShell is not made for two evals at once, so compiling and
-     * loading stay one at a time, but while one shell's code runs (a loop of minutes), another shell's cell
-     * may compile, load and run on its own connection. JShell's eval is paused in this call meanwhile and
-     * only goes on (building the snippet's event) after taking the lock back.
-     */
-    private <T> T unlocked(Remote<T> call) throws RunException, EngineTerminationException, InternalException {
-        java.util.concurrent.locks.ReentrantLock lock = evalLock;
-        int holds = lock != null && lock.isHeldByCurrentThread() ? lock.getHoldCount() : 0;
-        for (int i = 0; i < holds; i++) {
-            lock.unlock();
-        }
-        try {
-            return call.run();
-        } finally {
-            for (int i = 0; i < holds; i++) {
-                lock.lock();
-            }
-        }
-    }
-
-    private interface Remote<T> {
-        T run() throws RunException, EngineTerminationException, InternalException;
+        this.lanes.set(lanes, evalLock);
     }
 
     @Override
     public void load(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException, EngineTerminationException {
-        AgentLane lane = lane();
+        AgentLane lane = lanes.current();
         if (lane == null) {
             super.load(cbcs);
         } else {
@@ -152,7 +110,7 @@ public final class AgentExecutionControl extends JdiExecutionControl {
         if (newClassesOnly) {
             throw new ClassInstallException("loaded as new classes where Lincheck rewrites classes", new boolean[cbcs.length]);
         }
-        AgentLane lane = lane();
+        AgentLane lane = lanes.current();
         if (lane == null) {
             super.redefine(cbcs);
             return;
@@ -173,7 +131,7 @@ public final class AgentExecutionControl extends JdiExecutionControl {
 
     @Override
     public void addToClasspath(String path) throws EngineTerminationException, InternalException {
-        AgentLane lane = lane();
+        AgentLane lane = lanes.current();
         if (lane == null) {
             super.addToClasspath(path);
         } else {
@@ -183,20 +141,8 @@ public final class AgentExecutionControl extends JdiExecutionControl {
 
     @Override
     public Object extensionCommand(String command, Object arg) throws RunException, EngineTerminationException, InternalException {
-        AgentLane lane = lane();
+        AgentLane lane = lanes.current();
         return lane == null ? super.extensionCommand(command, arg) : lane.control.extensionCommand(command, arg);
-    }
-
-    /** A subshell's run: its own cell tag and stop state, its own connection, JShell's lock released. */
-    private String invokeInLane(AgentLane lane, String className, String methodName)
-            throws RunException, EngineTerminationException, InternalException {
-        lane.enterUserCode();
-        try {
-            String tagged = lane.tagged(className, tokens);
-            return unlocked(() -> lane.control.invoke(tagged, methodName));
-        } finally {
-            lane.leaveUserCode();
-        }
     }
 
     /** As {@link #requestStop}, for a subshell's cell: only that lane's thread gets the stop. */
@@ -215,9 +161,9 @@ public final class AgentExecutionControl extends JdiExecutionControl {
     @Override
     public String invoke(String className, String methodName)
             throws RunException, EngineTerminationException, InternalException {
-        AgentLane lane = lane();
+        AgentLane lane = lanes.current();
         if (lane != null) {
-            return invokeInLane(lane, className, methodName);
+            return lanes.invoke(lane, className, methodName, tokens);
         }
         synchronized (stopLock) {
             if (stopPending) {
@@ -234,7 +180,7 @@ public final class AgentExecutionControl extends JdiExecutionControl {
         }
         try {
             String tagged = tagged(className);
-            return unlocked(() -> super.invoke(tagged, methodName));
+            return lanes.unlocked(() -> super.invoke(tagged, methodName));
         } finally {
             synchronized (stopLock) {
                 userCodeRunning = false;
@@ -246,7 +192,7 @@ public final class AgentExecutionControl extends JdiExecutionControl {
     public String varValue(String className, String varName)
             throws RunException, EngineTerminationException, InternalException {
         // A variable's toString is user code too: its output and its end belong to the cell.
-        AgentLane lane = lane();
+        AgentLane lane = lanes.current();
         return lane == null ? super.varValue(tagged(className), varName)
                 : lane.control.varValue(lane.tagged(className, tokens), varName);
     }
