@@ -36,7 +36,7 @@ public final class JShellSession implements Interpreter {
     private final NotebookTables tables;
     /**
      * Held while JShell compiles and loads a cell's snippet, by whichever shell runs it; released while the
-     * snippet's code runs (see AgentExecutionControl.unlocked), so a subshell's cell runs beside the notebook's.
+     * snippet's code runs (see LaneRouting.unlocked), so a subshell's cell runs beside the notebook's.
      */
     private final java.util.concurrent.locks.ReentrantLock evalLock = new java.util.concurrent.locks.ReentrantLock();
     private final CellStops stops;
@@ -243,7 +243,7 @@ public final class JShellSession implements Interpreter {
     }
 
     /** Ends the agent JVM now (and every process it started); the session is then closed. */
-    public void kill() {
+    private void kill() {
         killedByKernel.set(true);
         AgentExecutionControl control = agentJvm.control();
         if (control != null) {

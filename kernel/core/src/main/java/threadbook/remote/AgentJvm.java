@@ -43,7 +43,7 @@ public final class AgentJvm implements AutoCloseable {
     /**
      * Waits until the JVM runs (the IOException says why it could not start), then opens the way for
      * subshells' connections; {@code evalLock} is held while JShell compiles and loads (see
-     * AgentExecutionControl.unlocked).
+     * LaneRouting.unlocked).
      */
     public void awaitLaunch(ReentrantLock evalLock) throws IOException {
         provider.awaitLaunch();
