@@ -17,9 +17,10 @@ import threadbook.remote.BackgroundStop;
 /**
  * An interpreter without Java, for the kernel's handlers (the idea of xeus's mock interpreter): a cell's
  * "Java" is a script. {@code block} runs until an interrupt stops it; {@code throw ...} fails;
- * {@code exit} ends the "Java process"; code ending in {@code ;} defines something (kept for a restart's
- * replay); anything else is an expression whose value is its own text. Each run and each interrupt goes
- * into {@link #log}, shared with whatever else the test logs, so the order of steps can be asserted.
+ * {@code exit} ends the "Java process" (a closed session answers as a lost one too); code ending in
+ * {@code ;} defines something (kept for a restart's replay); anything else is an expression whose value is
+ * its own text. Each run and each interrupt goes into {@link #log}, shared with whatever else the test
+ * logs, so the order of steps can be asserted.
  */
 final class FakeInterpreter implements Interpreter {
     private final List<String> log;
@@ -52,7 +53,8 @@ final class FakeInterpreter implements Interpreter {
                 log("refused " + script);
                 return CellResult.interrupted("The cell was interrupted.");
             }
-            if (!alive) {
+            if (!alive || closed) {
+                log("lost " + script);
                 return CellResult.sessionLost("The Java process has ended.");
             }
             runningCell = cell;
