@@ -125,7 +125,7 @@ public final class JShellSession implements Interpreter {
      * Runs before the session is ready what would otherwise run cold in the first cells, so that their
      * times are their code's: a print of 10,000 lines through the output path (the first one took 3 to 5
      * times as long as later ones), and JShell's class index, which JShell builds on a thread of its own
-     * (about half a second of CPU) and which used to compete with the first cell.
+     * (about half a second of CPU), which would otherwise compete with the first cell.
      */
     private void warmUp() {
         runJava(WARM_UP_CELL, "", "for (int i = 0; i < 10_000; i++) System.out.println(i);");
