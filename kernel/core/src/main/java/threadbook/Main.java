@@ -12,6 +12,7 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import threadbook.agent.ThreadbookAgent;
 import threadbook.jshell.JShellSession;
+import threadbook.jshell.SessionOptions;
 import threadbook.kernel.Kernel;
 import threadbook.protocol.ConnectionInfo;
 
@@ -21,7 +22,7 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         configureLogging();
-        threadbook.jshell.StartupLog.stage("main() entered");
+        threadbook.remote.StartupLog.stage("main() entered");
         Path agent = agentClasspath();
         // JShell's compiler takes this JVM's class path as its own: the notebook's code compiled against the
         // kernel's libraries (ZeroMQ, Gson, Maven's resolver), which the Java process that runs it lacks
@@ -30,10 +31,10 @@ public final class Main {
         System.setProperty("java.class.path", agent.toString());
         List<String> agentOptions = new ArrayList<>(startArchive(agent));
         agentOptions.addAll(splitOptions(System.getenv("THREADBOOK_AGENT_OPTS")));
-        agentOptions.addAll(threadbook.jshell.AgentLimits.agentOptions(System.getenv()));
+        agentOptions.addAll(threadbook.remote.AgentLimits.agentOptions(System.getenv()));
         List<String> compilerOptions = splitOptions(System.getenv("THREADBOOK_COMPILER_OPTS"));
         Kernel.SessionFactory sessions = (stdin, events, replay, startupJars) -> JShellSession.start(
-                new JShellSession.Options(agent, agentOptions, compilerOptions, stdin, events, replay, startupJars));
+                new SessionOptions(agent, agentOptions, compilerOptions, stdin, events, replay, startupJars));
         if (args.length == 1 && args[0].equals("--train")) {
             System.setProperty("threadbook.training", "true");
             Training.run(sessions);

@@ -42,7 +42,7 @@ final class NotebookVariables {
         if (vm == null || s == null) {
             return list;
         }
-        for (JShellSession.NotebookVariable v : s.notebookVariables()) {
+        for (threadbook.jshell.NotebookVariable v : s.notebookVariables()) {
             Value value = value(vm, v);
             if (value != null || !vm.classesByName(v.className()).isEmpty()) {
                 list.add(values.variable(v.name(), v.type(), value, invoker));
@@ -59,7 +59,7 @@ final class NotebookVariables {
         if (vm == null || s == null) {
             return names;
         }
-        for (JShellSession.NotebookVariable v : s.notebookVariables()) {
+        for (threadbook.jshell.NotebookVariable v : s.notebookVariables()) {
             try {
                 if (value(vm, v) instanceof ObjectReference o) {
                     names.putIfAbsent(o.uniqueID(), v.name());
@@ -113,7 +113,7 @@ final class NotebookVariables {
         if (vm == null || s == null) {
             return null;
         }
-        for (JShellSession.NotebookVariable v : s.notebookVariables()) {
+        for (threadbook.jshell.NotebookVariable v : s.notebookVariables()) {
             if (v.name().equals(name)) {
                 return value(vm, v);
             }
@@ -121,7 +121,7 @@ final class NotebookVariables {
         return null;
     }
 
-    private static Value value(VirtualMachine vm, JShellSession.NotebookVariable v) {
+    private static Value value(VirtualMachine vm, threadbook.jshell.NotebookVariable v) {
         for (ReferenceType type : vm.classesByName(v.className())) {
             Field f = type.fieldByName(v.name());
             if (f != null && f.isStatic()) {

@@ -33,7 +33,7 @@ final class RichForms {
 
     /** Asks the agent (no cell runs): the notebook variable {@code name}'s bundle, or null if it has none. */
     static Result between(JShellSession session, String name) {
-        JShellSession.NotebookVariable variable = session.notebookVariables().stream()
+        threadbook.jshell.NotebookVariable variable = session.notebookVariables().stream()
                 .filter(v -> v.name().equals(name)).findFirst().orElse(null);
         if (variable == null) {
             return new Result(null, null);

@@ -11,6 +11,7 @@ import jdk.jshell.JShell;
 import jdk.jshell.JShellException;
 import jdk.jshell.Snippet;
 import jdk.jshell.UnresolvedReferenceException;
+import threadbook.remote.AgentLimits;
 
 /**
  * What a student reads when a cell fails or needs a word of warning: the line of the cell with a marker

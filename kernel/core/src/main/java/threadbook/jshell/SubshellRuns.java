@@ -6,7 +6,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import threadbook.agent.link.CellTag;
+import threadbook.remote.AgentExecutionControl;
+import threadbook.remote.AgentLane;
+import threadbook.remote.AgentLanes;
 
 /**
  * Runs a subshell's Java in the session, as JShellSession.runJava does the notebook's: the same JShell and
@@ -20,7 +22,7 @@ final class SubshellRuns {
         boolean await(long cell, long token);
     }
 
-    private final AgentLanes lanes;
+    private final Supplier<AgentLanes> lanes;
     private final Supplier<AgentExecutionControl> control;
     private final SnippetEvaluator evaluator;
     private final ReentrantLock evalLock;
@@ -29,7 +31,7 @@ final class SubshellRuns {
     private final BooleanSupplier mainRunning;
     private final ThreadLocal<Boolean> lastValueRich;
 
-    SubshellRuns(AgentLanes lanes, Supplier<AgentExecutionControl> control, SnippetEvaluator evaluator,
+    SubshellRuns(Supplier<AgentLanes> lanes, Supplier<AgentExecutionControl> control, SnippetEvaluator evaluator,
                  ReentrantLock evalLock, OutputWait output, BooleanSupplier closed, BooleanSupplier mainRunning,
                  ThreadLocal<Boolean> lastValueRich) {
         this.lanes = lanes;
@@ -43,6 +45,7 @@ final class SubshellRuns {
     }
 
     CellResult run(String subshell, long cell, String label, String code) {
+        AgentLanes lanes = this.lanes.get();
         AgentExecutionControl engine = control.get();
         if (closed.getAsBoolean() || engine == null || lanes == null) {
             return CellResult.sessionLost("The Java process has ended; the next cell starts a new one.");
@@ -55,38 +58,26 @@ final class SubshellRuns {
             String why = "The subshell could not reach the Java process: " + e.getMessage();
             return CellResult.error("SubshellUnavailable", why, List.of(why));
         }
-        synchronized (lane.stopLock) {
-            if (lane.stoppedCell == cell) {
-                return CellResult.interrupted("The cell was interrupted.");
-            }
-            lane.stopPending = false;
-            lane.runningCell = cell;
-            lane.running = new CountDownLatch(1);
+        if (!lane.beginCell(cell, label)) {
+            return CellResult.interrupted("The cell was interrupted.");
         }
-        lane.lastToken = 0;
-        lane.cell = new CellTag(cell, 0, label);
         try {
             CellResult result;
             evalLock.lock();
             try {
-                result = evaluator.evaluate(label, code, () -> lane.stoppedCell == cell,
+                result = evaluator.evaluate(label, code, () -> lane.stopped(cell),
                         () -> mainRunning.getAsBoolean() || lanes.othersRunning(lane));
             } finally {
                 evalLock.unlock();
             }
-            lane.cell = null;
-            lastValueRich.set(output.await(cell, lane.lastToken));
+            lastValueRich.set(output.await(cell, lane.endRuns()));
             return closed.getAsBoolean() ? CellResult.sessionLost("The Java process has ended.") : result;
         } catch (IllegalStateException e) {
             return closed.getAsBoolean() ? CellResult.sessionLost("The Java process has ended.")
                     : CellResult.error("InternalError", "the kernel could not run the cell: " + e,
                             List.of("The kernel could not run the cell: " + e));
         } finally {
-            lane.cell = null;
-            synchronized (lane.stopLock) {
-                lane.runningCell = Long.MIN_VALUE;
-                lane.running.countDown();
-            }
+            lane.endCell();
         }
     }
 
@@ -96,23 +87,18 @@ final class SubshellRuns {
      * for a monitor): the Java process is left running, for the notebook's sake.
      */
     boolean interrupt(String subshell, long cell, long graceMillis) {
+        AgentLanes lanes = this.lanes.get();
         AgentLane lane = lanes == null ? null : lanes.existing(subshell);
         AgentExecutionControl engine = control.get();
         if (lane == null || engine == null) {
             return true;
         }
-        CountDownLatch running;
-        synchronized (lane.stopLock) {
-            lane.stoppedCell = cell;
-            running = lane.running;
-        }
+        CountDownLatch running = lane.markStopped(cell);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
         try {
             while (System.nanoTime() < deadline) {
-                synchronized (lane.stopLock) {
-                    if (lane.runningCell != cell) {
-                        return true;
-                    }
+                if (!lane.runs(cell)) {
+                    return true;
                 }
                 try {
                     engine.requestStop(lane);
@@ -127,5 +113,13 @@ final class SubshellRuns {
             Thread.currentThread().interrupt();
         }
         return false;
+    }
+
+    /** Subshell {@code id} is gone: its connection to the agent closes. */
+    void close(String subshell) {
+        AgentLanes all = lanes.get();
+        if (all != null) {
+            all.close(subshell);
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongPredicate;
 import threadbook.agent.Event;
+import threadbook.remote.Stopper;
 
 /**
  * What the kernel does when the agent counts more threads than THREADBOOK_MAX_THREADS (an

@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import threadbook.jshell.CodeAssist;
+import threadbook.assist.CodeAssist;
 import threadbook.jshell.Definition;
-import threadbook.jshell.JShellSession;
-import threadbook.jshell.QuickAssist;
+import threadbook.jshell.Interpreter;
+import threadbook.assist.QuickAssist;
 import threadbook.protocol.Message;
 
 /**
@@ -35,7 +35,7 @@ final class Assistance {
     }
 
     /** The ready session, or null while it starts (or if it cannot start: then the quick answers still help). */
-    private JShellSession ready() {
+    private Interpreter ready() {
         try {
             return sessions.within(SESSION_WAIT_MILLIS);
         } catch (JShellSessions.StartFailure e) {
@@ -50,8 +50,8 @@ final class Assistance {
         JsonArray matches = new JsonArray();
         int start = cursor;
         try {
-            JShellSession session = ready();
-            CodeAssist.Completion completion = session != null ? session.withJShell(() -> session.assist().complete(code, cursor))
+            Interpreter session = ready();
+            CodeAssist.Completion completion = session != null ? session.complete(code, cursor)
                     : quick.complete(code, cursor, names(sessions.startingDefinitions()));
             completion.matches().forEach(matches::add);
             start = completion.start();
@@ -72,8 +72,8 @@ final class Assistance {
         int detail = request.contentInt("detail_level", 0);
         CodeAssist.Inspection found = CodeAssist.Inspection.NONE;
         try {
-            JShellSession session = ready();
-            found = session != null ? session.withJShell(() -> session.assist().inspect(code, cursor, detail)) : quick.inspect(code, cursor);
+            Interpreter session = ready();
+            found = session != null ? session.inspect(code, cursor, detail) : quick.inspect(code, cursor);
         } catch (RuntimeException e) {
             // nothing found
         }
@@ -95,8 +95,8 @@ final class Assistance {
         String code = request.contentString("code", "");
         JsonObject content = new JsonObject();
         try {
-            JShellSession session = ready();
-            CodeAssist.Completeness c = session != null ? session.withJShell(() -> session.assist().isComplete(code)) : quick.isComplete(code);
+            Interpreter session = ready();
+            CodeAssist.Completeness c = session != null ? session.isComplete(code) : quick.isComplete(code);
             content.addProperty("status", c.status());
             if (c.status().equals("incomplete")) {
                 content.addProperty("indent", c.indent());

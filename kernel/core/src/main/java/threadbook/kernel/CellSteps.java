@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.Map;
 import threadbook.agent.Event;
 import threadbook.jshell.CellResult;
-import threadbook.jshell.JShellSession;
+import threadbook.jshell.Interpreter;
 import threadbook.magic.MagicContext;
 import threadbook.magic.MagicException;
 import threadbook.magic.MagicParser;
 import threadbook.magic.Magics;
 
 /**
- * Runs the steps of one cell: its magics, and its Java through {@link JShellSession#runJava}, in order,
+ * Runs the steps of one cell: its magics, and its Java through {@link Interpreter#runJava}, in order,
  * stopping at the first error. The value of the cell is the value of its last step. A cell without
  * magics is one Java step.
  */
@@ -25,7 +25,7 @@ final class CellSteps {
 
     /** Ends a session and starts one with more jars on its startup class path (see MagicContext.startedWith). */
     interface Restarter {
-        JShellSession restart(JShellSession old, List<java.nio.file.Path> jars) throws JShellSessions.StartFailure;
+        Interpreter restart(Interpreter old, List<java.nio.file.Path> jars) throws JShellSessions.StartFailure;
     }
 
     CellSteps(Magics magics, CellOutput output, Restarter restarter, IOPub iopub, WidgetReruns reruns) {
@@ -37,7 +37,7 @@ final class CellSteps {
     }
 
     /** Runs a magic again as cell {@code cell}, with a widget's new value; shows its error, if any. */
-    CellResult rerun(JShellSession session, long cell, WidgetReruns.Asked asked) {
+    CellResult rerun(Interpreter session, long cell, WidgetReruns.Asked asked) {
         WidgetReruns.Rerunnable what = asked.what();
         Context context = new Context(session, cell, what.label(), what.step(), new MagicContext.Rerun(asked.value(), what.memo()));
         CellResult result = magics.run(what.step(), context);
@@ -48,12 +48,12 @@ final class CellSteps {
         return result;
     }
 
-    CellResult run(JShellSession session, long cell, String label, String code) {
+    CellResult run(Interpreter session, long cell, String label, String code) {
         if (!MagicParser.hasMagic(code)) {
             return session.runJava(cell, label, code);
         }
         CellResult result = CellResult.ok(null);
-        JShellSession current = session;
+        Interpreter current = session;
         for (MagicParser.Step step : MagicParser.parse(code)) {
             if (step.kind() == MagicParser.Step.Kind.JAVA) {
                 result = current.runJava(cell, label, step.code());
@@ -72,7 +72,7 @@ final class CellSteps {
 
     /** What a magic sees of the kernel while it runs in a cell. */
     private final class Context implements MagicContext {
-        private JShellSession session;
+        private Interpreter session;
         private final long cell;
         private final String label;
         private final MagicParser.Step step;
@@ -80,7 +80,7 @@ final class CellSteps {
         /** The Output widget this cell's output is routed into, or null. */
         private String routedTo;
 
-        Context(JShellSession session, long cell, String label, MagicParser.Step step, Rerun rerun) {
+        Context(Interpreter session, long cell, String label, MagicParser.Step step, Rerun rerun) {
             this.session = session;
             this.cell = cell;
             this.label = label;

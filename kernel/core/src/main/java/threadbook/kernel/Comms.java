@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 import threadbook.agent.CommMessage;
 import threadbook.agent.Event;
 import threadbook.agent.ToAgent;
-import threadbook.jshell.JShellSession;
+import threadbook.jshell.Interpreter;
 import threadbook.protocol.Message;
 
 /**
@@ -29,7 +29,7 @@ final class Comms {
 
     /** The Java session to forward to, waiting for it to start; null if it cannot. */
     interface SessionSource {
-        JShellSession session();
+        Interpreter session();
     }
 
     private final IOPub iopub;
@@ -119,7 +119,7 @@ final class Comms {
             requests.put(token, request.header());
         }
         delivery.execute(() -> {
-            JShellSession session = sessions.session();
+            Interpreter session = sessions.session();
             if (session != null) {
                 session.toAgent(new ToAgent.Comm(token, m));
             }

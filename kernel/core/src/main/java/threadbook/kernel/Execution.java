@@ -10,7 +10,7 @@ import java.util.logging.Logger;
 import threadbook.agent.link.AgentException;
 import threadbook.agent.link.MimeBundle;
 import threadbook.jshell.CellResult;
-import threadbook.jshell.JShellSession;
+import threadbook.jshell.Interpreter;
 import threadbook.protocol.Message;
 
 /**
@@ -44,7 +44,7 @@ final class Execution {
     private final Object cellLock = new Object();
     private long currentCell;
     /** The session the current cell runs in, once it has one. */
-    private JShellSession currentSession;
+    private Interpreter currentSession;
     /** The last cell an interrupt ended (or is ending). */
     private long interruptedCell;
     /**
@@ -58,9 +58,9 @@ final class Execution {
     // Made in advance: when the notebook's threads took every pid the user may have, an interrupt must still
     // work (it stops the cell through JDI on these threads; one made per interrupt could not be made).
     /** Stops the current cell (an interrupt with a cell running); one stop at a time is enough. */
-    private final threadbook.jshell.Stopper interrupter = new threadbook.jshell.Stopper("threadbook-interrupt");
+    private final threadbook.remote.Stopper interrupter = new threadbook.remote.Stopper("threadbook-interrupt");
     /** Stops what cells left running (seconds with thousands of threads), beside the interrupter. */
-    private final threadbook.jshell.Stopper backgroundStopper = new threadbook.jshell.Stopper("threadbook-stop-background");
+    private final threadbook.remote.Stopper backgroundStopper = new threadbook.remote.Stopper("threadbook-stop-background");
 
     Execution(JShellSessions sessions, CellOutput output, StdinBridge stdin, IOPub iopub, History history,
               java.util.function.Supplier<List<Message>> takeQueued,
@@ -203,7 +203,7 @@ final class Execution {
     private JsonObject resultData(String text) {
         JsonObject data = new JsonObject();
         MimeBundle rich = null;
-        JShellSession session = sessions.ifStarted();
+        Interpreter session = sessions.ifStarted();
         try {
             rich = session == null || !session.lastValueIsRich() ? null : session.agent().richValue();
         } catch (AgentException e) {
@@ -266,8 +266,8 @@ final class Execution {
         return run(request, cell, session -> steps.run(session, cell, label, code));
     }
 
-    private CellResult run(Message request, long cell, java.util.function.Function<JShellSession, CellResult> body) {
-        JShellSession session;
+    private CellResult run(Message request, long cell, java.util.function.Function<Interpreter, CellResult> body) {
+        Interpreter session;
         try {
             session = sessions.get(() -> interrupted(cell));
         } catch (JShellSessions.StartFailure e) {
@@ -291,8 +291,8 @@ final class Execution {
     }
 
     /** A magic's restart (see CellSteps.Restarter): an interrupt from now on reaches the new session. */
-    private JShellSession restart(JShellSession old, List<java.nio.file.Path> jars) throws JShellSessions.StartFailure {
-        JShellSession fresh = sessions.restartWith(old, jars);
+    private Interpreter restart(Interpreter old, List<java.nio.file.Path> jars) throws JShellSessions.StartFailure {
+        Interpreter fresh = sessions.restartWith(old, jars);
         synchronized (cellLock) {
             currentSession = fresh;
         }
@@ -324,7 +324,7 @@ final class Execution {
 
     /** After an interrupt, names what the cell started that is still running, and how to stop it. */
     private void reportLeftovers(long cell) {
-        JShellSession session = sessions.ifStarted();
+        Interpreter session = sessions.ifStarted();
         if (session == null || !session.isAlive()) {
             return;
         }
@@ -391,7 +391,7 @@ final class Execution {
      */
     void interrupt(Message request) {
         long cell;
-        JShellSession session;
+        Interpreter session;
         synchronized (cellLock) {
             cell = currentCell;
             if (cell == 0) {
@@ -439,13 +439,13 @@ final class Execution {
      * before the interrupt.
      */
     private void stopBackgroundWork(long lastCell) {
-        JShellSession session = sessions.ifStarted();
+        Interpreter session = sessions.ifStarted();
         if (session == null || !stoppingBackground.compareAndSet(false, true)) {
             return;
         }
         backgroundStopper.submit(() -> {
             try {
-                JShellSession.BackgroundStop done = session.stopBackgroundWork();
+                threadbook.remote.BackgroundStop done = session.stopBackgroundWork();
                 if (!done.stopped().isEmpty()) {
                     output.stream(lastCell, "stderr", "Interrupt: stopped " + summary(done.stopped()) + ".\n");
                 }

@@ -5,20 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import threadbook.agent.Event;
-import threadbook.jshell.JShellSession;
+import threadbook.jshell.InputProvider;
 
 /**
  * Where the Java session sends its output and asks for input, before the kernel's sockets exist: the
  * session starts first (it is the longest part of a kernel's start), and what it sends meanwhile waits
  * here until the kernel has an output channel and a stdin channel to hand it to.
  */
-final class Handover implements Consumer<Event>, JShellSession.InputProvider {
+final class Handover implements Consumer<Event>, InputProvider {
     private final List<Event> early = new ArrayList<>();
     private Consumer<Event> events;
-    private JShellSession.InputProvider input;
+    private InputProvider input;
 
     /** The kernel's channels are ready: what waited goes out first, in order. */
-    synchronized void attach(Consumer<Event> events, JShellSession.InputProvider input) {
+    synchronized void attach(Consumer<Event> events, InputProvider input) {
         early.forEach(events);
         early.clear();
         this.events = events;
@@ -48,7 +48,7 @@ final class Handover implements Consumer<Event>, JShellSession.InputProvider {
 
     @Override
     public String readLine(long cell, String prompt) throws IOException {
-        JShellSession.InputProvider to;
+        InputProvider to;
         try {
             synchronized (this) {
                 awaitAttached();

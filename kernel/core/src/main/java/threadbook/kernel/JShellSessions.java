@@ -6,7 +6,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.List;
 import threadbook.jshell.Definition;
-import threadbook.jshell.JShellSession;
+import threadbook.jshell.Interpreter;
 
 /**
  * The kernel's JShell session over time: started in the background as soon as the kernel runs (so
@@ -24,15 +24,15 @@ final class JShellSessions implements AutoCloseable {
 
     /** Starts a session, defining again what a session before it had defined. */
     interface Starter {
-        JShellSession start(List<Definition> replay, List<java.nio.file.Path> startupJars) throws Exception;
+        Interpreter start(List<Definition> replay, List<java.nio.file.Path> startupJars) throws Exception;
     }
 
     private final Starter starter;
-    private CompletableFuture<JShellSession> current;
+    private CompletableFuture<Interpreter> current;
     private boolean closed;
     /** What the session being started defines again (after a restart): names completion knows meanwhile. */
     private volatile List<Definition> starting = List.of();
-    /** What every session from now on starts with on its class path (see JShellSession.Options.startupJars). */
+    /** What every session from now on starts with on its class path (see SessionOptions.startupJars). */
     private volatile List<java.nio.file.Path> startupJars = List.of();
 
     JShellSessions(Starter starter) {
@@ -40,17 +40,17 @@ final class JShellSessions implements AutoCloseable {
         this.current = startInBackground(List.of());
     }
 
-    private CompletableFuture<JShellSession> startInBackground() {
+    private CompletableFuture<Interpreter> startInBackground() {
         return startInBackground(List.of());
     }
 
-    private CompletableFuture<JShellSession> startInBackground(List<Definition> replay) {
+    private CompletableFuture<Interpreter> startInBackground(List<Definition> replay) {
         starting = replay;
-        CompletableFuture<JShellSession> future = new CompletableFuture<>();
+        CompletableFuture<Interpreter> future = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             long t0 = System.nanoTime();
             try {
-                JShellSession session = starter.start(replay, startupJars);
+                Interpreter session = starter.start(replay, startupJars);
                 LOG.info(() -> String.format("Java session ready in %.0f ms", (System.nanoTime() - t0) / 1e6));
                 future.complete(session);
             } catch (Throwable e) {
@@ -64,12 +64,12 @@ final class JShellSessions implements AutoCloseable {
     }
 
     /** The session, waiting for it to start if needed; a dead one is replaced first. */
-    JShellSession get() throws StartFailure {
+    Interpreter get() throws StartFailure {
         return get(() -> false);
     }
 
     /** The session if it is ready within {@code millis}; null if it is still starting then. */
-    JShellSession within(long millis) throws StartFailure {
+    Interpreter within(long millis) throws StartFailure {
         long deadline = System.nanoTime() + millis * 1_000_000;
         return get(() -> System.nanoTime() - deadline > 0);
     }
@@ -78,8 +78,8 @@ final class JShellSessions implements AutoCloseable {
      * As {@link #get()}, but gives up as soon as {@code giveUp} says so (an interrupt came while the
      * session starts): returns null then.
      */
-    JShellSession get(java.util.function.BooleanSupplier giveUp) throws StartFailure {
-        CompletableFuture<JShellSession> future;
+    Interpreter get(java.util.function.BooleanSupplier giveUp) throws StartFailure {
+        CompletableFuture<Interpreter> future;
         synchronized (this) {
             if (current.isDone() && !current.isCompletedExceptionally() && !current.join().isAlive()) {
                 current = startInBackground(current.join().definitions());
@@ -113,7 +113,7 @@ final class JShellSessions implements AutoCloseable {
      * Ends {@code old} and starts a session whose Java process has {@code jars} on its class path from its
      * start, as every later one will, defining again what {@code old} had defined; waits until it runs.
      */
-    JShellSession restartWith(JShellSession old, List<java.nio.file.Path> jars) throws StartFailure {
+    Interpreter restartWith(Interpreter old, List<java.nio.file.Path> jars) throws StartFailure {
         synchronized (this) {
             List<java.nio.file.Path> all = new java.util.ArrayList<>(startupJars);
             jars.stream().filter(j -> !all.contains(j)).forEach(all::add);
@@ -131,13 +131,13 @@ final class JShellSessions implements AutoCloseable {
     }
 
     /** The session if it has started, without waiting; null otherwise. */
-    synchronized JShellSession ifStarted() {
+    synchronized Interpreter ifStarted() {
         return current.isDone() && !current.isCompletedExceptionally() ? current.join() : null;
     }
 
     /** Replaces a session that has died with a new one, starting now so the next cell need not wait. */
     synchronized void replaceIfDead() {
-        JShellSession s = ifStarted();
+        Interpreter s = ifStarted();
         if (s != null && !s.isAlive() && !closed) {
             s.close();
             current = startInBackground(s.definitions());
@@ -147,8 +147,8 @@ final class JShellSessions implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        current.thenAccept(JShellSession::close);
-        JShellSession s = ifStarted();
+        current.thenAccept(Interpreter::close);
+        Interpreter s = ifStarted();
         if (s != null) {
             s.close();
         }

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.zeromq.ZMQ;
+import threadbook.jshell.InputProvider;
 import threadbook.jshell.JShellSession;
 import threadbook.protocol.ConnectionInfo;
 import threadbook.protocol.KernelSockets;
@@ -54,7 +55,7 @@ public final class Kernel {
         // it. Then the session, which takes the longest: the channels and the debugger are made meanwhile, and
         // what it sends before they exist waits.
         this.sockets = new KernelSockets(info);
-        threadbook.jshell.StartupLog.stage("sockets bound");
+        threadbook.remote.StartupLog.stage("sockets bound");
         Handover handover = new Handover();
         this.sessions = new JShellSessions((replay, startupJars) -> {
             JShellSession started = factory.start(handover, handover, replay, startupJars);
@@ -74,7 +75,7 @@ public final class Kernel {
                 parts.takeQueued(), this::answerQueued, cellIds, parts.id()));
         subshells.handler((subshell, request) -> handle(sockets.shell, request));
         this.shellRouter = new ShellRouter(sockets, codec, this::route);
-        this.assistance = new Assistance(sessions, threadbook.jshell.QuickAssist.forNotebook());
+        this.assistance = new Assistance(sessions, threadbook.assist.QuickAssist.forNotebook());
         this.comms = new Comms(iopub, this::sessionForComms, output::parentOf);
         handover.attach(event -> {
             if (event instanceof threadbook.agent.Event.Comm comm) {
@@ -91,7 +92,7 @@ public final class Kernel {
         debugger.sessionStarted(started);
     }
 
-    private JShellSession sessionForComms() {
+    private threadbook.jshell.Interpreter sessionForComms() {
         try {
             return sessions.get();
         } catch (JShellSessions.StartFailure e) {
@@ -102,7 +103,7 @@ public final class Kernel {
 
     /** Starts a JShell session that reads stdin from {@code stdin} and sends agent events to {@code events}. */
     public interface SessionFactory {
-        JShellSession start(JShellSession.InputProvider stdin, java.util.function.Consumer<threadbook.agent.Event> events,
+        JShellSession start(InputProvider stdin, java.util.function.Consumer<threadbook.agent.Event> events,
                             java.util.List<threadbook.jshell.Definition> replay, java.util.List<java.nio.file.Path> startupJars)
                 throws Exception;
     }

@@ -6,7 +6,7 @@ import java.io.InterruptedIOException;
 import java.util.List;
 import java.util.logging.Logger;
 import org.zeromq.ZMQ;
-import threadbook.jshell.JShellSession;
+import threadbook.jshell.InputProvider;
 import threadbook.protocol.KernelSockets;
 import threadbook.protocol.Message;
 import threadbook.protocol.WireCodec;
@@ -15,7 +15,7 @@ import threadbook.protocol.WireCodec;
  * Lines for user code that reads {@code System.in}: asks the frontend that sent the running cell
  * (input_request on the stdin socket) and waits for its input_reply.
  */
-final class StdinBridge implements JShellSession.InputProvider {
+final class StdinBridge implements InputProvider {
     private static final Logger LOG = Logger.getLogger(StdinBridge.class.getName());
 
     private final ZMQ.Socket socket;

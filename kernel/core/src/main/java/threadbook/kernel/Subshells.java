@@ -11,7 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Logger;
-import threadbook.jshell.JShellSession;
+import threadbook.jshell.Interpreter;
 import threadbook.protocol.Message;
 
 /**
@@ -73,7 +73,7 @@ final class Subshells {
      * closed connection for a dead Java process.
      */
     private void serve(String id, BlockingQueue<Message> queue, Execution execution) {
-        JShellSession.bindSubshell(id);
+        threadbook.jshell.JShellSession.bindSubshell(id);
         try {
             while (all.containsKey(id)) {
                 try {
@@ -90,7 +90,7 @@ final class Subshells {
             }
         } finally {
             execution.close();
-            JShellSession session = sessions.ifStarted();
+            Interpreter session = sessions.ifStarted();
             if (session != null) {
                 session.closeSubshell(id);
             }

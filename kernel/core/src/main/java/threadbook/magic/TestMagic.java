@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import threadbook.dependencies.MavenResolver;
 import threadbook.jshell.CellResult;
-import threadbook.jshell.LockSentences;
+import threadbook.remote.LockSentences;
 
 /**
  * %%test: the cell's {@code @Test} methods (JUnit Jupiter) run against the notebook's own methods, classes

@@ -27,7 +27,7 @@ final class ThreadsMagic implements Magic {
                         + String.join("\n  ", lines) + "\n");
                 String deadlock = context.agent().deadlocks();
                 if (!deadlock.isEmpty()) {
-                    context.print("\n" + threadbook.jshell.LockSentences.deadlock(deadlock, context::cellLine));
+                    context.print("\n" + threadbook.remote.LockSentences.deadlock(deadlock, context::cellLine));
                 }
                 return CellResult.ok(null);
             case "--live":

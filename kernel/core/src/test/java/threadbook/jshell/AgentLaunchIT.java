@@ -18,10 +18,10 @@ class AgentLaunchIT {
     @Test
     void anAgentJvmThatCannotStartFailsTheStartWithWhatItSaid() throws Exception {
         Path agent = Path.of(ThreadbookAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        JShellSession.InputProvider noInput = (cell, prompt) -> {
+        InputProvider noInput = (cell, prompt) -> {
             throw new IOException("no input in this test");
         };
-        IOException failed = assertThrows(IOException.class, () -> JShellSession.start(new JShellSession.Options(
+        IOException failed = assertThrows(IOException.class, () -> JShellSession.start(new SessionOptions(
                 agent, List.of("-XX:+NoSuchOptionForThreadbook"), List.of(), noInput, e -> { }, List.of())));
         assertTrue(failed.getMessage().contains("the Java process for the notebook did not start"), failed.getMessage());
         assertTrue(failed.getMessage().contains("NoSuchOptionForThreadbook"), failed.getMessage());

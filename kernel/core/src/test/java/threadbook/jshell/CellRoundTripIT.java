@@ -32,10 +32,10 @@ class CellRoundTripIT {
     @BeforeAll
     void start() throws Exception {
         Path agent = Path.of(ThreadbookAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        JShellSession.InputProvider noInput = (c, prompt) -> {
+        InputProvider noInput = (c, prompt) -> {
             throw new IOException("no input in this test");
         };
-        session = JShellSession.start(new JShellSession.Options(agent, List.of(), List.of(), noInput, events::add,
+        session = JShellSession.start(new SessionOptions(agent, List.of(), List.of(), noInput, events::add,
                 List.of()));
     }
 

@@ -26,10 +26,10 @@ class SessionWarmUpIT {
     void nothingOfJShellRunsInTheBackgroundAfterTheFirstCellAndTheWarmUpPrintsNothing() throws Exception {
         List<Event> events = new CopyOnWriteArrayList<>();
         Path agent = Path.of(ThreadbookAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        JShellSession.InputProvider noInput = (cell, prompt) -> {
+        InputProvider noInput = (cell, prompt) -> {
             throw new IOException("no input in this test");
         };
-        try (JShellSession session = JShellSession.start(new JShellSession.Options(agent, List.of(), List.of(),
+        try (JShellSession session = JShellSession.start(new SessionOptions(agent, List.of(), List.of(),
                 noInput, events::add, List.of()))) {
             assertTrue(events.stream().noneMatch(e -> e instanceof Event.Stream),
                     "the warm-up's 10,000 lines must not reach the notebook: " + events.size() + " events");
@@ -61,7 +61,7 @@ class SessionWarmUpIT {
     void everyStartupImportAppliesAlsoAfterACellImportsSomeAgain() throws Exception {
         Path agent = Path.of(ThreadbookAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<Event> events = new CopyOnWriteArrayList<>();
-        JShellSession.InputProvider noInput = (cell, prompt) -> {
+        InputProvider noInput = (cell, prompt) -> {
             throw new IOException("no input in this test");
         };
         // One class of each startup package, and Threadbook's API with its static functions.
@@ -70,7 +70,7 @@ class SessionWarmUpIT {
                 + " (Function<String, String>) x -> x, Pattern.compile(\"a\"), Stream.of(1), WorkerPool.class);\n"
                 + "Runnable r = () -> markdown(\"x\");\n"
                 + "System.out.println(all.size());";
-        try (JShellSession session = JShellSession.start(new JShellSession.Options(agent, List.of(), List.of(),
+        try (JShellSession session = JShellSession.start(new SessionOptions(agent, List.of(), List.of(),
                 noInput, events::add, List.of()))) {
             CellResult first = session.runJava(1, "[1]", usesAll);
             assertEquals(CellResult.Status.OK, first.status(), String.valueOf(first.evalue()));

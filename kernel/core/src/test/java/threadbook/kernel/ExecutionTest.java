@@ -20,6 +20,7 @@ import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import threadbook.agent.ThreadbookAgent;
 import threadbook.jshell.JShellSession;
+import threadbook.jshell.SessionOptions;
 import threadbook.protocol.Message;
 import threadbook.protocol.Signer;
 import threadbook.protocol.WireCodec;
@@ -50,7 +51,7 @@ class ExecutionTest {
         output = new CellOutput(capture.iopub);
         stdin = new StdinBridge(stdinContext.createSocket(SocketType.PAIR), new WireCodec(new Signer(IOPubCapture.KEY)),
                 IOPubCapture.JUPYTER_SESSION);
-        sessions = new JShellSessions((replay, startupJars) -> JShellSession.start(new JShellSession.Options(
+        sessions = new JShellSessions((replay, startupJars) -> JShellSession.start(new SessionOptions(
                 agent, List.of(), List.of(), stdin, output::accept, replay)));
         history = new History();
         execution = new Execution(sessions, output, stdin, capture.iopub, history,
@@ -155,8 +156,8 @@ class ExecutionTest {
             }
         }
         assertEquals(List.of("6", "\"abab\"", "[3, 3]"), shown);
-        List<String> names = sessions.get().notebookVariables().stream()
-                .map(JShellSession.NotebookVariable::name).toList();
+        List<String> names = ((JShellSession) sessions.get()).notebookVariables().stream()
+                .map(threadbook.jshell.NotebookVariable::name).toList();
         assertTrue(names.contains("kept"), names.toString());
         // JShell's $1, $2... would each be imported into every later snippet: cells got slower one by one.
         assertTrue(names.stream().noneMatch(n -> n.startsWith("$")), names.toString());

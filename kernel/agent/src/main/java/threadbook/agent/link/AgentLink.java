@@ -6,7 +6,7 @@ import java.util.List;
  * What the kernel may ask the agent JVM between JShell's own commands, one typed method a question.
  * Internal to Threadbook (the kernel and the agent both load this package); not for notebooks.
  *
- * <p>The kernel's side ({@code threadbook.jshell.AgentChannel}) turns each call into its {@link Request}
+ * <p>The kernel's side ({@code threadbook.remote.AgentChannel}) turns each call into its {@link Request}
  * record and sends it through JShell's {@code extensionCommand} under the one name {@link #COMMAND};
  * the agent's side answers with {@link Dispatcher}, which hands the record to the agent's own
  * implementation of this interface. Every other command name keeps JShell's meaning (its default answer
