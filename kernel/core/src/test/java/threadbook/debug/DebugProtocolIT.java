@@ -582,13 +582,14 @@ class DebugProtocolIT {
         try (KernelProcess k = KernelProcess.start(); KernelClient c = k.client()) {
             c.awaitReady(LONG);
             loopMillis(c); // warm-up: JIT
-            long off = Math.min(loopMillis(c), loopMillis(c));
+            // the fastest of three: another test class runs beside this one and may take a core for a while
+            long off = Math.min(loopMillis(c), Math.min(loopMillis(c), loopMillis(c)));
             long t0 = System.nanoTime();
             c.execute("int one = 1;");
             long trivialOff = (System.nanoTime() - t0) / 1_000_000;
             start(c);
             ok(c, "configurationDone", null);
-            long on = Math.min(loopMillis(c), loopMillis(c));
+            long on = Math.min(loopMillis(c), Math.min(loopMillis(c), loopMillis(c)));
             t0 = System.nanoTime();
             c.execute("int two = 2;");
             long trivialOn = (System.nanoTime() - t0) / 1_000_000;

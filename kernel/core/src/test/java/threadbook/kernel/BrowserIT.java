@@ -18,6 +18,7 @@ import threadbook.client.Command.Result;
 import threadbook.client.InstalledKernel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.TestInstance;
  * <p>A missing browser, driver, Selenium or Jupyter fails this test, naming the Debian package to install: it
  * never skips it.
  */
+@Tag("long")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserIT {
     static final String PYTHON = "/usr/bin/python3";

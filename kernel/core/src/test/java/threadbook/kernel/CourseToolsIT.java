@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import threadbook.client.Command;
@@ -23,11 +24,11 @@ import threadbook.client.JupyterEnv;
  * The course tools on the kernel, the real ones from the project's environment (install/venv.sh --tests installs
  * them; from ../shared/wheels beside the clone where pip's index lacks them): papermill runs a notebook with a
  * parameter through Threadbook's Java translator; jupytext turns each notebook into a .java script and back; nbval
- * reruns the six notebooks, strict, and compares every output not tagged nbval-ignore-output after
- * notebooks/nbval-sanitize.cfg; on that same run, check_notebooks.py checks each example of the catalogue (its lines
- * in order and its measured times). A missing tool fails the test: it never skips.
+ * reruns the notebooks that wait more than they compute and check_notebooks.py checks their examples on that run
+ * ({@link NbvalRun}). A missing tool fails the test: it never skips.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("long")
 class CourseToolsIT {
     static final String KERNEL = "threadbook-tools";
 
@@ -167,31 +168,14 @@ class CourseToolsIT {
     }
 
     /**
-     * nbval's run is also the suite's run of every notebook whose examples' lines and measurements are checked
-     * (check_notebooks.py --executed, on the outputs nbval_outputs.py saved): one run of each notebook for both.
+     * The notebooks that wait more than they compute, beside other tests; the others run in NotebookMeasuresIT
+     * (see {@link NbvalRun}). Every notebook is in one of the two.
      */
     @Test
-    void nbvalRerunsTheSixNotebooksAndFindsTheirStoredOutputsAndEveryExampleShowsWhatItMust() throws Exception {
-        Path tests = repo.resolve("kernel/core/src/test/python");
-        Path executed = work.resolve("executed");
-        List<String> command = new ArrayList<>(List.of(python, "-m", "pytest", "-p", "no:cacheprovider", "-p", "nbval_outputs", "--nbval",
-                "--nbval-sanitize-with", repo.resolve("notebooks/nbval-sanitize.cfg").toString(),
-                "--nbval-kernel-name", KERNEL, "--nbval-cell-timeout", "300"));
-        List<String> notebooks;
-        try (var files = Files.list(repo.resolve("notebooks"))) {
-            notebooks = files.map(Path::toString).filter(p -> p.endsWith(".ipynb")).sorted().toList();
-        }
+    void nbvalRerunsTheNotebooksThatWaitAndEveryExampleShowsWhatItMust() throws Exception {
+        List<String> notebooks = new ArrayList<>(NbvalRun.allNotebooks());
         assertEquals(6, notebooks.size(), "the six notebooks: " + notebooks);
-        command.addAll(notebooks);
-        long began = System.nanoTime();
-        Result r = run(Map.of("PYTHONPATH", tests.toString(), "NBVAL_OUTPUTS", executed.toString()), 1200,
-                command.toArray(String[]::new));
-        System.out.printf("nbval on the six notebooks: %.0f s%n", (System.nanoTime() - began) / 1e9);
-        assertEquals(0, r.code(), r.output());
-        assertTrue(Pattern.compile("(?m)^=+ \\d+ passed").matcher(r.output()).find(), r.output());
-
-        Result examples = run(300, python, tests.resolve("check_notebooks.py").toString(), "--executed", executed.toString());
-        assertEquals(0, examples.code(), "the examples as nbval ran them:\n" + examples.output());
-        assertTrue(Pattern.compile("(?m)^[1-9]\\d* passed, 0 failed$").matcher(examples.output()).find(), examples.output());
+        notebooks.removeAll(NbvalRun.MEASURING_CORES);
+        NbvalRun.runAndCheck(installed, python, work, notebooks);
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import threadbook.client.Command;
 import threadbook.client.Command.Result;
 import threadbook.client.JupyterEnv;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * install/install.sh and uninstall.sh as users (and the course image's Dockerfile) run them: every
  * destination, the kernel.json it writes, the JDK it picks, and Jupyter's view of the result.
  */
+@Tag("long")
 class InstallIT {
     private final Path repo = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
     private final String java = System.getProperty("java.home");

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
@@ -23,6 +24,7 @@ import threadbook.protocol.Message;
  * generous (the machine is shared): they catch a lost interrupt or a stop that takes seconds, not a slow
  * moment.
  */
+@Tag("quiet")
 class InterruptTimingIT {
     /**
      * Background threads for the last test. The issue measured 10,000 (-Dsleepers=10000); on a shared

@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import threadbook.client.KernelClient;
@@ -35,6 +36,7 @@ import threadbook.protocol.Message;
  * Also: where the JVMs of a session write their own files (a shared temp folder at a fixed name is
  * another user's to plant files in; the working folder is the user's notebooks).
  */
+@Tag("quiet")
 class LocalAttackIT {
     private static final String PASSWORD = "hunter2-" + UUID.randomUUID();
     private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");

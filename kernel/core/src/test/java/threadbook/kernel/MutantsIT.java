@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import threadbook.client.Command;
 import threadbook.client.KernelClient;
@@ -39,6 +40,7 @@ import threadbook.kernel.NotebookExercises.Cell;
  * that every mutant fails 20 runs out of 20), then the reference solution and the %%test cell. It prints, per
  * mutant, the runs it failed and its slowest run, with the load average.
  */
+@Tag("long")
 class MutantsIT {
     private static final Path REPO = Path.of(System.getProperty("user.dir")).getParent().getParent();
     private static final Path MUTANTS = REPO.resolve("kernel/core/src/test/resources/threadbook/mutants");

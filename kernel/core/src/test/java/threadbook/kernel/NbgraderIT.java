@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import threadbook.client.Command;
@@ -36,6 +37,7 @@ import threadbook.client.JupyterEnv;
  * student's fetch and submit, collect, autograde with the kernel, generate_feedback and export. A missing nbgrader
  * fails the test: it never skips it.
  */
+@Tag("long")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NbgraderIT {
     private static final String ASSIGNMENT = "03-async";

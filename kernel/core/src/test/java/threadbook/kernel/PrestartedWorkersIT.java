@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
@@ -24,6 +25,7 @@ import threadbook.client.SharedKernel;
  * defined after it started, %workers lists and ends spares, none start while %%time measures, and none
  * outlive the Java process or the kernel.
  */
+@Tag("quiet")
 class PrestartedWorkersIT extends SharedKernel {
     private static final Pattern SPARE_LINE = Pattern.compile("(?m)^spare\\s+pid (\\d+)\\s+(ready|starting)");
     private static final Pattern STATUS = Pattern.compile("; (\\d+) now, (\\d+) of them ready");

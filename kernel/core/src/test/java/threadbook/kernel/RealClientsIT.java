@@ -17,6 +17,7 @@ import threadbook.client.InstalledKernel;
 import threadbook.client.JupyterEnv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * environment's run imports Debian's (pure Python, it runs on jupyter_client 8) from a folder of its own that
  * holds only that package. A missing client fails these tests: it never skips them.
  */
+@Tag("long")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealClientsIT {
     static final String DEBIAN_PYTHON = "/usr/bin/python3";
