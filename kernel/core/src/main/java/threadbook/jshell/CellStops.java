@@ -1,28 +1,27 @@
 package threadbook.jshell;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import jdk.jshell.spi.ExecutionControl;
 import threadbook.remote.AgentExecutionControl;
+import threadbook.remote.CellRun;
 
 /**
- * Which cell of the main shell runs its Java now, which one an interrupt stopped, and how a stop escalates:
- * JShell's stop through JDI, again until it lands, and, past the grace, the end of the Java process.
+ * Which run's Java the main shell's connection runs now, and how a stop of it escalates: JShell's stop
+ * through JDI, again until it lands, and, past the grace, the end of the Java process. Whether the run is
+ * stopped, runs Java, runs code in the agent, and when the stop was thrown, its CellRun holds.
  */
 final class CellStops {
     private static final Logger LOG = Logger.getLogger(CellStops.class.getName());
-    private static final long NONE = Long.MIN_VALUE;
 
-    /** Orders starting a cell's Java against stopping it: a late interrupt must not stop the next cell. */
-    private final Object lock = new Object();
-    /** The cell an interrupt stopped (or is stopping): none of its code runs any more. */
-    private volatile long stoppedCell = NONE;
-    /** The cell whose Java runs now, NONE between. Changes under the lock, as stops are sent. */
-    private volatile long runningCell = NONE;
-    private volatile CountDownLatch running = new CountDownLatch(0);
+    /**
+     * The run whose Java runs on the main connection now, null between: the thread limit's event names a
+     * cell by its number, and questions to the agent wait while one runs.
+     */
+    private volatile CellRun current;
+    /** Whether an interrupt ever stopped a cell of this session (the death message says so). */
+    private volatile boolean anyStopped;
     private final Supplier<AgentExecutionControl> control;
     private final BooleanSupplier closed;
 
@@ -31,89 +30,60 @@ final class CellStops {
         this.closed = closed;
     }
 
-    /**
-     * Cell {@code cell}'s Java starts, and {@code starting} with it, under the lock; false if an interrupt
-     * came first (a magic running Java again after the interrupt, or an interrupt before the cell started).
-     */
-    boolean begin(long cell, Runnable starting) {
-        synchronized (lock) {
-            if (stoppedCell == cell) {
-                return false;
-            }
-            runningCell = cell;
-            running = new CountDownLatch(1);
-            starting.run();
-            return true;
+    /** Run {@code run}'s Java starts; false if an interrupt came first (then none of it starts). */
+    boolean begin(CellRun run) {
+        if (!run.beginJava()) {
+            return false;
         }
+        current = run;
+        return true;
     }
 
-    /** The cell's Java has ended. */
-    void end() {
-        synchronized (lock) {
-            runningCell = NONE;
-            running.countDown();
-        }
+    /** The run's Java has ended. */
+    void end(CellRun run) {
+        current = null;
+        run.endJava();
     }
 
-    boolean stopped(long cell) {
-        return stoppedCell == cell;
-    }
-
-    /** Whether an interrupt ever stopped a cell of this session. */
-    boolean anyStopped() {
-        return stoppedCell != NONE;
-    }
-
-    boolean runs(long cell) {
-        return runningCell == cell;
+    /** The run of cell {@code cell} if its Java runs now, else null. */
+    CellRun running(long cell) {
+        CellRun now = current;
+        return now != null && now.id() == cell ? now : null;
     }
 
     boolean anyRuns() {
-        return runningCell != NONE;
+        return current != null;
+    }
+
+    boolean anyStopped() {
+        return anyStopped;
     }
 
     /**
-     * Stops cell {@code cell} (see JShellSession.interrupt); false if user code got the stop and has not
-     * ended {@code graceMillis} later, or could not be reached that long: then only ending the Java process
-     * stops it.
+     * Stops run {@code run} (see JShellSession.stop); false if user code got the stop and has not ended
+     * within the grace, or could not be reached that long: then only ending the Java process stops it.
      */
-    boolean interrupt(long cell, long graceMillis) {
-        CountDownLatch cellRunning;
-        synchronized (lock) {
-            stoppedCell = cell;
-            cellRunning = running;
-        }
-        long unreachedSince = 0;
+    boolean interrupt(CellRun run) {
+        run.requestStop();
+        anyStopped = true;
         try {
             while (true) {
                 AgentExecutionControl engine = control.get();
-                if (engine == null || closed.getAsBoolean()) {
-                    return true;
+                if (engine == null || closed.getAsBoolean() || !run.inJava()) {
+                    return true; // ended, or not started yet: then it sees the stop at its start
                 }
-                long thrownAt;
+                boolean thrown;
                 try {
-                    synchronized (lock) {
-                        if (runningCell != cell) {
-                            return true; // ended, or not started yet: then it sees stoppedCell
-                        }
-                        thrownAt = engine.requestStop();
-                    }
+                    thrown = engine.requestStop(run);
                 } catch (ExecutionControl.ExecutionControlException | RuntimeException e) {
                     // the code ended meanwhile, or the agent died: the loop sees which
                     LOG.fine(() -> "stop failed: " + e);
-                    thrownAt = 0;
+                    thrown = false;
                 }
-                long now = System.nanoTime();
-                if (thrownAt != 0 && now - thrownAt > TimeUnit.MILLISECONDS.toNanos(graceMillis)
-                        && engine.agentInUserCode()) {
+                if (run.pastGrace(thrown, engine::agentInUserCode)) {
                     return false;
                 }
-                // User code runs, yet the stop could not be thrown into it: escalate after the grace too.
-                unreachedSince = thrownAt == 0 && engine.userCodeRunning() ? (unreachedSince == 0 ? now : unreachedSince) : 0;
-                if (unreachedSince != 0 && now - unreachedSince > TimeUnit.MILLISECONDS.toNanos(graceMillis)) {
-                    return false;
-                }
-                if (cellRunning.await(thrownAt == 0 ? 5 : 20, TimeUnit.MILLISECONDS)) {
+                if (run.awaitOutOfJava(thrown ? 20 : 5)) {
                     return true;
                 }
             }

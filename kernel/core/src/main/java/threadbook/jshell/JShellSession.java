@@ -18,6 +18,7 @@ import threadbook.remote.AgentExecutionControl;
 import threadbook.remote.AgentJvm;
 import threadbook.remote.AgentLanes;
 import threadbook.remote.BackgroundStop;
+import threadbook.remote.CellRun;
 import threadbook.remote.LockSentences;
 import threadbook.remote.StartupLog;
 
@@ -52,8 +53,7 @@ public final class JShellSession implements Interpreter {
 
     private JShellSession(SessionOptions options) throws IOException {
         this.stops = new CellStops(this::engine, () -> closed);
-        this.limitStops = new ThreadLimitStops(stops::runs, cell -> interrupt(cell, 1_000),
-                this::stopThreadsOfLimitedCell, options.events());
+        this.limitStops = new ThreadLimitStops(this::stopIfRunning, this::stopThreadsOfLimitedCell, options.events());
         this.events = new SessionEvents(options.events(), options.input(), limitStops);
         this.agentJvm = new AgentJvm(events, socket -> SessionLaunch.agentVmOptions(options, socket));
         events.answerTo(agentJvm::send);
@@ -128,7 +128,7 @@ public final class JShellSession implements Interpreter {
      * (about half a second of CPU), which would otherwise compete with the first cell.
      */
     private void warmUp() {
-        runJava(WARM_UP_CELL, "", "for (int i = 0; i < 10_000; i++) System.out.println(i);");
+        runJava(CellRun.started(WARM_UP_CELL), "", "for (int i = 0; i < 10_000; i++) System.out.println(i);");
         StartupLog.stage("print warm-up done");
         SessionLaunch.awaitClassIndex();
         StartupLog.stage("class index done");
@@ -144,36 +144,34 @@ public final class JShellSession implements Interpreter {
      * its end comes back on the event channel.
      */
     @Override
-    public CellResult runJava(long cell, String cellLabel, String code) {
+    public CellResult runJava(CellRun run, String cellLabel, String code) {
         if (AgentLanes.bound() != null) {
-            return subshells.run(AgentLanes.bound(), cell, cellLabel, code);
+            return subshells.run(AgentLanes.bound(), run, cellLabel, code);
         }
-        CellResult result = runJavaOnce(cell, cellLabel, code);
+        CellResult result = runJavaOnce(run, cellLabel, code);
         // After the cell counts as ended: stopping it for the limit waits for that.
-        CellResult limited = limitStops.result(cell);
+        CellResult limited = limitStops.result(run.id());
         return limited != null ? limited : result;
     }
 
-    private CellResult runJavaOnce(long cell, String cellLabel, String code) {
+    private CellResult runJavaOnce(CellRun run, String cellLabel, String code) {
         if (closed) {
             return CellResult.sessionLost(deathMessage());
         }
+        long cell = run.id();
         AgentExecutionControl engine = agentJvm.control();
-        boolean started = stops.begin(cell, () -> {
-            if (engine != null) {
-                engine.allowUserCode();
-                engine.startCell(cell, cellLabel);
-            }
-        });
-        if (!started) {
+        if (!stops.begin(run)) {
             return CellResult.interrupted("The cell was interrupted.");
+        }
+        if (engine != null) {
+            engine.startCell(run, cellLabel);
         }
         long commandsBefore = engine == null ? 0 : engine.commandsSent();
         try {
             CellResult result;
             evalLock.lock();
             try {
-                result = evaluator.evaluate(cellLabel, code, () -> stops.stopped(cell));
+                result = evaluator.evaluate(cellLabel, code, run::stopRequested);
             } finally {
                 evalLock.unlock();
             }
@@ -198,7 +196,7 @@ public final class JShellSession implements Interpreter {
             if (engine != null) {
                 engine.endCell();
             }
-            stops.end();
+            stops.end(run);
         }
     }
 
@@ -214,17 +212,30 @@ public final class JShellSession implements Interpreter {
     }
 
     /**
-     * The stop is JShell's, thrown through JDI (see CellStops). While JShell still compiles, nothing runs:
-     * the cell ends as soon as the compiler is done. Code that outlives the grace catches Throwable, waits to
-     * enter a monitor, or blocks in native code.
+     * The stop is JShell's, thrown through JDI (see CellStops, SubshellRuns). While JShell still compiles,
+     * nothing runs: the cell ends as soon as the compiler is done. Code that outlives the grace catches
+     * Throwable, waits to enter a monitor, or blocks in native code.
      */
     @Override
-    public boolean interrupt(long cell, long graceMillis) {
-        if (stops.interrupt(cell, graceMillis)) {
+    public boolean stop(CellRun run) {
+        if (run.subshell() != null) {
+            return subshells.interrupt(run);
+        }
+        if (stops.interrupt(run)) {
             return true;
         }
         kill();
         return false;
+    }
+
+    /** The thread limit's stop: cell {@code cell}'s run, if its Java runs now; false if it does not. */
+    private boolean stopIfRunning(long cell) {
+        CellRun run = stops.running(cell);
+        if (run == null) {
+            return false;
+        }
+        stop(run);
+        return true;
     }
 
     /** The threads of the cell the thread limit stopped (the agent's stopper knows which cell). */
@@ -317,11 +328,6 @@ public final class JShellSession implements Interpreter {
     @Override
     public void closeSubshell(String id) {
         subshells.close(id);
-    }
-
-    @Override
-    public boolean interruptSubshell(String id, long cell, long graceMillis) {
-        return subshells.interrupt(id, cell, graceMillis);
     }
 
     /** Whether a cell's Java runs now (then the agent answers questions only after it). */
