@@ -13,8 +13,9 @@ import threadbook.protocol.Message;
 import threadbook.remote.CellRun;
 
 /**
- * execute_request and interrupt_request: runs cells in order, counts them, and reports how they ended
- * (the reply, and iopub's execute_input, execute_result and error).
+ * execute_request: runs cells in order, counts them, and reports how they ended (the reply, and iopub's
+ * execute_input, execute_result and error). Each cell's run is a CellRun, which an interrupt_request stops
+ * (see Interrupts).
  */
 final class Execution {
     private static final Logger LOG = Logger.getLogger(Execution.class.getName());

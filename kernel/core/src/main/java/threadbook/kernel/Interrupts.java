@@ -60,12 +60,19 @@ final class Interrupts {
         this.clock = clock;
     }
 
-    /** Cell {@code cell}'s request was taken from the queue: its run, stopped already if a pending interrupt meant it. */
+    /**
+     * Cell {@code cell}'s request was taken from the queue: its run, stopped already if a pending interrupt
+     * meant it. {@code request} null: a run the frontend did not queue (a widget's rerun), which a pending
+     * interrupt neither stops nor clears.
+     */
     CellRun taken(long cell, Message request) {
         CellRun run = new CellRun(cell, subshell, CellRun.GRACE_MILLIS, clock);
         synchronized (lock) {
             current = run;
-            OffsetDateTime sent = request == null ? null : dateOf(request);
+            if (request == null) {
+                return run;
+            }
+            OffsetDateTime sent = dateOf(request);
             // The kernel's own clock bounds how long the interrupt waits: the frontend's may be off.
             boolean fresh = clock.getAsLong() - pendingSince < TimeUnit.SECONDS.toNanos(60);
             if (pendingInterrupt != null && sent != null && !sent.isAfter(pendingInterrupt) && fresh) {
