@@ -11,7 +11,7 @@ import threadbook.remote.CellRun;
 /**
  * What the kernel asks of the notebook's Java: run a cell's Java, stop it, assist, and reach the JVM that
  * runs it. {@link JShellSession} is the real one; the kernel's request handlers know only this, so they can
- * be tested against a fake. Used by one shell thread at a time, except the interrupts, meant to be called
+ * be tested against a fake. Used by one shell thread at a time, except {@link #stop}, meant to be called
  * from another.
  */
 public interface Interpreter extends AutoCloseable {
