@@ -9,21 +9,13 @@ import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.List;
 import jdk.jshell.execution.RemoteExecutionControl;
 import jdk.jshell.execution.Util;
 import threadbook.agent.link.AgentException;
 import threadbook.agent.link.AgentLink;
-import threadbook.agent.link.BackgroundWork;
 import threadbook.agent.link.CellTag;
-import threadbook.agent.link.CpuReading;
 import threadbook.agent.link.Dispatcher;
-import threadbook.agent.link.MimeBundle;
-import threadbook.agent.link.Recording;
-import threadbook.agent.link.Stopped;
 import threadbook.workers.SnippetClasses;
-import threadbook.workers.Spares;
-import threadbook.workers.WorkerRegistry;
 
 /**
  * The remote end of JShell, inside the user's JVM: runs the cells and sends their output, by cell, to
@@ -137,8 +129,8 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
     // When user code ran since the last "cpu" mark: from the start of its first snippet to the end of its
     // last, for %time and %%compare. Compiling the first snippet is left out, as IPython's %time leaves
     // out parsing; the compiling of later snippets of the same code is in (background threads run on).
-    private static volatile long firstStart;
-    private static volatile long lastEnd;
+    static volatile long firstStart;
+    static volatile long lastEnd;
 
     /**
      * The value of the last snippet run, for rich display of a cell's value (see Renderers). Per command
@@ -163,7 +155,18 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         }
     }
 
-    private static volatile boolean junitAdded;
+    /** The value of the last snippet this command thread ran, taken: asked for once, after the cell. */
+    static Object takeLastValue() {
+        Object value = LAST_VALUE.get();
+        LAST_VALUE.remove();
+        return value;
+    }
+
+    /** A class of the notebook's, null if it has none of that name (or no cell ran yet). */
+    static Class<?> notebookClass(String name) {
+        ThreadbookAgent agent = instance;
+        return agent == null ? null : agent.findClassOrNull(name);
+    }
 
     Class<?> findClassOrNull(String name) {
         try {
@@ -269,7 +272,7 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
         return text;
     }
 
-    private static final Dispatcher DISPATCHER = new Dispatcher(new Answers());
+    private static final Dispatcher DISPATCHER = new Dispatcher(new AgentAnswers());
 
     /**
      * The kernel's questions (see {@link AgentLink}) arrive here as {@link threadbook.agent.link.Request}
@@ -289,119 +292,6 @@ public final class ThreadbookAgent extends RemoteExecutionControl {
             // JShell carries an InternalException's message to the kernel, which makes it an AgentException again.
             throw new InternalException(e.getMessage());
         }
-    }
-
-    /** This JVM's answers to the kernel's questions. */
-    private static final class Answers implements AgentLink {
-        @Override
-        public MimeBundle richValue() {
-            Object value = LAST_VALUE.get();
-            LAST_VALUE.remove();
-            return Renderers.forResult(value, CellThreads.current());
-        }
-
-        @Override
-        public MimeBundle richVariable(String className, String name) throws AgentException {
-            ThreadbookAgent agent = instance;
-            Class<?> type = agent == null ? null : agent.findClassOrNull(className);
-            if (type == null) {
-                throw new AgentException("the variable " + name + " is not defined in this Java process");
-            }
-            Object value;
-            try {
-                java.lang.reflect.Field field = type.getDeclaredField(name);
-                field.setAccessible(true);
-                value = field.get(null);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                throw new AgentException("the variable " + name + " cannot be read: " + e);
-            }
-            return Renderers.forVariable(value);
-        }
-
-        @Override
-        public CpuReading cpu() {
-            CpuReading reading = new CpuReading(processCpuNanos(), WorkerRegistry.cpuNanos(), firstStart, lastEnd);
-            firstStart = 0;
-            return reading;
-        }
-
-        @Override
-        public List<String> threads(int limit) {
-            return Background.threads(limit);
-        }
-
-        @Override
-        public String deadlocks() {
-            return LockReport.deadlocks();
-        }
-
-        @Override
-        public List<String> workers() {
-            return Background.workers();
-        }
-
-        @Override
-        public Stopped stop(BackgroundWork what) {
-            return Background.stop(what);
-        }
-
-        @Override
-        public void timelineStart() {
-            Recorder.start();
-        }
-
-        @Override
-        public Recording timelineStop() throws AgentException {
-            try {
-                return Recorder.stop();
-            } catch (java.io.IOException | IllegalStateException e) {
-                throw new AgentException("the recording failed: " + e.getMessage());
-            }
-        }
-
-        @Override
-        public List<threadbook.agent.link.TestOutcome> testReport() {
-            return TestRunner.report();
-        }
-
-        @Override
-        public boolean junitAdded() {
-            return junitAdded;
-        }
-
-        @Override
-        public void markJUnitAdded() {
-            junitAdded = true;
-        }
-
-        @Override
-        public void holdSpares() {
-            Spares.hold();
-        }
-
-        @Override
-        public void releaseSpares() {
-            Spares.release();
-        }
-
-        @Override
-        public String spares() {
-            return Spares.status();
-        }
-
-        @Override
-        public String prestart(int spares) {
-            return Spares.prestart(spares);
-        }
-    }
-
-    /** CPU time of this whole JVM (every thread), in nanoseconds. */
-    private static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            return sun.getProcessCpuTime();
-        }
-        return -1;
     }
 
     /** Waits for the kernel's interrupt (through JDI) and then interrupts every user thread; see stopRounds. */

@@ -14,7 +14,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import jdk.jshell.SourceCodeAnalysis.SnippetWrapper;
 import threadbook.jshell.DebugHooks;
-import threadbook.jshell.JShellSession;
+import threadbook.jshell.DebugTarget;
 
 /**
  * JupyterLab's debugger for the notebook: the Debug Adapter Protocol requests that arrive in
@@ -46,7 +46,7 @@ public final class Debugger {
     private final JdiEventHandler jdi;
 
     // Guarded by lock.
-    private JShellSession session;
+    private DebugTarget session;
     private boolean started;
 
     /** {@code events} publishes a debug_event's content on iopub. */
@@ -60,7 +60,7 @@ public final class Debugger {
         // Only names: no file is written there (the kernel answers `source` from memory).
         this.cells = new CellSources(folder + java.io.File.separator + ProcessHandle.current().pid() + java.io.File.separator);
         Supplier<VirtualMachine> vm = this::vm;
-        Supplier<JShellSession> currentSession = () -> session;
+        Supplier<DebugTarget> currentSession = () -> session;
         this.replies = new Replies(events);
         this.breakpoints = new Breakpoints(vm, cells);
         this.stopped = new SuspendedThreads(replies, threads, values);
@@ -76,7 +76,7 @@ public final class Debugger {
     // ---- hooks from the kernel ------------------------------------------------------------------
 
     /** A Java session started (the first, or after a restart): the debugger follows it from now on. */
-    public void sessionStarted(JShellSession s) {
+    public void sessionStarted(DebugTarget s) {
         synchronized (lock) {
             session = s;
             breakpoints.sessionStarted();
@@ -296,7 +296,7 @@ public final class Debugger {
     // ---- JDI side -------------------------------------------------------------------------------
 
     private VirtualMachine vm() {
-        JShellSession s = session;
+        DebugTarget s = session;
         return s == null ? null : s.virtualMachine();
     }
 

@@ -14,23 +14,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import threadbook.jshell.JShellSession;
+import threadbook.jshell.DebugTarget;
 
 /**
  * The notebook's variables as the agent JVM holds them (static fields of JShell's wrapper classes), and
  * names looked up as a cell would: a local of the stopped frame first, then a notebook variable.
  */
 final class NotebookVariables {
-    private final Supplier<JShellSession> session;
+    private final Supplier<DebugTarget> session;
     private final Values values;
 
-    NotebookVariables(Supplier<JShellSession> session, Values values) {
+    NotebookVariables(Supplier<DebugTarget> session, Values values) {
         this.session = session;
         this.values = values;
     }
 
     private VirtualMachine vm() {
-        JShellSession s = session.get();
+        DebugTarget s = session.get();
         return s == null ? null : s.virtualMachine();
     }
 
@@ -38,7 +38,7 @@ final class NotebookVariables {
     List<JsonObject> globals(ThreadReference invoker) {
         List<JsonObject> list = new ArrayList<>();
         VirtualMachine vm = vm();
-        JShellSession s = session.get();
+        DebugTarget s = session.get();
         if (vm == null || s == null) {
             return list;
         }
@@ -55,7 +55,7 @@ final class NotebookVariables {
     Map<Long, String> lockNames() {
         Map<Long, String> names = new HashMap<>();
         VirtualMachine vm = vm();
-        JShellSession s = session.get();
+        DebugTarget s = session.get();
         if (vm == null || s == null) {
             return names;
         }
@@ -82,7 +82,7 @@ final class NotebookVariables {
                 // fall through to the notebook's variables
             }
         }
-        JShellSession s = session.get();
+        DebugTarget s = session.get();
         return s != null && s.notebookVariables().stream().anyMatch(v -> v.name().equals(name));
     }
 
@@ -109,7 +109,7 @@ final class NotebookVariables {
             }
         }
         VirtualMachine vm = vm();
-        JShellSession s = session.get();
+        DebugTarget s = session.get();
         if (vm == null || s == null) {
             return null;
         }

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import threadbook.agent.link.MimeBundle;
-import threadbook.jshell.JShellSession;
+import threadbook.jshell.DebugTarget;
 
 /**
  * richInspectVariables' MIME bundle: what a cell ending in that variable would show (HTML, an image...),
@@ -32,7 +32,7 @@ final class RichForms {
     private RichForms() {}
 
     /** Asks the agent (no cell runs): the notebook variable {@code name}'s bundle, or null if it has none. */
-    static Result between(JShellSession session, String name) {
+    static Result between(DebugTarget session, String name) {
         threadbook.jshell.NotebookVariable variable = session.notebookVariables().stream()
                 .filter(v -> v.name().equals(name)).findFirst().orElse(null);
         if (variable == null) {

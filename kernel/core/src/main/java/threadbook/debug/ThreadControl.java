@@ -5,7 +5,7 @@ import com.sun.jdi.ThreadReference;
 import com.sun.jdi.VirtualMachine;
 import java.util.List;
 import java.util.function.Supplier;
-import threadbook.jshell.JShellSession;
+import threadbook.jshell.DebugTarget;
 
 /**
  * The requests that show and move the notebook's threads: threads, stackTrace, continue, the steps and
@@ -13,7 +13,7 @@ import threadbook.jshell.JShellSession;
  */
 final class ThreadControl {
     private final Supplier<VirtualMachine> vm;
-    private final Supplier<JShellSession> session;
+    private final Supplier<DebugTarget> session;
     private final Threads threads;
     private final SuspendedThreads stopped;
     private final ThreadEvents threadEvents;
@@ -21,7 +21,7 @@ final class ThreadControl {
     private final NotebookVariables notebook;
     private final Replies replies;
 
-    ThreadControl(Supplier<VirtualMachine> vm, Supplier<JShellSession> session, Threads threads, SuspendedThreads stopped,
+    ThreadControl(Supplier<VirtualMachine> vm, Supplier<DebugTarget> session, Threads threads, SuspendedThreads stopped,
             ThreadEvents threadEvents, CallStack callStack, NotebookVariables notebook, Replies replies) {
         this.vm = vm;
         this.session = session;

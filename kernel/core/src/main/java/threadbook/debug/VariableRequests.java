@@ -3,7 +3,7 @@ package threadbook.debug;
 import com.google.gson.JsonObject;
 import com.sun.jdi.ThreadReference;
 import java.util.function.Supplier;
-import threadbook.jshell.JShellSession;
+import threadbook.jshell.DebugTarget;
 
 /**
  * The requests of the Variables panel and the debug console: scopes, variables, evaluate,
@@ -12,7 +12,7 @@ import threadbook.jshell.JShellSession;
  */
 final class VariableRequests {
     private final Object lock;
-    private final Supplier<JShellSession> session;
+    private final Supplier<DebugTarget> session;
     private final SuspendedThreads stopped;
     private final Values values;
     private final PanelCalls calls;
@@ -21,7 +21,7 @@ final class VariableRequests {
     private final Evaluation evaluation;
     private final Replies replies;
 
-    VariableRequests(Object lock, Supplier<JShellSession> session, SuspendedThreads stopped, Values values, PanelCalls calls,
+    VariableRequests(Object lock, Supplier<DebugTarget> session, SuspendedThreads stopped, Values values, PanelCalls calls,
             NotebookVariables notebook, Scopes scopes, Evaluation evaluation, Replies replies) {
         this.lock = lock;
         this.session = session;
@@ -72,9 +72,9 @@ final class VariableRequests {
         String name = Replies.string(args, "variableName");
         JsonObject body;
         RichForms.Result rich = null;
-        JShellSession askAgent = null;
+        DebugTarget askAgent = null;
         synchronized (lock) {
-            JShellSession current = session.get();
+            DebugTarget current = session.get();
             SuspendedThreads.Frame frame = stopped.frame(Replies.integer(args, "frameId", -1));
             ThreadReference invoker = stopped.invoker(frame);
             body = evaluation.richInspect(name, frame, invoker);

@@ -6,31 +6,35 @@ import threadbook.agent.ToAgent;
 import threadbook.agent.link.AgentLink;
 import threadbook.assist.CodeAssist;
 import threadbook.remote.BackgroundStop;
+import threadbook.remote.CellRun;
 
 /**
  * What the kernel asks of the notebook's Java: run a cell's Java, stop it, assist, and reach the JVM that
  * runs it. {@link JShellSession} is the real one; the kernel's request handlers know only this, so they can
- * be tested against a fake. Used by one shell thread at a time, except the interrupts, meant to be called
+ * be tested against a fake. Used by one shell thread at a time, except {@link #stop}, meant to be called
  * from another.
  */
 public interface Interpreter extends AutoCloseable {
 
     /**
-     * Runs Java of cell {@code cell} (its output is all handed on when this returns); a stopped cell or a
-     * lost Java process ends it here. On a subshell's thread (see JShellSession.bindSubshell) the cell runs
+     * Runs Java of run {@code run}'s cell (its output is all handed on when this returns); a stopped run or
+     * a lost Java process ends it here. On a subshell's thread (see JShellSession.bindSubshell) the cell runs
      * beside the notebook's.
      */
-    CellResult runJava(long cell, String cellLabel, String code);
+    CellResult runJava(CellRun run, String cellLabel, String code);
+
+    /** As {@link #runJava(CellRun, String, String)}, as a run of its own of cell {@code cell}. */
+    default CellResult runJava(long cell, String cellLabel, String code) {
+        return runJava(CellRun.started(cell), cellLabel, code);
+    }
 
     /**
-     * Stops cell {@code cell}: what runs of it gets the stop, and none of it starts any more. If it has not
-     * ended {@code graceMillis} later, ends the Java process (the cell then returns
-     * {@link CellResult.Status#SESSION_LOST}) and returns false.
+     * Stops run {@code run}: what runs of it gets the stop, and none of it starts any more. Returns false
+     * if it has not ended within its grace: a run of the notebook's shell is then ended with the Java
+     * process (it returns {@link CellResult.Status#SESSION_LOST}); a subshell's never ends the process.
+     * From another thread than the run's.
      */
-    boolean interrupt(long cell, long graceMillis);
-
-    /** As {@link #interrupt}, for the cell of subshell {@code id}; never ends the Java process. */
-    boolean interruptSubshell(String id, long cell, long graceMillis);
+    boolean stop(CellRun run);
 
     /** Subshell {@code id} is gone. */
     void closeSubshell(String id);

@@ -18,6 +18,7 @@ import threadbook.remote.AgentExecutionControl;
 import threadbook.remote.AgentJvm;
 import threadbook.remote.AgentLanes;
 import threadbook.remote.BackgroundStop;
+import threadbook.remote.CellRun;
 import threadbook.remote.LockSentences;
 import threadbook.remote.StartupLog;
 
@@ -25,7 +26,7 @@ import threadbook.remote.StartupLog;
  * One JShell, with its agent JVM: runs cells, completes, documents (see Interpreter). The debugger follows it
  * through JDI (see debug).
  */
-public final class JShellSession implements Interpreter {
+public final class JShellSession implements Interpreter, DebugTarget {
 
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(JShellSession.class.getName());
 
@@ -39,7 +40,7 @@ public final class JShellSession implements Interpreter {
      * snippet's code runs (see LaneRouting.unlocked), so a subshell's cell runs beside the notebook's.
      */
     private final java.util.concurrent.locks.ReentrantLock evalLock = new java.util.concurrent.locks.ReentrantLock();
-    private final CellStops stops;
+    private final NotebookRuns runs;
     private final AtomicBoolean killedByKernel = new AtomicBoolean();
     /** The typed questions to the agent, through this session's engine. */
     private final AgentChannel agent = new AgentChannel(this::control);
@@ -51,9 +52,7 @@ public final class JShellSession implements Interpreter {
     private final List<Path> startupJars;
 
     private JShellSession(SessionOptions options) throws IOException {
-        this.stops = new CellStops(this::engine, () -> closed);
-        this.limitStops = new ThreadLimitStops(stops::runs, cell -> interrupt(cell, 1_000),
-                this::stopThreadsOfLimitedCell, options.events());
+        this.limitStops = new ThreadLimitStops(this::stopIfRunning, this::stopThreadsOfLimitedCell, options.events());
         this.events = new SessionEvents(options.events(), options.input(), limitStops);
         this.agentJvm = new AgentJvm(events, socket -> SessionLaunch.agentVmOptions(options, socket));
         events.answerTo(agentJvm::send);
@@ -72,6 +71,8 @@ public final class JShellSession implements Interpreter {
         String known = options.agentClasspath().toString();
         this.evaluator = new SnippetEvaluator(jshell, () -> jshell.addToClasspath(known));
         this.tables = new NotebookTables(jshell, evaluator);
+        this.runs = new NotebookRuns(agentJvm::control, evaluator, evalLock, this::awaitOutput, () -> closed,
+                killedByKernel::get, this::deathMessage, lastValueRich);
         this.subshells = new SubshellRuns(agentJvm::lanes, agentJvm::control, evaluator, evalLock, this::awaitOutput,
                 () -> closed, this::isRunningJava, lastValueRich);
         // The compiler needs them too; the agent's JShell loader gets them as well, and asks its parent
@@ -128,7 +129,7 @@ public final class JShellSession implements Interpreter {
      * (about half a second of CPU), which would otherwise compete with the first cell.
      */
     private void warmUp() {
-        runJava(WARM_UP_CELL, "", "for (int i = 0; i < 10_000; i++) System.out.println(i);");
+        runJava(CellRun.started(WARM_UP_CELL), "", "for (int i = 0; i < 10_000; i++) System.out.println(i);");
         StartupLog.stage("print warm-up done");
         SessionLaunch.awaitClassIndex();
         StartupLog.stage("class index done");
@@ -139,67 +140,15 @@ public final class JShellSession implements Interpreter {
         return !closed;
     }
 
-    /**
-     * The cell costs only what JShell itself sends (load, invoke): the cell travels with each invoke, and
-     * its end comes back on the event channel.
-     */
     @Override
-    public CellResult runJava(long cell, String cellLabel, String code) {
+    public CellResult runJava(CellRun run, String cellLabel, String code) {
         if (AgentLanes.bound() != null) {
-            return subshells.run(AgentLanes.bound(), cell, cellLabel, code);
+            return subshells.run(AgentLanes.bound(), run, cellLabel, code);
         }
-        CellResult result = runJavaOnce(cell, cellLabel, code);
+        CellResult result = runs.run(run, cellLabel, code);
         // After the cell counts as ended: stopping it for the limit waits for that.
-        CellResult limited = limitStops.result(cell);
+        CellResult limited = limitStops.result(run.id());
         return limited != null ? limited : result;
-    }
-
-    private CellResult runJavaOnce(long cell, String cellLabel, String code) {
-        if (closed) {
-            return CellResult.sessionLost(deathMessage());
-        }
-        AgentExecutionControl engine = agentJvm.control();
-        boolean started = stops.begin(cell, () -> {
-            if (engine != null) {
-                engine.allowUserCode();
-                engine.startCell(cell, cellLabel);
-            }
-        });
-        if (!started) {
-            return CellResult.interrupted("The cell was interrupted.");
-        }
-        long commandsBefore = engine == null ? 0 : engine.commandsSent();
-        try {
-            CellResult result;
-            evalLock.lock();
-            try {
-                result = evaluator.evaluate(cellLabel, code, () -> stops.stopped(cell));
-            } finally {
-                evalLock.unlock();
-            }
-            long lastRun = engine == null ? 0 : engine.endCell();
-            if (!closed) {
-                lastValueRich.set(awaitOutput(cell, lastRun));
-            }
-            if (closed) {
-                return CellResult.sessionLost(deathMessage());
-            }
-            if (engine != null && LOG.isLoggable(java.util.logging.Level.FINE)) {
-                LOG.fine("cell " + cell + ": " + (engine.commandsSent() - commandsBefore) + " commands to the agent");
-            }
-            return result;
-        } catch (IllegalStateException e) {
-            if (closed || killedByKernel.get()) {
-                return CellResult.sessionLost(deathMessage());
-            }
-            return CellResult.error("InternalError", "the kernel could not run the cell: " + e,
-                    List.of("The kernel could not run the cell: " + e));
-        } finally {
-            if (engine != null) {
-                engine.endCell();
-            }
-            stops.end();
-        }
     }
 
     /** Waits for the sync event of run {@code token} (see SessionEvents.awaitOutput); says whether its value is rich. */
@@ -214,17 +163,30 @@ public final class JShellSession implements Interpreter {
     }
 
     /**
-     * The stop is JShell's, thrown through JDI (see CellStops). While JShell still compiles, nothing runs:
-     * the cell ends as soon as the compiler is done. Code that outlives the grace catches Throwable, waits to
-     * enter a monitor, or blocks in native code.
+     * The stop is JShell's, thrown through JDI (see NotebookRuns, SubshellRuns). While JShell still compiles,
+     * nothing runs: the cell ends as soon as the compiler is done. Code that outlives the grace catches
+     * Throwable, waits to enter a monitor, or blocks in native code.
      */
     @Override
-    public boolean interrupt(long cell, long graceMillis) {
-        if (stops.interrupt(cell, graceMillis)) {
+    public boolean stop(CellRun run) {
+        if (run.subshell() != null) {
+            return subshells.interrupt(run);
+        }
+        if (runs.interrupt(run)) {
             return true;
         }
         kill();
         return false;
+    }
+
+    /** The thread limit's stop: cell {@code cell}'s run, if its Java runs now; false if it does not. */
+    private boolean stopIfRunning(long cell) {
+        CellRun run = runs.running(cell);
+        if (run == null) {
+            return false;
+        }
+        stop(run);
+        return true;
     }
 
     /** The threads of the cell the thread limit stopped (the agent's stopper knows which cell). */
@@ -271,7 +233,7 @@ public final class JShellSession implements Interpreter {
         return encoded.isEmpty() ? null : LockSentences.deadlock(encoded, this::cellLine);
     }
 
-    /** Lets a debugger follow this session (null: none). Without one, JDI events are resumed at once. */
+    @Override
     public void debug(DebugHooks hooks) {
         evaluator.debugHooks(hooks);
         AgentExecutionControl control = agentJvm.control();
@@ -281,20 +243,19 @@ public final class JShellSession implements Interpreter {
         }
     }
 
-    /**
-     * The wrapper classes of the methods, types and variables live in this session: for a debugger that
-     * starts following it after they were defined (the definitions a new session makes again).
-     */
+    /** Those of the definitions a new session makes again, too. */
+    @Override
     public List<jdk.jshell.SourceCodeAnalysis.SnippetWrapper> liveWrappers() {
         return tables.liveWrappers();
     }
 
-    /** The notebook's live variables, in the order declared (see NotebookTables.variables). */
+    /** See NotebookTables.variables. */
+    @Override
     public List<NotebookVariable> notebookVariables() {
         return tables.variables();
     }
 
-    /** The agent JVM, for the debugger; null once the session has ended. */
+    @Override
     public com.sun.jdi.VirtualMachine virtualMachine() {
         AgentExecutionControl control = agentJvm.control();
         try {
@@ -320,13 +281,8 @@ public final class JShellSession implements Interpreter {
     }
 
     @Override
-    public boolean interruptSubshell(String id, long cell, long graceMillis) {
-        return subshells.interrupt(id, cell, graceMillis);
-    }
-
-    /** Whether a cell's Java runs now (then the agent answers questions only after it). */
     public boolean isRunningJava() {
-        return stops.anyRuns();
+        return runs.anyRuns();
     }
 
     @Override
@@ -367,10 +323,6 @@ public final class JShellSession implements Interpreter {
         }
     }
 
-    private AgentExecutionControl engine() {
-        return agentJvm.control();
-    }
-
     private ExecutionControl control() throws ExecutionControl.EngineTerminationException {
         AgentExecutionControl control = agentJvm.control();
         if (control == null || closed) {
@@ -382,7 +334,7 @@ public final class JShellSession implements Interpreter {
     private String deathMessage() {
         AgentExecutionControl control = agentJvm.control();
         return JavaProcessEnded.message(control == null ? null : control.process(), killedByKernel.get(),
-                stops.anyStopped(), events.exitHookRan(), evaluator.definitions().size());
+                runs.anyStopped(), events.exitHookRan(), evaluator.definitions().size());
     }
 
     @Override

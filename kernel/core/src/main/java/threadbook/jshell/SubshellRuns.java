@@ -1,14 +1,13 @@
 package threadbook.jshell;
 
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import threadbook.remote.AgentExecutionControl;
 import threadbook.remote.AgentLane;
 import threadbook.remote.AgentLanes;
+import threadbook.remote.CellRun;
 
 /**
  * Runs a subshell's Java in the session, as JShellSession.runJava does the notebook's: the same JShell and
@@ -44,7 +43,7 @@ final class SubshellRuns {
         this.lastValueRich = lastValueRich;
     }
 
-    CellResult run(String subshell, long cell, String label, String code) {
+    CellResult run(String subshell, CellRun run, String label, String code) {
         AgentLanes lanes = this.lanes.get();
         AgentExecutionControl engine = control.get();
         if (closed.getAsBoolean() || engine == null || lanes == null) {
@@ -58,19 +57,19 @@ final class SubshellRuns {
             String why = "The subshell could not reach the Java process: " + e.getMessage();
             return CellResult.error("SubshellUnavailable", why, List.of(why));
         }
-        if (!lane.beginCell(cell, label)) {
+        if (!lane.beginCell(run, label)) {
             return CellResult.interrupted("The cell was interrupted.");
         }
         try {
             CellResult result;
             evalLock.lock();
             try {
-                result = evaluator.evaluate(label, code, () -> lane.stopped(cell),
+                result = evaluator.evaluate(label, code, run::stopRequested,
                         () -> mainRunning.getAsBoolean() || lanes.othersRunning(lane));
             } finally {
                 evalLock.unlock();
             }
-            lastValueRich.set(output.await(cell, lane.endRuns()));
+            lastValueRich.set(output.await(run.id(), lane.endRuns()));
             return closed.getAsBoolean() ? CellResult.sessionLost("The Java process has ended.") : result;
         } catch (IllegalStateException e) {
             return closed.getAsBoolean() ? CellResult.sessionLost("The Java process has ended.")
@@ -82,30 +81,29 @@ final class SubshellRuns {
     }
 
     /**
-     * Stops the subshell's cell {@code cell}: its code gets JShell's stop through JDI, on the subshell's
-     * agent thread only. False if it did not stop within {@code graceMillis} (it catches Throwable, or waits
-     * for a monitor): the Java process is left running, for the notebook's sake.
+     * Stops the subshell's run {@code run}: its code gets JShell's stop through JDI, on the subshell's agent
+     * thread only. False if it did not stop within the run's grace (it catches Throwable, or waits for a
+     * monitor): the Java process is left running, for the notebook's sake.
      */
-    boolean interrupt(String subshell, long cell, long graceMillis) {
+    boolean interrupt(CellRun run) {
+        run.requestStop();
         AgentLanes lanes = this.lanes.get();
-        AgentLane lane = lanes == null ? null : lanes.existing(subshell);
+        AgentLane lane = lanes == null ? null : lanes.existing(run.subshell());
         AgentExecutionControl engine = control.get();
         if (lane == null || engine == null) {
             return true;
         }
-        CountDownLatch running = lane.markStopped(cell);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
         try {
-            while (System.nanoTime() < deadline) {
-                if (!lane.runs(cell)) {
+            while (!run.stopDeadlinePassed()) {
+                if (!run.inJava()) {
                     return true;
                 }
                 try {
-                    engine.requestStop(lane);
+                    engine.requestStop(lane, run);
                 } catch (jdk.jshell.spi.ExecutionControl.ExecutionControlException | RuntimeException e) {
                     // ended meanwhile, or the agent is gone: the loop sees which
                 }
-                if (running.await(20, TimeUnit.MILLISECONDS)) {
+                if (run.awaitOutOfJava(20)) {
                     return true;
                 }
             }

@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 import java.util.function.LongPredicate;
 import threadbook.agent.Event;
 import threadbook.remote.Stopper;
@@ -21,8 +20,7 @@ import threadbook.remote.Stopper;
  * the message goes to its output instead. On a thread made in advance: the limit is met when threads are scarce.
  */
 final class ThreadLimitStops {
-    private final LongPredicate isRunning;
-    private final LongConsumer stopCell;
+    private final LongPredicate stopCell;
     private final Runnable stopThreads;
     private final Consumer<Event> output;
     /** A cell the limit stopped: done once its threads are stopped too. */
@@ -32,11 +30,10 @@ final class ThreadLimitStops {
     private final Stopper stopper = new Stopper("threadbook-limit-stop");
 
     /**
-     * The session's part: whether a cell runs now, stopping it (returns once it ended), ending the threads of
-     * the cell the agent named; and where a message goes when its cell has ended.
+     * The session's part: stopping a cell if it runs now (returns once it ended; false if it did not run),
+     * ending the threads of the cell the agent named; and where a message goes when its cell has ended.
      */
-    ThreadLimitStops(LongPredicate isRunning, LongConsumer stopCell, Runnable stopThreads, Consumer<Event> output) {
-        this.isRunning = isRunning;
+    ThreadLimitStops(LongPredicate stopCell, Runnable stopThreads, Consumer<Event> output) {
         this.stopCell = stopCell;
         this.stopThreads = stopThreads;
         this.output = output;
@@ -48,9 +45,7 @@ final class ThreadLimitStops {
         stops.put(limit.cell(), new Stop(limit.message(), done));
         stopper.submit(() -> {
             try {
-                if (isRunning.test(limit.cell())) {
-                    stopCell.accept(limit.cell());
-                } else {
+                if (!stopCell.test(limit.cell())) {
                     stops.remove(limit.cell());
                     output.accept(new Event.Stream(limit.cell(), Event.Stream.STDERR,
                             (limit.message() + "\n").getBytes(StandardCharsets.UTF_8)));

@@ -10,6 +10,7 @@ import threadbook.magic.MagicContext;
 import threadbook.magic.MagicException;
 import threadbook.magic.MagicParser;
 import threadbook.magic.Magics;
+import threadbook.remote.CellRun;
 
 /**
  * Runs the steps of one cell: its magics, and its Java through {@link Interpreter#runJava}, in order,
@@ -36,10 +37,11 @@ final class CellSteps {
         this.reruns = reruns;
     }
 
-    /** Runs a magic again as cell {@code cell}, with a widget's new value; shows its error, if any. */
-    CellResult rerun(Interpreter session, long cell, WidgetReruns.Asked asked) {
+    /** Runs a magic again as run {@code run}, with a widget's new value; shows its error, if any. */
+    CellResult rerun(Interpreter session, CellRun run, WidgetReruns.Asked asked) {
         WidgetReruns.Rerunnable what = asked.what();
-        Context context = new Context(session, cell, what.label(), what.step(), new MagicContext.Rerun(asked.value(), what.memo()));
+        long cell = run.id();
+        Context context = new Context(session, run, what.label(), what.step(), new MagicContext.Rerun(asked.value(), what.memo()));
         CellResult result = magics.run(what.step(), context);
         if (result.isError()) {
             iopub.error(output.parentOf(cell), result); // before the routing ends: into the Output, under the slider
@@ -48,17 +50,17 @@ final class CellSteps {
         return result;
     }
 
-    CellResult run(Interpreter session, long cell, String label, String code) {
+    CellResult run(Interpreter session, CellRun run, String label, String code) {
         if (!MagicParser.hasMagic(code)) {
-            return session.runJava(cell, label, code);
+            return session.runJava(run, label, code);
         }
         CellResult result = CellResult.ok(null);
         Interpreter current = session;
         for (MagicParser.Step step : MagicParser.parse(code)) {
             if (step.kind() == MagicParser.Step.Kind.JAVA) {
-                result = current.runJava(cell, label, step.code());
+                result = current.runJava(run, label, step.code());
             } else {
-                Context context = new Context(current, cell, label, step, null);
+                Context context = new Context(current, run, label, step, null);
                 result = magics.run(step, context);
                 context.endOutputRouting();
                 current = context.session; // a magic may have restarted it
@@ -73,6 +75,7 @@ final class CellSteps {
     /** What a magic sees of the kernel while it runs in a cell. */
     private final class Context implements MagicContext {
         private Interpreter session;
+        private final CellRun run;
         private final long cell;
         private final String label;
         private final MagicParser.Step step;
@@ -80,9 +83,10 @@ final class CellSteps {
         /** The Output widget this cell's output is routed into, or null. */
         private String routedTo;
 
-        Context(Interpreter session, long cell, String label, MagicParser.Step step, Rerun rerun) {
+        Context(Interpreter session, CellRun run, String label, MagicParser.Step step, Rerun rerun) {
             this.session = session;
-            this.cell = cell;
+            this.run = run;
+            this.cell = run.id();
             this.label = label;
             this.step = step;
             this.rerun = rerun;
@@ -139,7 +143,7 @@ final class CellSteps {
         @Override
         public CellResult java(String code) {
             String placed = step.kind() == MagicParser.Step.Kind.LINE_MAGIC ? "\n".repeat(step.firstLine() - 1) + code : code;
-            return session.runJava(cell, label, placed);
+            return session.runJava(run, label, placed);
         }
 
         @Override

@@ -2,8 +2,6 @@ package threadbook.kernel;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -12,15 +10,15 @@ import threadbook.agent.link.MimeBundle;
 import threadbook.jshell.CellResult;
 import threadbook.jshell.Interpreter;
 import threadbook.protocol.Message;
+import threadbook.remote.CellRun;
 
 /**
- * execute_request and interrupt_request: runs cells in order, counts them, and reports how they ended
- * (the reply, and iopub's execute_input, execute_result and error).
+ * execute_request: runs cells in order, counts them, and reports how they ended (the reply, and iopub's
+ * execute_input, execute_result and error). Each cell's run is a CellRun, which an interrupt_request stops
+ * (see Interrupts).
  */
 final class Execution {
     private static final Logger LOG = Logger.getLogger(Execution.class.getName());
-    /** How long an interrupted cell may take to stop before the Java process is restarted. */
-    private static final long INTERRUPT_GRACE_MILLIS = 1_000;
 
     private final JShellSessions sessions;
     private final CellOutput output;
@@ -37,30 +35,8 @@ final class Execution {
     /** The subshell whose cells this runs, null for the main shell (see Subshells). */
     private final String subshell;
     private final WidgetReruns reruns = new WidgetReruns();
+    private final Interrupts interrupts;
     private volatile int executionCount;
-
-    // What an interrupt acts on. A cell is "current" from the moment its request is taken from the queue
-    // until its code has ended (its reply may still be on its way). Guarded by cellLock.
-    private final Object cellLock = new Object();
-    private long currentCell;
-    /** The session the current cell runs in, once it has one. */
-    private Interpreter currentSession;
-    /** The last cell an interrupt ended (or is ending). */
-    private long interruptedCell;
-    /**
-     * When an interrupt came that found no current cell (as the frontend's header dates it), null if none:
-     * the cells the frontend sent before it (still queued, or taken from the queue just after it) end as
-     * interrupted before they start; the first one sent after it clears this.
-     */
-    private OffsetDateTime pendingInterrupt;
-    private long pendingSince;
-    private final java.util.concurrent.atomic.AtomicBoolean stoppingBackground = new java.util.concurrent.atomic.AtomicBoolean();
-    // Made in advance: when the notebook's threads took every pid the user may have, an interrupt must still
-    // work (it stops the cell through JDI on these threads; one made per interrupt could not be made).
-    /** Stops the current cell (an interrupt with a cell running); one stop at a time is enough. */
-    private final threadbook.remote.Stopper interrupter = new threadbook.remote.Stopper("threadbook-interrupt");
-    /** Stops what cells left running (seconds with thousands of threads), beside the interrupter. */
-    private final threadbook.remote.Stopper backgroundStopper = new threadbook.remote.Stopper("threadbook-stop-background");
 
     Execution(JShellSessions sessions, CellOutput output, StdinBridge stdin, IOPub iopub, History history,
               java.util.function.Supplier<List<Message>> takeQueued,
@@ -75,6 +51,7 @@ final class Execution {
         this.iopub = iopub;
         this.history = history;
         this.steps = new CellSteps(threadbook.magic.Magics.standard(), output, this::restart, iopub, reruns);
+        this.interrupts = new Interrupts(sessions, output, cellIds, subshell, System::nanoTime);
     }
 
     int count() {
@@ -83,15 +60,12 @@ final class Execution {
 
     /** A deleted subshell's: its stop threads end once the stops already asked for are done. */
     void close() {
-        interrupter.close();
-        backgroundStopper.close();
+        interrupts.close();
     }
 
     /** Whether a cell of this shell runs (or waits for its session) now. */
     boolean running() {
-        synchronized (cellLock) {
-            return currentCell != 0;
-        }
+        return interrupts.running();
     }
 
     /**
@@ -139,25 +113,12 @@ final class Execution {
             history.add(count, code);
         }
 
-        synchronized (cellLock) {
-            currentCell = cell;
-            OffsetDateTime sent = dateOf(request);
-            // The kernel's own clock bounds how long the interrupt waits: the frontend's may be off.
-            boolean fresh = System.nanoTime() - pendingSince < java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-            if (pendingInterrupt != null && sent != null && !sent.isAfter(pendingInterrupt) && fresh) {
-                interruptedCell = cell;
-            } else {
-                pendingInterrupt = null;
-            }
-        }
+        CellRun run = interrupts.taken(cell, request);
         CellResult result;
         try {
-            result = run(request, cell, "[" + count + "]", code);
+            result = run(request, run, session -> steps.run(session, run, "[" + count + "]", code));
         } finally {
-            synchronized (cellLock) {
-                currentCell = 0;
-                currentSession = null;
-            }
+            interrupts.ended(run);
         }
 
         JsonObject reply = new JsonObject();
@@ -178,7 +139,7 @@ final class Execution {
                 }
             }
             reply.addProperty("status", "ok");
-            reply.add("user_expressions", userExpressions(request, cell));
+            reply.add("user_expressions", userExpressions(request, run));
         }
         reply.add("payload", CellOutput.pagePayload(output.takePages(cell)));
         // Taken before the reply: what is queued now was sent expecting this cell to succeed; what the
@@ -188,7 +149,7 @@ final class Execution {
         if (result.status() == CellResult.Status.INTERRUPTED && subshell == null) {
             // After the reply, which an interrupt must not wait for; before idle, so that the frontend
             // shows it under the cell.
-            reportLeftovers(cell);
+            interrupts.reportLeftovers(cell);
         }
         answerQueued.accept(aborted);
         if (result.status() == CellResult.Status.SESSION_LOST) {
@@ -237,17 +198,12 @@ final class Execution {
         try {
             long cell = cellIds.incrementAndGet();
             output.register(cell, request.header());
-            synchronized (cellLock) {
-                currentCell = cell;
-            }
+            CellRun run = interrupts.taken(cell, null);
             CellResult result;
             try {
-                result = run(request, cell, session -> steps.rerun(session, cell, asked));
+                result = run(request, run, session -> steps.rerun(session, run, asked));
             } finally {
-                synchronized (cellLock) {
-                    currentCell = 0;
-                    currentSession = null;
-                }
+                interrupts.ended(run);
             }
             if (result.status() == CellResult.Status.SESSION_LOST) {
                 sessions.replaceIfDead();
@@ -262,27 +218,20 @@ final class Execution {
         reruns.clear();
     }
 
-    private CellResult run(Message request, long cell, String label, String code) {
-        return run(request, cell, session -> steps.run(session, cell, label, code));
-    }
-
-    private CellResult run(Message request, long cell, java.util.function.Function<Interpreter, CellResult> body) {
+    private CellResult run(Message request, CellRun run, java.util.function.Function<Interpreter, CellResult> body) {
         Interpreter session;
         try {
-            session = sessions.get(() -> interrupted(cell));
+            session = sessions.get(run::stopRequested);
         } catch (JShellSessions.StartFailure e) {
             return CellResult.error("JavaNotStarted", e.getMessage(), List.of(e.getMessage()));
         }
-        synchronized (cellLock) {
-            if (session == null || interruptedCell == cell) {
-                return CellResult.interrupted("The cell was interrupted before it started.");
-            }
-            currentSession = session;
+        if (!interrupts.started(run, session)) {
+            return CellResult.interrupted("The cell was interrupted before it started.");
         }
         if (subshell != null) {
             return body.apply(session); // input() is the notebook's (see README)
         }
-        stdin.begin(request, cell);
+        stdin.begin(request, run.id());
         try {
             return body.apply(session);
         } finally {
@@ -293,62 +242,12 @@ final class Execution {
     /** A magic's restart (see CellSteps.Restarter): an interrupt from now on reaches the new session. */
     private Interpreter restart(Interpreter old, List<java.nio.file.Path> jars) throws JShellSessions.StartFailure {
         Interpreter fresh = sessions.restartWith(old, jars);
-        synchronized (cellLock) {
-            currentSession = fresh;
-        }
+        interrupts.restarted(fresh);
         return fresh;
     }
 
-    private boolean interrupted(long cell) {
-        synchronized (cellLock) {
-            return interruptedCell == cell;
-        }
-    }
-
-    /** When the frontend sent the message (its header's date), or null if it does not say. */
-    private static OffsetDateTime dateOf(Message message) {
-        if (!message.header().has("date") || !message.header().get("date").isJsonPrimitive()) {
-            return null;
-        }
-        String date = message.header().get("date").getAsString();
-        try {
-            return OffsetDateTime.parse(date);
-        } catch (DateTimeParseException e) {
-            try {
-                return java.time.LocalDateTime.parse(date).atOffset(java.time.ZoneOffset.UTC); // no zone: UTC, as jupyter_client
-            } catch (DateTimeParseException unreadable) {
-                return null;
-            }
-        }
-    }
-
-    /** After an interrupt, names what the cell started that is still running, and how to stop it. */
-    private void reportLeftovers(long cell) {
-        Interpreter session = sessions.ifStarted();
-        if (session == null || !session.isAlive()) {
-            return;
-        }
-        List<String> lines = new java.util.ArrayList<>();
-        try {
-            for (String t : session.agent().threads(10)) {
-                lines.add(t.startsWith("and ") ? "  " + t : "  thread " + t.strip());
-            }
-            for (String w : session.agent().workers()) {
-                if (w.startsWith("worker")) {
-                    lines.add("  " + w.strip());
-                }
-            }
-        } catch (Exception e) {
-            return;
-        }
-        if (!lines.isEmpty()) {
-            output.stream(cell, "stderr", "Still running after the interrupt:\n" + String.join("\n", lines)
-                    + "\nInterrupt again (with no cell running) to stop them, or use %threads stop / %workers stop.\n");
-        }
-    }
-
     /** Evaluates the request's user_expressions after the cell, as the protocol asks. */
-    private JsonObject userExpressions(Message request, long cell) {
+    private JsonObject userExpressions(Message request, CellRun run) {
         JsonObject results = new JsonObject();
         if (!request.content().has("user_expressions") || !request.content().get("user_expressions").isJsonObject()) {
             return results;
@@ -362,7 +261,7 @@ final class Execution {
                 r = CellResult.error("BadRequest", why, List.of(why));
             } else {
                 try {
-                    r = sessions.get().runJava(cell, "[user expression]", value.getAsString());
+                    r = sessions.get().runJava(run, "[user expression]", value.getAsString());
                 } catch (JShellSessions.StartFailure e) {
                     r = CellResult.error("JavaNotStarted", e.getMessage(), List.of());
                 }
@@ -383,87 +282,8 @@ final class Execution {
         return results;
     }
 
-    /**
-     * From the control thread, returning at once: stops the current cell, escalating to a restart if it
-     * will not stop. With no cell current (a second interrupt), stops the threads and worker processes
-     * cells left, in the background, and notes it under the last cell; cells sent before this interrupt
-     * and not yet taken from the queue will end without running.
-     */
+    /** See Interrupts.interrupt. */
     void interrupt(Message request) {
-        long cell;
-        Interpreter session;
-        synchronized (cellLock) {
-            cell = currentCell;
-            if (cell == 0) {
-                pendingInterrupt = dateOf(request);
-                pendingSince = System.nanoTime();
-            } else {
-                interruptedCell = cell;
-            }
-            session = currentSession;
-        }
-        if (cell == 0) {
-            if (subshell == null) {
-                stopBackgroundWork(cellIds.get());
-            }
-            return;
-        }
-        if (session == null) {
-            return; // the cell is waiting for its session: it sees interruptedCell and ends
-        }
-        if (subshell != null) {
-            interrupter.submit(() -> {
-                if (!session.interruptSubshell(subshell, cell, INTERRUPT_GRACE_MILLIS)) {
-                    output.stream(cell, "stderr", "The cell did not stop within " + INTERRUPT_GRACE_MILLIS
-                            + " ms (it catches the stop, or waits for a lock). The Java process is left running for"
-                            + " the notebook's sake: restart the kernel to end it.\n");
-                }
-            });
-            return;
-        }
-        interrupter.submit(() -> {
-            String deadlock = session.deadlockReport();
-            if (deadlock != null) {
-                output.stream(cell, "stderr", deadlock);
-            }
-            boolean stopped = session.interrupt(cell, INTERRUPT_GRACE_MILLIS);
-            if (!stopped) {
-                LOG.warning("the cell did not stop within " + INTERRUPT_GRACE_MILLIS + " ms; restarted the Java process");
-            }
-        });
-    }
-
-    /**
-     * Stops what cells left running, on a thread of its own (with thousands of threads it takes seconds,
-     * and the control channel must go on answering); says so under {@code lastCell}, the cell that ran
-     * before the interrupt.
-     */
-    private void stopBackgroundWork(long lastCell) {
-        Interpreter session = sessions.ifStarted();
-        if (session == null || !stoppingBackground.compareAndSet(false, true)) {
-            return;
-        }
-        backgroundStopper.submit(() -> {
-            try {
-                threadbook.remote.BackgroundStop done = session.stopBackgroundWork();
-                if (!done.stopped().isEmpty()) {
-                    output.stream(lastCell, "stderr", "Interrupt: stopped " + summary(done.stopped()) + ".\n");
-                }
-                if (!done.stuck().isEmpty()) {
-                    output.stream(lastCell, "stderr", "Interrupt: could not stop " + summary(done.stuck())
-                            + ": they wait for locks that are never released (a deadlock; %threads names it)."
-                            + " Restart the kernel to end them.\n");
-                }
-            } finally {
-                stoppingBackground.set(false);
-            }
-        });
-    }
-
-    /** The first few names, and how many more: thousands of thread names help nobody. */
-    static String summary(List<String> names) {
-        int shown = Math.min(names.size(), 10);
-        String first = String.join(", ", names.subList(0, shown));
-        return shown == names.size() ? first : first + " and " + (names.size() - shown) + " more";
+        interrupts.interrupt(request);
     }
 }

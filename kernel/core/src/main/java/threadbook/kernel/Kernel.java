@@ -110,7 +110,8 @@ public final class Kernel {
 
     /** Serves until a shutdown request; returns then. */
     public void run() {
-        heartbeatThread = start("threadbook-heartbeat", this::heartbeat);
+        heartbeatThread = start("threadbook-heartbeat",
+                new Heartbeat(sockets.heartbeat, () -> running, this::canServe, this::stop));
         controlThread = start("threadbook-control", () -> serve(sockets.control));
         mainShellThread = start("threadbook-main-shell", this::serveMainShell);
         shellThread = start("threadbook-shell", () -> shellRouter.serve(sockets, () -> running));
@@ -129,30 +130,7 @@ public final class Kernel {
         return t;
     }
 
-    /**
-     * Echoes pings while the kernel can serve requests. A kernel that can no longer serve must not look
-     * alive to its clients: it stops, and the Jupyter server (which watches the process) restarts it.
-     */
-    private void heartbeat() {
-        while (running) {
-            if (!canServe()) {
-                LOG.severe("the kernel can no longer answer requests; it exits so that Jupyter restarts it");
-                stop();
-                return;
-            }
-            try {
-                List<byte[]> frames = KernelSockets.receive(sockets.heartbeat, 200);
-                if (frames != null) {
-                    KernelSockets.send(sockets.heartbeat, frames);
-                }
-            } catch (org.zeromq.ZMQException e) {
-                if (running) {
-                    LOG.warning("heartbeat: " + e.getMessage());
-                }
-            }
-        }
-    }
-
+    /** Whether every channel's thread still runs (see Heartbeat). */
     private boolean canServe() {
         return sockets.serving() && (shellThread == null || shellThread.isAlive())
                 && (mainShellThread == null || mainShellThread.isAlive())

@@ -13,15 +13,8 @@ import threadbook.agent.link.CellTag;
  * cannot do while a cell runs (stopping it).
  */
 public final class AgentExecutionControl extends JdiExecutionControl {
-    private final Object stopLock = new Object();
     private final Process process;
     private VirtualMachine vm;
-    /** JShell is running user code (between invoke's start and end). Guarded by stopLock. */
-    private boolean userCodeRunning;
-    /** The cell was interrupted: no more of its code may start. Guarded by stopLock. */
-    private boolean stopPending;
-    /** When the stop was thrown into the user code running now (System.nanoTime), 0 if not yet. */
-    private long stopThrownAt;
     private final JdiEvents events;
     private final AgentStops stops = new AgentStops(this::vm);
     /** Whether a changed class must be loaded as a new class rather than redefined in place (see redefine). */
@@ -32,6 +25,8 @@ public final class AgentExecutionControl extends JdiExecutionControl {
     private final CommandCount commands;
     /** The cell whose runs JShell sends now, with its label; null between cells (see startCell). */
     private volatile CellTag cell;
+    /** The run of that cell, which knows whether it may start code and takes the stops; null between cells. */
+    private volatile CellRun run;
     private final AtomicLong tokens = new AtomicLong();
     /** The token of the last run sent for the current cell, 0 if none went out yet. */
     private volatile long lastToken;
@@ -56,17 +51,19 @@ public final class AgentExecutionControl extends JdiExecutionControl {
     }
 
     /**
-     * Cell {@code cell} runs Java now: until {@link #endCell}, each invoke carries the cell to the agent
+     * Run {@code run} runs Java now: until {@link #endCell}, each invoke carries the cell to the agent
      * (see {@link CellTag}) instead of a request of its own, and the agent ends each run with a sync event.
      */
-    public void startCell(long cell, String label) {
+    public void startCell(CellRun run, String label) {
         lastToken = 0;
-        this.cell = new CellTag(cell, 0, label);
+        this.run = run;
+        this.cell = new CellTag(run.id(), 0, label);
     }
 
     /** The cell's Java is done; returns the token of its last run that reached the agent, 0 if none did. */
     public long endCell() {
         cell = null;
+        run = null;
         return lastToken;
     }
 
@@ -146,8 +143,8 @@ public final class AgentExecutionControl extends JdiExecutionControl {
     }
 
     /** As {@link #requestStop}, for a subshell's cell: only that lane's thread gets the stop. */
-    public long requestStop(AgentLane lane) throws EngineTerminationException, InternalException {
-        return lane.requestStop(stops::throwStop);
+    public boolean requestStop(AgentLane lane, CellRun run) throws EngineTerminationException, InternalException {
+        return run.throwStop(() -> stops.throwStop(lane.index));
     }
 
     public void beforeInvoke(java.util.function.Consumer<String> listener) {
@@ -165,14 +162,9 @@ public final class AgentExecutionControl extends JdiExecutionControl {
         if (lane != null) {
             return lanes.invoke(lane, className, methodName, tokens);
         }
-        synchronized (stopLock) {
-            if (stopPending) {
-                // Interrupted while JShell compiled: the code never starts. JShell takes this as a
-                // stopped snippet, and the session notices the interrupt.
-                throw new StoppedException();
-            }
-            userCodeRunning = true;
-            stopThrownAt = 0;
+        CellRun current = run;
+        if (current != null) {
+            current.enterUserCode(); // refused if interrupted while JShell compiled
         }
         java.util.function.Consumer<String> listener = beforeInvoke;
         if (listener != null) {
@@ -182,8 +174,8 @@ public final class AgentExecutionControl extends JdiExecutionControl {
             String tagged = tagged(className);
             return lanes.unlocked(() -> super.invoke(tagged, methodName));
         } finally {
-            synchronized (stopLock) {
-                userCodeRunning = false;
+            if (current != null) {
+                current.leaveUserCode();
             }
         }
     }
@@ -195,20 +187,6 @@ public final class AgentExecutionControl extends JdiExecutionControl {
         AgentLane lane = lanes.current();
         return lane == null ? super.varValue(tagged(className), varName)
                 : lane.control.varValue(lane.tagged(className, tokens), varName);
-    }
-
-    public boolean userCodeRunning() {
-        synchronized (stopLock) {
-            return userCodeRunning;
-        }
-    }
-
-
-    /** A new cell starts: an interrupt meant for the one before must not stop it. */
-    public void allowUserCode() {
-        synchronized (stopLock) {
-            stopPending = false;
-        }
     }
 
     /**
@@ -238,36 +216,25 @@ public final class AgentExecutionControl extends JdiExecutionControl {
         stops.stopUserThreads(0);
     }
 
-    /** As {@link #requestStop}; JShell's own entry point. */
+    /** As {@link #requestStop}, for the cell running now; JShell's own entry point. */
     @Override
     public void stop() throws EngineTerminationException, InternalException {
-        requestStop();
-    }
-
-    /**
-     * Stops the cell: no more of its code starts, and the code running now gets JShell's stop exception,
-     * thrown through JDI into the thread that runs it. That reaches code that is computing, sleeping or
-     * waiting; not a thread blocked entering a monitor or in native code, nor code that catches
-     * Throwable: the session escalates for those. Returns when the stop was thrown into the code running
-     * now (System.nanoTime), or 0 if no user code runs (JShell still compiles) or its thread is not yet
-     * known: call again.
-     */
-    public long requestStop() throws EngineTerminationException, InternalException {
-        synchronized (stopLock) {
-            stopPending = true;
-            if (!userCodeRunning) {
-                return 0;
-            }
-            if (stopThrownAt == 0 && stops.throwStop(-1)) {
-                stopThrownAt = System.nanoTime();
-            }
-            return stopThrownAt;
+        CellRun current = run;
+        if (current != null) {
+            requestStop(current);
         }
     }
 
-
-
-
+    /**
+     * Stops run {@code run} (see CellRun.throwStop): none of its code starts any more, and the code running
+     * now gets JShell's stop exception, thrown through JDI into the thread that runs it. That reaches code
+     * that is computing, sleeping or waiting; not a thread blocked entering a monitor or in native code, nor
+     * code that catches Throwable: the session escalates for those. False while the stop is not thrown yet:
+     * call again.
+     */
+    public boolean requestStop(CellRun run) throws EngineTerminationException, InternalException {
+        return run.throwStop(() -> stops.throwStop(-1));
+    }
 
     @Override
     public void close() {

@@ -3,17 +3,14 @@ package threadbook.remote;
 import java.io.ObjectInput;
 import java.io.ObjectOutput;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.jshell.execution.StreamingExecutionControl;
-import jdk.jshell.spi.ExecutionControl;
 import threadbook.agent.link.CellTag;
 
 /**
  * One subshell's command connection to the agent (see threadbook.agent.Lanes): JShell's commands of the
  * subshell's cells go here instead of to the main connection, whose agent thread may be running the
- * notebook's cell. Holds the subshell's own cell state, as AgentExecutionControl and the session hold the
- * main shell's: which cell runs, whether an interrupt stopped it.
+ * notebook's cell. Knows which run its cell is (see CellRun, which holds whether an interrupt stopped it).
  */
 public final class AgentLane {
     /** The lane's place in the agent's Lanes arrays (read through JDI to stop its cell). */
@@ -25,15 +22,8 @@ public final class AgentLane {
     /** The token of the last run sent for the current cell, 0 if none. */
     private volatile long lastToken;
 
-    // Guarded by stopLock, as the main connection's are in AgentExecutionControl.
-    private final Object stopLock = new Object();
-    private boolean userCodeRunning;
-    private boolean stopPending;
-    private long stopThrownAt;
-    /** The cell running on this lane, Long.MIN_VALUE between cells; the cell an interrupt stopped. */
-    volatile long runningCell = Long.MIN_VALUE;
-    private volatile long stoppedCell = Long.MIN_VALUE;
-    private volatile CountDownLatch running = new CountDownLatch(0);
+    /** The run of the cell this lane runs now (it takes the stops); null between cells. */
+    private volatile CellRun run;
 
     AgentLane(int index, ObjectOutput out, ObjectInput in, SocketChannel socket) {
         this.index = index;
@@ -42,20 +32,16 @@ public final class AgentLane {
     }
 
     /**
-     * Cell {@code cell} starts on this lane, labelled {@code label}; false if an interrupt stopped it before
-     * (then none of it runs).
+     * Run {@code run} starts its Java on this lane, labelled {@code label}; false if an interrupt stopped it
+     * before (then none of it runs).
      */
-    public boolean beginCell(long cell, String label) {
-        synchronized (stopLock) {
-            if (stoppedCell == cell) {
-                return false;
-            }
-            stopPending = false;
-            runningCell = cell;
-            running = new CountDownLatch(1);
+    public boolean beginCell(CellRun run, String label) {
+        if (!run.beginJava()) {
+            return false;
         }
+        this.run = run;
         lastToken = 0;
-        this.cell = new CellTag(cell, 0, label);
+        this.cell = new CellTag(run.id(), 0, label);
         return true;
     }
 
@@ -65,33 +51,19 @@ public final class AgentLane {
         return lastToken;
     }
 
-    /** The cell has ended: an interrupt for it has nothing more to stop. */
+    /** The cell's Java has ended: an interrupt for it has nothing more to stop. */
     public void endCell() {
         cell = null;
-        synchronized (stopLock) {
-            runningCell = Long.MIN_VALUE;
-            running.countDown();
+        CellRun ended = run;
+        run = null;
+        if (ended != null) {
+            ended.endJava();
         }
     }
 
-    /** Whether an interrupt stopped cell {@code cell}. */
-    public boolean stopped(long cell) {
-        return stoppedCell == cell;
-    }
-
-    /** Marks cell {@code cell} stopped; returns what counts down when the cell running now ends. */
-    public CountDownLatch markStopped(long cell) {
-        synchronized (stopLock) {
-            stoppedCell = cell;
-            return running;
-        }
-    }
-
-    /** Whether cell {@code cell} runs on this lane now. */
-    public boolean runs(long cell) {
-        synchronized (stopLock) {
-            return runningCell == cell;
-        }
+    /** Whether a cell runs on this lane now. */
+    boolean running() {
+        return run != null;
     }
 
     /** The class name tagged with this lane's cell and a new token (see CellTag), or as it is between cells. */
@@ -105,44 +77,9 @@ public final class AgentLane {
         return new CellTag(current.cell(), token, current.label()).attachTo(className);
     }
 
-    /** User code of this lane starts; none does once an interrupt stopped the cell (JShell: a stopped snippet). */
-    void enterUserCode() throws ExecutionControl.StoppedException {
-        synchronized (stopLock) {
-            if (stopPending) {
-                throw new ExecutionControl.StoppedException();
-            }
-            userCodeRunning = true;
-            stopThrownAt = 0;
-        }
-    }
-
-    void leaveUserCode() {
-        synchronized (stopLock) {
-            userCodeRunning = false;
-        }
-    }
-
-    /** Throws JShell's stop into the thread of lane {@code index} through JDI; false if it runs no user code. */
-    interface StopThrower {
-        boolean throwStop(int index) throws ExecutionControl.EngineTerminationException, ExecutionControl.InternalException;
-    }
-
-    /**
-     * Stops the lane's cell: none of its code starts any more, and the code running now gets the stop once.
-     * Returns when it was thrown (System.nanoTime), 0 if no user code runs now.
-     */
-    long requestStop(StopThrower thrower) throws ExecutionControl.EngineTerminationException,
-            ExecutionControl.InternalException {
-        synchronized (stopLock) {
-            stopPending = true;
-            if (!userCodeRunning) {
-                return 0;
-            }
-            if (stopThrownAt == 0 && thrower.throwStop(index)) {
-                stopThrownAt = System.nanoTime();
-            }
-            return stopThrownAt;
-        }
+    /** The run of the cell this lane runs now (it takes the stops), null between cells. */
+    CellRun run() {
+        return run;
     }
 
     void close() {

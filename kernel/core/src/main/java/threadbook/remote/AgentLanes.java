@@ -52,7 +52,7 @@ public final class AgentLanes {
 
     /** The lanes running a cell now, but {@code except}. */
     public boolean othersRunning(AgentLane except) {
-        return lanes.values().stream().anyMatch(l -> l != except && l.runningCell != Long.MIN_VALUE);
+        return lanes.values().stream().anyMatch(l -> l != except && l.running());
     }
 
     public AgentLane existing(String id) {

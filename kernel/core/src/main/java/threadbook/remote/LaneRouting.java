@@ -68,12 +68,17 @@ final class LaneRouting {
     /** A subshell's run: its own cell tag and stop state, its own connection, JShell's lock released. */
     String invoke(AgentLane lane, String className, String methodName, AtomicLong tokens)
             throws RunException, EngineTerminationException, InternalException {
-        lane.enterUserCode();
+        CellRun run = lane.run();
+        if (run != null) {
+            run.enterUserCode(); // refused once an interrupt stopped the cell (JShell: a stopped snippet)
+        }
         try {
             String tagged = lane.tagged(className, tokens);
             return unlocked(() -> lane.control.invoke(tagged, methodName));
         } finally {
-            lane.leaveUserCode();
+            if (run != null) {
+                run.leaveUserCode();
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ import threadbook.magic.Magic;
 import threadbook.magic.MagicContext;
 import threadbook.magic.Magics;
 import threadbook.protocol.Message;
+import threadbook.remote.CellRun;
 
 /**
  * The steps of a cell, against a {@link FakeInterpreter}: magics and Java in the cell's order, the first
@@ -63,7 +64,7 @@ class CellStepsTest {
     private CellResult run(Interpreter session, String code) {
         long cell = cells.incrementAndGet();
         output.register(cell, Message.create("client-session", "execute_request", null, new JsonObject(), List.of()).header());
-        return steps.run(session, cell, "[" + cell + "]", code);
+        return steps.run(session, CellRun.started(cell), "[" + cell + "]", code);
     }
 
     @Test

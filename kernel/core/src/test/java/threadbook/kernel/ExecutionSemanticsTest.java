@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -38,10 +39,14 @@ class ExecutionSemanticsTest {
 
     @BeforeEach
     void create() {
+        create(fakes.starter());
+    }
+
+    private void create(JShellSessions.Starter starter) {
         CellOutput output = new CellOutput(capture.iopub);
         StdinBridge stdin = new StdinBridge(stdinContext.createSocket(SocketType.PAIR),
                 new WireCodec(new Signer(IOPubCapture.KEY)), IOPubCapture.JUPYTER_SESSION);
-        sessions = new JShellSessions(fakes.starter());
+        sessions = new JShellSessions(starter);
         execution = new Execution(sessions, output, stdin, capture.iopub, new History(),
                 () -> {
                     fakes.log("queued taken");
@@ -137,6 +142,28 @@ class ExecutionSemanticsTest {
 
         assertEquals("ok", run(cell("8")).get("status").getAsString());
         assertTrue(fakes.logged().contains("java 8"), fakes.logged().toString());
+    }
+
+    @Test
+    void anInterruptWhileTheCellWaitsForItsSessionEndsItBeforeItStarts() throws Exception {
+        CountDownLatch sessionStarts = new CountDownLatch(1);
+        JShellSessions.Starter fake = fakes.starter();
+        execution.close();
+        sessions.close();
+        create((replay, jars) -> {
+            sessionStarts.await();
+            return fake.start(replay, jars);
+        });
+        CompletableFuture<JsonObject> waiting = CompletableFuture.supplyAsync(() -> run(cell("1")));
+        assertTrue(waitFor(execution::running), "the cell was never taken");
+        execution.interrupt(interruptRequest());
+        JsonObject reply = waiting.get(30, TimeUnit.SECONDS);
+        assertEquals("Interrupted", reply.get("ename").getAsString());
+        assertFalse(fakes.logged().contains("java 1"), fakes.logged().toString());
+        assertFalse(fakes.logged().contains("interrupt 1"), "a cell with no session has nothing to stop in one");
+
+        sessionStarts.countDown();
+        assertEquals("ok", run(cell("2")).get("status").getAsString());
     }
 
     @Test

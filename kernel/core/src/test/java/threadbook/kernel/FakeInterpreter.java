@@ -13,6 +13,7 @@ import threadbook.jshell.CellResult;
 import threadbook.jshell.Definition;
 import threadbook.jshell.Interpreter;
 import threadbook.remote.BackgroundStop;
+import threadbook.remote.CellRun;
 
 /**
  * An interpreter without Java, for the kernel's handlers (the idea of xeus's mock interpreter): a cell's
@@ -29,7 +30,6 @@ final class FakeInterpreter implements Interpreter {
     private final List<String> classpath = new ArrayList<>();
     private final Object lock = new Object();
     private long runningCell;
-    private long stoppedCell;
     private boolean alive = true;
     private boolean closed;
 
@@ -46,23 +46,23 @@ final class FakeInterpreter implements Interpreter {
     }
 
     @Override
-    public CellResult runJava(long cell, String cellLabel, String code) {
+    public CellResult runJava(CellRun run, String cellLabel, String code) {
         String script = code.strip();
         synchronized (lock) {
-            if (stoppedCell == cell) {
-                log("refused " + script);
-                return CellResult.interrupted("The cell was interrupted.");
-            }
             if (!alive || closed) {
                 log("lost " + script);
                 return CellResult.sessionLost("The Java process has ended.");
             }
-            runningCell = cell;
+            if (!run.beginJava()) {
+                log("refused " + script);
+                return CellResult.interrupted("The cell was interrupted.");
+            }
+            runningCell = run.id();
         }
         log("java " + script);
         try {
             if (script.equals("block")) {
-                return block(cell);
+                return block(run);
             }
             if (script.startsWith("throw")) {
                 return CellResult.error("RuntimeException", script, List.of("RuntimeException: " + script));
@@ -81,6 +81,7 @@ final class FakeInterpreter implements Interpreter {
             }
             return CellResult.ok(script);
         } finally {
+            run.endJava();
             synchronized (lock) {
                 runningCell = 0;
                 lock.notifyAll();
@@ -88,12 +89,12 @@ final class FakeInterpreter implements Interpreter {
         }
     }
 
-    /** Runs until cell {@code cell} is interrupted; a generous bound keeps a broken test from hanging. */
-    private CellResult block(long cell) {
+    /** Runs until run {@code run} is stopped; a generous bound keeps a broken test from hanging. */
+    private CellResult block(CellRun run) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         synchronized (lock) {
             lock.notifyAll(); // isRunning waiters
-            while (stoppedCell != cell) {
+            while (!run.stopRequested()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new IllegalStateException("the blocking cell was never interrupted");
@@ -125,18 +126,13 @@ final class FakeInterpreter implements Interpreter {
     }
 
     @Override
-    public boolean interrupt(long cell, long graceMillis) {
-        log("interrupt " + cell);
+    public boolean stop(CellRun run) {
+        log("interrupt " + run.id());
+        run.requestStop();
         synchronized (lock) {
-            stoppedCell = cell;
             lock.notifyAll();
         }
         return true;
-    }
-
-    @Override
-    public boolean interruptSubshell(String id, long cell, long graceMillis) {
-        return interrupt(cell, graceMillis);
     }
 
     @Override
