@@ -1,8 +1,8 @@
 """End-to-end browser test in JupyterLab 4 (and once in Notebook 7): the project's Jupyter environment
 (install/venv.sh) serves copies of the notebooks, headless Chromium driven by chromedriver through Selenium works
-them as a person would (menus, toolbar, keys), and every step leaves a screenshot. This file starts and stops
-everything and runs the steps; they are in lab_scratch.py, lab_debugger.py and lab_notebooks.py, and the page they
-work (with the check counts and log lines) in labkit.py.
+them as a person would (menus, toolbar, keys), and every step leaves a screenshot. This file runs the steps; they
+are in lab_scratch.py, lab_debugger.py and lab_notebooks.py, the page they work (with the check counts and log lines)
+in labkit.py, and the server and the browser are started and stopped by launcher.py.
 
 What it does and checks, in one JupyterLab server, step by step (JupyterLabIT runs each step as its own @Test):
   completion, help, lateOutput, progress, stdin, interrupt, restart: a scratch notebook, opened with a fresh kernel
@@ -42,30 +42,23 @@ also when a check fails.
 """
 import json
 import os
-import secrets
 import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 import traceback
-import urllib.request
 from pathlib import Path
 
 import labkit
-from browser_run_all import alive, children_of, free_port, identity, kill_all, wait_gone
 from lab_debugger import debugger_checks
 from lab_notebooks import example_checks, is_t1, run_all, t1_checks_in_page, trusted_charts, untrusted_charts
 from lab_scratch import (completion_checks, help_checks, interrupt_checks, late_output_checks, progress_checks,
                          restart_checks, stdin_checks)
-from labkit import CORE, KERNEL, REPO, T0, Page, charts_per_cell, check, cleared, figure, log, read_json, step_start, \
-    wait_for, with_kernel, write_json
+from launcher import Lab
+from labkit import CORE, KERNEL, REPO, T0, charts_per_cell, check, cleared, figure, log, read_json, step_start, \
+    wait_for, with_kernel, write_json  # noqa: F401 - wait_for: jupyterlab_subshell.py takes it from here
 
 STEPS = [s for s in os.environ.get("THREADBOOK_STEPS", "").split(",") if s]
 SERVE = "--serve" in sys.argv[1:]
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
 # --- the steps ---------------------------------------------------------------------------------------------
@@ -217,43 +210,13 @@ class Steps:
 
 # --- main --------------------------------------------------------------------------------------------------
 
-def lab_settings(folder):
-    """User settings of this run's JupyterLab: no news or update checks (no network here), no extension manager,
-    every cell in the page (the windowed notebook leaves cells far from view out of the page)."""
-    settings = {
-        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
-        "@jupyterlab/extensionmanager-extension/plugin.jupyterlab-settings": {"enabled": False},
-        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    }
-    for name, value in settings.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(value))
-
-
 def main():
     shots = Path(os.environ.get("THREADBOOK_SHOTS", CORE / "target" / "jupyterlab"))
     shutil.rmtree(shots, ignore_errors=True)  # the screenshots kept are this run's
     shots.mkdir(parents=True)
     wanted = [n for n in os.environ.get("THREADBOOK_NOTEBOOKS", "").split(",") if n]
-    work = Path(tempfile.mkdtemp(prefix="threadbook-lab-"))
-    served, profile, cfg, data, runtime, settings = (
-        work / d for d in ("served", "chromium-profile", "jupyter-config", "jupyter-data", "jupyter-runtime", "lab-settings"))
-    for d in (served, profile, cfg, data, runtime, settings):
-        d.mkdir()
-    lab_settings(settings)
-    server = driver = service = None
-    server_log_path, driver_log_path = work / "jupyterlab.log", work / "chromedriver.log"
-    tracked = set()
-
-    def track():
-        for p in (server, getattr(service, "process", None)):
-            if p is not None and p.poll() is None:
-                for pid in [p.pid] + children_of(p.pid):
-                    ident = identity(pid)
-                    if ident is not None:
-                        tracked.add((pid, ident[1]))
-
+    lab = Lab("threadbook-lab-")
+    served = lab.served
     try:
         import jupyterlab
         import notebook
@@ -271,38 +234,8 @@ def main():
             write_json(cleared(nb), served / original.name)
             runs.append((original.name, len(nb["cells"])))
 
-        token = secrets.token_hex(24)
-        port = free_port()
-        # Fresh Jupyter folders (config, data with its trust database, runtime, lab settings and workspaces): the
-        # user's own stay out. The token travels in the environment, not on a command line other users can read.
-        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(cfg), JUPYTER_DATA_DIR=str(data), JUPYTER_RUNTIME_DIR=str(runtime),
-                   JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"),
-                   JUPYTER_TOKEN=token, PYTHONUNBUFFERED="1")
-        server_log = open(server_log_path, "w")
-        started = time.monotonic()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", "--port=%d" % port,
-             "--ServerApp.port_retries=0", "--ServerApp.root_dir=%s" % served, "--allow-root",
-             "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True",
-             "--LabApp.news_url=", "--ServerApp.open_browser=False"],
-            cwd=str(served), env=env, stdout=server_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
-        base = "http://127.0.0.1:%d" % port
-
-        def server_up():
-            if server.poll() is not None:
-                raise RuntimeError("JupyterLab exited with %s:\n%s" % (server.returncode, server_log_path.read_text()))
-            try:
-                req = urllib.request.Request("%s/api/status" % base, headers={"Authorization": "token " + token})
-                with urllib.request.urlopen(req, timeout=2) as r:
-                    return r.status == 200
-            except OSError:
-                return False
-        wait_for("the JupyterLab server", 90, server_up)
-        figure("JupyterLab server start", time.monotonic() - started)
-        req = urllib.request.Request("%s/api/kernelspecs" % base, headers={"Authorization": "token " + token})
-        with urllib.request.urlopen(req, timeout=10) as r:
-            specs = json.load(r)["kernelspecs"]
+        figure("JupyterLab server start", lab.start_jupyterlab())
+        specs = lab.api("kernelspecs")["kernelspecs"]
         if not check("the JupyterLab server knows the kernelspec '%s'" % KERNEL, KERNEL in specs,
                      "it knows only %s; is JUPYTER_PATH set?" % sorted(specs)):
             raise RuntimeError("kernelspec missing")
@@ -310,83 +243,26 @@ def main():
         check("the kernelspec says the kernel can debug (metadata.debugger, which JupyterLab's bug icon needs)",
               specs[KERNEL]["spec"].get("metadata", {}).get("debugger") is True, json.dumps(specs[KERNEL]["spec"])[:500])
 
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-                    "--window-size=1400,1000", "--lang=en-US", "--user-data-dir=%s" % profile):
-            options.add_argument(arg)
-        service = Service(executable_path=CHROMEDRIVER, log_output=str(driver_log_path))
-        driver = webdriver.Chrome(service=service, options=options)
-        driver.set_page_load_timeout(90)
-        track()
-        log("Chromium %s started headless" % driver.capabilities.get("browserVersion", "?"))
-        page = Page(driver, base, token, shots)
+        lab.start_browser()
+        page = lab.page(shots)
         # The token becomes a cookie; the URLs below need none. ?reset: no workspace restored.
-        page.lab_url = "%s/lab?reset&token=%s" % (base, token)
+        page.lab_url = "%s/lab?reset&token=%s" % (lab.base, lab.token)
         figure("JupyterLab page load until the app is ready", page.load(page.lab_url))
 
-        steps = Steps(page, served, data, [(n, c) for n, c in runs])
+        steps = Steps(page, served, lab.work / "jupyter-data", [(n, c) for n, c in runs])
         log("READY")
         for name in (step_names() if SERVE else STEPS or list(STEP_NAMES)):
-            steps.run(name, track)
+            steps.run(name, lab.track)
     except Exception as e:  # noqa: BLE001 - anything that breaks the run is one more failure, reported
         check("the run itself", False, "%s: %s" % (type(e).__name__, e))
         traceback.print_exc(file=sys.stdout)
     finally:
-        shutdown(server, driver, service, tracked, track)
-        if labkit.failed:
-            for name, path in (("JupyterLab log", server_log_path), ("chromedriver log", driver_log_path)):
-                if path.exists():
-                    print("----- %s (last 4000 characters) -----\n%s" % (name, path.read_text(errors="replace")[-4000:]),
-                          flush=True)
-        if os.environ.get("THREADBOOK_BROWSER_KEEP"):
-            log("kept %s" % work)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        lab.close()
     for what, seconds in labkit.figures:
         print("FIGURE %-60s %6.1f s" % (what, seconds))
     log("done in %.1f s" % (time.monotonic() - T0))
     print("%d passed, %d failed" % (labkit.passed, labkit.failed), flush=True)
     return 1 if labkit.failed else 0
-
-
-def shutdown(server, driver, service, tracked, track):
-    """Stops Chromium and chromedriver, then the server (which shuts its kernels down), then kills anything
-    started here that is still alive."""
-    try:
-        track()
-    except Exception:  # noqa: BLE001
-        pass
-    if driver is not None:
-        try:
-            driver.quit()
-        except Exception as e:  # noqa: BLE001
-            log("driver.quit: %s" % e)
-    elif service is not None:
-        try:
-            service.stop()
-        except Exception:  # noqa: BLE001
-            pass
-    if server is not None and server.poll() is None:
-        server.send_signal(signal.SIGTERM)  # jupyter_server shuts its kernels down on SIGTERM
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            log("JupyterLab did not stop in 30 s; killing it")
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(10)
-    left = [p for p in tracked if alive(p)]
-    if left and not wait_gone(left, 10):
-        left = [p for p in left if alive(p)]
-        log("killing %d process(es) still alive: %s" % (len(left), [p[0] for p in left]))
-        kill_all(left)
-        wait_gone(left, 5)
-    log("shut down: JupyterLab, kernels, chromedriver and Chromium (%d processes tracked)" % len(tracked))
 
 
 if __name__ == "__main__":

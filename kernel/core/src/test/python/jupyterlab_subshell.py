@@ -6,19 +6,14 @@ the notebook's cell. Reuses jupyterlab_run.py's page driver; one screenshot per 
 Environment: JUPYTER_PATH and THREADBOOK_KERNEL name the installed kernelspec. Prints one line per check and
 ends with "N passed, M failed"; exits non-zero if any failed.
 """
-import json
 import os
-import secrets
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import jupyterlab_run as lab
 import labkit as kit  # the checks, their counts and the page driver
-from browser_run_all import free_port
+from launcher import Lab
 
 NOTEBOOK = {
     "cells": [
@@ -104,73 +99,23 @@ def checks(page, served):
 def main():
     shots = Path(os.environ.get("THREADBOOK_SHOTS", lab.CORE / "target" / "jupyterlab-subshell"))
     shots.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="threadbook-subshell-lab-"))
-    served, profile, cfg, data, runtime, settings = (
-        work / d for d in ("served", "chromium-profile", "jupyter-config", "jupyter-data", "jupyter-runtime", "lab-settings"))
-    for d in (served, profile, cfg, data, runtime, settings):
-        d.mkdir()
-    lab.lab_settings(settings)
-    server = driver = service = None
-    tracked = set()
-
-    def track():
-        for p in (server, getattr(service, "process", None)):
-            if p is not None and p.poll() is None:
-                for pid in [p.pid] + lab.children_of(p.pid):
-                    ident = lab.identity(pid)
-                    if ident is not None:
-                        tracked.add((pid, ident[1]))
+    launched = Lab("threadbook-subshell-lab-")
     try:
-        token = secrets.token_hex(24)
-        port = free_port()
-        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(cfg), JUPYTER_DATA_DIR=str(data), JUPYTER_RUNTIME_DIR=str(runtime),
-                   JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"),
-                   JUPYTER_TOKEN=token, PYTHONUNBUFFERED="1")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", "--port=%d" % port,
-             "--ServerApp.port_retries=0", "--ServerApp.root_dir=%s" % served, "--allow-root",
-             "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--ServerApp.open_browser=False"],
-            cwd=str(served), env=env, stdout=open(work / "jupyterlab.log", "w"), stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True)
-        base = "http://127.0.0.1:%d" % port
-
-        def server_up():
-            if server.poll() is not None:
-                raise RuntimeError("JupyterLab exited:\n%s" % (work / "jupyterlab.log").read_text())
-            try:
-                req = urllib.request.Request("%s/api/status" % base, headers={"Authorization": "token " + token})
-                with urllib.request.urlopen(req, timeout=2) as r:
-                    return r.status == 200
-            except OSError:
-                return False
-        lab.wait_for("the JupyterLab server", 90, server_up)
-
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-        options = webdriver.ChromeOptions()
-        options.binary_location = lab.CHROMIUM
-        for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-                    "--window-size=1400,1000", "--lang=en-US", "--user-data-dir=%s" % profile):
-            options.add_argument(arg)
-        service = Service(executable_path=lab.CHROMEDRIVER, log_output=str(work / "chromedriver.log"))
-        driver = webdriver.Chrome(service=service, options=options)
-        driver.set_page_load_timeout(90)
-        track()
-        page = kit.Page(driver, base, token, shots)
-        page.load("%s/lab?reset&token=%s" % (base, token))
-        checks(page, served)
+        launched.start_jupyterlab()
+        launched.start_browser()
+        page = launched.page(shots)
+        page.load("%s/lab?reset&token=%s" % (launched.base, launched.token))
+        checks(page, launched.served)
     except Exception as e:  # noqa: BLE001 - reported as a failed check, then everything is stopped
         import traceback
         lab.check("the subshell console run", False, "%s: %s\n%s" % (type(e).__name__, e, traceback.format_exc()))
         try:
-            if driver is not None:
+            if launched.driver is not None:
                 page.shot("failure")
         except Exception:  # noqa: BLE001
             pass
     finally:
-        lab.shutdown(server, driver, service, tracked, track)
+        launched.close()
     print("%d passed, %d failed" % (kit.passed, kit.failed))
     for f in kit.figures:
         print("FIGURE", f)

@@ -16,20 +16,15 @@ THREADBOOK_BROWSER_KEEP (keep the temporary folder). Everything started here is 
 """
 import json
 import os
-import secrets
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 import traceback
-import urllib.request
 from pathlib import Path
 
-import jupyterlab_run as lab
 import labkit as kit  # the checks, their counts and the page driver
-from browser_run_all import children_of, free_port, identity
-from jupyterlab_run import check, log, wait_for
+from labkit import check, log, wait_for
+from launcher import Lab
 
 CELLS = [
     # 0: interact with a slider: each value's run prints its square into the Output widget under the slider
@@ -85,13 +80,13 @@ WHILE_RUNNING = (
 
 def notebook():
     cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": c} for c in CELLS]
-    return lab.with_kernel({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    return kit.with_kernel({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
 def saved_state_checks(page, served):
     """The saved notebook holds the widgets' state (what renders them in a saved notebook and in nbconvert's HTML)."""
     page.save()
-    saved = lab.read_json(served / "widgets.ipynb")
+    saved = kit.read_json(served / "widgets.ipynb")
     state = saved.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
     models = [dict(m.get("state", {}), _model_name=m.get("model_name")) for m in state.values()]
     check("the saved notebook holds the widgets' state: the slider at 5",
@@ -104,7 +99,7 @@ def saved_state_checks(page, served):
 
     # Opened again, with a new Java session that has none of these widgets: they render from the saved state.
     page.close()
-    kit.shutdown_kernels(page.base, TOKEN)
+    kit.shutdown_kernels(page.base, page.token)
     page.open("widgets.ipynb")
     try:
         def rendered():
@@ -140,14 +135,7 @@ def widget_checks(page):
     except TimeoutError:
         check("interact: the slider renders with the first run's output (n = 2)", False, text(0))
         raise
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    handle = page.driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")[0].find_element(
-        By.CSS_SELECTOR, ".widget-slider .noUi-handle")
-    handle.click()
-    moved = time.monotonic()
-    for _ in range(3):
-        handle.send_keys(Keys.ARROW_RIGHT)
+    moved = slide_three_steps(page, 0)
     try:
         wait_for("the re-run's output", 60, lambda: "squared 25" in text(0) and "squared 4 " not in text(0))
         check("interact: moving the slider to 5 in the browser re-ran the method, its output replaced",
@@ -157,6 +145,7 @@ def widget_checks(page):
     check("interact: the method ran in the notebook's Java, on an interact thread", "on interact-" in text(0), text(0))
 
     # 2. the button
+    from selenium.webdriver.common.by import By
     button = page.driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")[1].find_element(
         By.CSS_SELECTOR, "button.jupyter-button")
     button.click()
@@ -188,8 +177,6 @@ def widget_checks(page):
 
 def teaching_checks(page, text):
     """%%compare --slider re-runs in place when its slider moves; %threads --live shows a deadlock."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
     try:
         wait_for("the compare slider and its first run", 60, lambda: page.js(lab_cell(4) + """
             var o = c.querySelector('.widget-output');
@@ -198,12 +185,7 @@ def teaching_checks(page, text):
     except TimeoutError:
         check("%%compare --slider: the first run shows in the Output widget under the slider", False, text(4))
         return
-    handle = page.driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")[4].find_element(
-        By.CSS_SELECTOR, ".widget-slider .noUi-handle")
-    handle.click()
-    moved = time.monotonic()
-    for _ in range(3):
-        handle.send_keys(Keys.ARROW_RIGHT)
+    moved = slide_three_steps(page, 4)
     try:
         wait_for("the compare re-run", 60, lambda: page.js(lab_cell(4) + """
             var o = c.querySelector('.widget-output'); var t = o ? o.innerText : '';
@@ -227,8 +209,6 @@ def teaching_checks(page, text):
 def while_a_cell_runs_checks(page, text):
     """JupyterLab sends comm messages over a subshell of their own (its commsOverSubshells setting, on by default), so
     a slider moved while a cell runs reaches its Java listener at once: a slider can steer a running experiment."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
     index = len(CELLS)
     name = "a slider moved while its cell runs reaches the Java listener at once (comms over a subshell): the cell ends"
     page.js(page.PANEL + "p.content.model.sharedModel.insertCell(%d, {cell_type: 'code', source: %s});"
@@ -240,12 +220,7 @@ def while_a_cell_runs_checks(page, text):
     except TimeoutError:
         check(name, False, "the cell did not show its slider while running: %s %s" % (page.prompts()[index], text(index)))
         return
-    handle = page.driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")[index].find_element(
-        By.CSS_SELECTOR, ".widget-slider .noUi-handle")
-    handle.click()
-    moved = time.monotonic()
-    for _ in range(3):
-        handle.send_keys(Keys.ARROW_RIGHT)
+    moved = slide_three_steps(page, index)
     try:
         page.wait_ran(index, timeout=60)
         check(name, "reached 3 while this cell ran" in text(index),
@@ -255,91 +230,48 @@ def while_a_cell_runs_checks(page, text):
     page.shot("slider-while-a-cell-runs")
 
 
+def slide_three_steps(page, index):
+    """Moves the slider of the cell three steps right with the keyboard, as a person would (its handle focused by a
+    click); returns when the keys were pressed."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    handle = page.driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")[index].find_element(
+        By.CSS_SELECTOR, ".widget-slider .noUi-handle")
+    handle.click()
+    moved = time.monotonic()
+    for _ in range(3):
+        handle.send_keys(Keys.ARROW_RIGHT)
+    return moved
+
+
 def lab_cell(i):
-    return lab.Page.PANEL.fget(PAGE) + "var c = p.content.widgets[%d].node;" % i
+    return PAGE.PANEL + "var c = p.content.widgets[%d].node;" % i
 
 
 PAGE = None
-TOKEN = None
 
 
 def main():
-    global PAGE, TOKEN
-    shots = Path(os.environ.get("THREADBOOK_SHOTS", lab.CORE / "target" / "widgets"))
+    global PAGE
+    shots = Path(os.environ.get("THREADBOOK_SHOTS", kit.CORE / "target" / "widgets"))
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
-    work = Path(tempfile.mkdtemp(prefix="threadbook-widgets-"))
-    served, profile, cfg, data, runtime, settings = (
-        work / d for d in ("served", "chromium-profile", "jupyter-config", "jupyter-data", "jupyter-runtime", "lab-settings"))
-    for d in (served, profile, cfg, data, runtime, settings):
-        d.mkdir()
-    lab.lab_settings(settings)
-    # The widget manager saves the widgets' state into the notebook when it is saved (off by default).
-    manager = settings / "@jupyter-widgets" / "jupyterlab-manager" / "plugin.jupyterlab-settings"
-    manager.parent.mkdir(parents=True, exist_ok=True)
-    manager.write_text(json.dumps({"saveState": True}))
-    lab.write_json(notebook(), served / "widgets.ipynb")
-    server = driver = service = None
-    server_log_path, driver_log_path = work / "jupyterlab.log", work / "chromedriver.log"
-    tracked = set()
-
-    def track():
-        for p in (server, getattr(service, "process", None)):
-            if p is not None and p.poll() is None:
-                for pid in [p.pid] + children_of(p.pid):
-                    ident = identity(pid)
-                    if ident is not None:
-                        tracked.add((pid, ident[1]))
-
+    lab = Lab("threadbook-widgets-")
+    served = lab.served
+    kit.write_json(notebook(), served / "widgets.ipynb")
     try:
         import jupyterlab
         import jupyterlab_widgets
-        log("JupyterLab %s, jupyterlab_widgets %s; kernel %s" % (jupyterlab.__version__, jupyterlab_widgets.__version__, lab.KERNEL))
-        token = TOKEN = secrets.token_hex(24)
-        port = free_port()
-        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(cfg), JUPYTER_DATA_DIR=str(data), JUPYTER_RUNTIME_DIR=str(runtime),
-                   JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"),
-                   JUPYTER_TOKEN=token, PYTHONUNBUFFERED="1")
-        server_log = open(server_log_path, "w")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", "--port=%d" % port,
-             "--ServerApp.port_retries=0", "--ServerApp.root_dir=%s" % served, "--allow-root",
-             "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--ServerApp.open_browser=False"],
-            cwd=str(served), env=env, stdout=server_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
-        base = "http://127.0.0.1:%d" % port
-
-        def server_up():
-            if server.poll() is not None:
-                raise RuntimeError("JupyterLab exited with %s:\n%s" % (server.returncode, server_log_path.read_text()))
-            try:
-                req = urllib.request.Request("%s/api/status" % base, headers={"Authorization": "token " + token})
-                with urllib.request.urlopen(req, timeout=2) as r:
-                    return r.status == 200
-            except OSError:
-                return False
-        wait_for("the JupyterLab server", 90, server_up)
-
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-        options = webdriver.ChromeOptions()
-        options.binary_location = lab.CHROMIUM
-        for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-                    "--window-size=1400,1000", "--lang=en-US", "--user-data-dir=%s" % profile):
-            options.add_argument(arg)
-        service = Service(executable_path=lab.CHROMEDRIVER, log_output=str(driver_log_path))
-        driver = webdriver.Chrome(service=service, options=options)
-        driver.set_page_load_timeout(90)
-        track()
-        page = kit.Page(driver, base, token, shots)
-        PAGE = page
-        page.load("%s/lab?reset&token=%s" % (base, token))
+        log("JupyterLab %s, jupyterlab_widgets %s; kernel %s" % (jupyterlab.__version__, jupyterlab_widgets.__version__, kit.KERNEL))
+        # The widget manager saves the widgets' state into the notebook when it is saved (off by default).
+        lab.start_jupyterlab({"@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings": {"saveState": True}})
+        lab.start_browser()
+        page = PAGE = lab.page(shots)
+        page.load("%s/lab?reset&token=%s" % (lab.base, lab.token))
         page.open("widgets.ipynb")
         page.wait_idle()
         check("the page runs the Threadbook kernel", "Threadbook" in (page.kernel_name() or ""), repr(page.kernel_name()))
-        lab.step_start("widgets")
+        kit.step_start("widgets")
         try:
             widget_checks(page)
             saved_state_checks(page, served)
@@ -348,21 +280,13 @@ def main():
             traceback.print_exc(file=sys.stdout)
             page.shot("widgets-broken")
         finally:
-            track()
+            lab.track()
     except Exception as e:  # noqa: BLE001
         check("the run itself", False, "%s: %s" % (type(e).__name__, e))
         traceback.print_exc(file=sys.stdout)
     finally:
-        lab.shutdown(server, driver, service, tracked, track)
-        if kit.failed:
-            for name, path in (("JupyterLab log", server_log_path), ("chromedriver log", driver_log_path)):
-                if path.exists():
-                    print("----- %s (last 4000 characters) -----\n%s" % (name, path.read_text(errors="replace")[-4000:]), flush=True)
-        if os.environ.get("THREADBOOK_BROWSER_KEEP"):
-            log("kept %s" % work)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    log("done in %.1f s" % (time.monotonic() - lab.T0))
+        lab.close()
+    log("done in %.1f s" % (time.monotonic() - kit.T0))
     print("%d passed, %d failed" % (kit.passed, kit.failed), flush=True)
     return 1 if kit.failed else 0
 

@@ -1,77 +1,60 @@
 package threadbook.assist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class CodeAssistTest {
 
-    @Test
-    void countsOpenBrackets() {
-        assertEquals(0, CodeAssist.openBrackets(""));
-        assertEquals(0, CodeAssist.openBrackets("int x = f(1)[0];"));
-        assertEquals(1, CodeAssist.openBrackets("void f() {"));
-        assertEquals(4, CodeAssist.openBrackets("class A { void f() { g(h("));
-        assertEquals(2, CodeAssist.openBrackets("int[] a = new int[] {1, 2, {"));
-        assertEquals(1, CodeAssist.openBrackets("for (int i = 0; i < 3; i++) {\n    System.out.println(i);\n"));
+    /** Code, and how many brackets it leaves open: brackets in strings, chars, comments and text blocks are text. */
+    static Stream<Arguments> openBrackets() {
+        return Stream.of(
+                arguments("", 0),
+                arguments("int x = f(1)[0];", 0),
+                arguments("void f() {", 1),
+                arguments("class A { void f() { g(h(", 4),
+                arguments("int[] a = new int[] {1, 2, {", 2),
+                arguments("for (int i = 0; i < 3; i++) {\n    System.out.println(i);\n", 1),
+                // closing brackets reduce the count
+                arguments("if (a) {\n  b();\n  while (c) { d(); }\n", 1),
+                arguments("}", -1),
+                // strings; an escaped quote does not end one, an escaped backslash does (the bracket after it counts)
+                arguments("String s = \"({[\";", 0),
+                arguments("f(\"}\"", 1),
+                arguments("String s = \"\\\"(\";", 0),
+                arguments("String s = \"\\\\\"; f(", 1),
+                // chars; a double quote inside one does not start a string
+                arguments("char c = '{';", 0),
+                arguments("f('(', ')'", 1),
+                arguments("char q = '\\''; g(", 1),
+                arguments("char q = '\"'; h(", 1),
+                // line comments
+                arguments("int x = 1; // f( {", 0),
+                arguments("// {\nvoid f() {", 1),
+                arguments("g( // )\n", 1),
+                // block comments; quotes inside a comment do not start a string
+                arguments("/* { ( [ */", 0),
+                arguments("/* } */ f(/* ) */", 1),
+                arguments("/**\n * {@code x}\n * ( \n */\nvoid f() {", 1),
+                arguments("/* \" */ f(", 1),
+                arguments("// it's\nf(", 1),
+                // comment markers inside strings are text
+                arguments("String url = \"http://x\"; f(", 1),
+                arguments("String s = \"/*\"; f(", 1),
+                // text blocks, also with quotes inside
+                arguments("String s = \"\"\"\n  ( { [\n  \"\"\"; f(", 1),
+                arguments("String s = \"\"\"\n  say \"(\" here\n  \"\"\"; f(", 1));
     }
 
-    @Test
-    void closingBracketsReduceTheCount() {
-        assertEquals(1, CodeAssist.openBrackets("if (a) {\n  b();\n  while (c) { d(); }\n"));
-        assertEquals(-1, CodeAssist.openBrackets("}"));
-    }
-
-    @Test
-    void ignoresBracketsInStrings() {
-        assertEquals(0, CodeAssist.openBrackets("String s = \"({[\";"));
-        assertEquals(1, CodeAssist.openBrackets("f(\"}\""));
-        // An escaped quote does not end the string.
-        assertEquals(0, CodeAssist.openBrackets("String s = \"\\\"(\";"));
-        // An escaped backslash does: the bracket after the string counts.
-        assertEquals(1, CodeAssist.openBrackets("String s = \"\\\\\"; f("));
-    }
-
-    @Test
-    void ignoresBracketsInChars() {
-        assertEquals(0, CodeAssist.openBrackets("char c = '{';"));
-        assertEquals(1, CodeAssist.openBrackets("f('(', ')'"));
-        assertEquals(1, CodeAssist.openBrackets("char q = '\\''; g("));
-        // A double quote inside a char literal does not start a string.
-        assertEquals(1, CodeAssist.openBrackets("char q = '\"'; h("));
-    }
-
-    @Test
-    void ignoresBracketsInLineComments() {
-        assertEquals(0, CodeAssist.openBrackets("int x = 1; // f( {"));
-        assertEquals(1, CodeAssist.openBrackets("// {\nvoid f() {"));
-        assertEquals(1, CodeAssist.openBrackets("g( // )\n"));
-    }
-
-    @Test
-    void ignoresBracketsInBlockComments() {
-        assertEquals(0, CodeAssist.openBrackets("/* { ( [ */"));
-        assertEquals(1, CodeAssist.openBrackets("/* } */ f(/* ) */"));
-        assertEquals(1, CodeAssist.openBrackets("/**\n * {@code x}\n * ( \n */\nvoid f() {"));
-        // Quotes inside a comment do not start a string.
-        assertEquals(1, CodeAssist.openBrackets("/* \" */ f("));
-        assertEquals(1, CodeAssist.openBrackets("// it's\nf("));
-    }
-
-    @Test
-    void commentMarkersInsideStringsAreText() {
-        assertEquals(1, CodeAssist.openBrackets("String url = \"http://x\"; f("));
-        assertEquals(1, CodeAssist.openBrackets("String s = \"/*\"; f("));
-    }
-
-    @Test
-    void ignoresBracketsInTextBlocks() {
-        assertEquals(1, CodeAssist.openBrackets("String s = \"\"\"\n  ( { [\n  \"\"\"; f("));
-    }
-
-    @Test
-    void ignoresBracketsInTextBlocksThatContainQuotes() {
-        assertEquals(1, CodeAssist.openBrackets("String s = \"\"\"\n  say \"(\" here\n  \"\"\"; f("));
+    @ParameterizedTest
+    @MethodSource("openBrackets")
+    void countsOpenBrackets(String code, int open) {
+        assertEquals(open, CodeAssist.openBrackets(code));
     }
 
     private static String nameAt(String codeWithBar) {

@@ -3,8 +3,13 @@ package threadbook.assist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class JavadocTest {
     /** String.indexOf(String) as JShell's SourceCodeAnalysis.documentation() returns it (JDK 25 src.zip). */
@@ -79,70 +84,68 @@ class JavadocTest {
             + "          starting at the specified index,\n"
             + "          or {@code -1} if there is no such occurrence.\n";
 
-    @Test
-    void nullOrBlankGivesEmptyText() {
-        assertEquals("", Javadoc.toText(null));
-        assertEquals("", Javadoc.toText("  \n "));
+    /** Javadoc's inline tags, HTML and entities, and the plain text the help panel shows for them. */
+    static Stream<Arguments> inlineTagsAndHtml() {
+        return Stream.of(
+                // nothing to show
+                arguments(null, ""),
+                arguments("  \n ", ""),
+                // {@code} and {@literal}: their text
+                arguments("Returns {@code -1} if absent.", "Returns -1 if absent."),
+                arguments("Use {@literal x}.", "Use x."),
+                // {@link} to a member: its dotted name; with a label: the label; {@linkplain} alike
+                arguments("See {@link String#length()}.", "See String.length()."),
+                arguments("See {@link #substring(int)}.", "See substring(int)."),
+                arguments("See {@link Foo the label} here.", "See the label here."),
+                arguments("See {@link java.util.List#of() the list}.", "See the list."),
+                arguments("A {@linkplain java.util.Formatter#syntax format string}.", "A format string."),
+                arguments("See {@linkplain List#of()}.", "See List.of()."),
+                // HTML tags stripped, entities decoded (once)
+                arguments("the <i>smallest</i> value <b>k</b> such that", "the smallest value k such that"),
+                arguments("a <a href=\"https://example.com/x?a=1\">link</a>", "a link"),
+                arguments("a &lt; b &amp;&amp; c &gt; d &quot;e&quot;", "a < b && c > d \"e\""),
+                arguments("&amp;lt; stays escaped once", "&lt; stays escaped once"),
+                // <p>: a paragraph break
+                arguments("First sentence.\n<p>Second paragraph.", "First sentence.\n\nSecond paragraph."),
+                arguments("One.<P>Two.", "One.\n\nTwo."));
     }
 
-    @Test
-    void codeTagBecomesItsText() {
-        assertEquals("Returns -1 if absent.", Javadoc.toText("Returns {@code -1} if absent."));
-        assertEquals("Use x.", Javadoc.toText("Use {@literal x}."));
+    @ParameterizedTest
+    @MethodSource("inlineTagsAndHtml")
+    void becomesPlainText(String javadoc, String text) {
+        assertEquals(text, Javadoc.toText(javadoc));
     }
 
-    @Test
-    void linkToMemberBecomesDottedName() {
-        assertEquals("See String.length().", Javadoc.toText("See {@link String#length()}."));
-        assertEquals("See substring(int).", Javadoc.toText("See {@link #substring(int)}."));
+    /** Fails naming the first part the text lacks, with the whole text. */
+    private static void assertContains(String text, String... parts) {
+        for (String part : parts) {
+            assertTrue(text.contains(part), () -> "no '" + part + "' in:\n" + text);
+        }
     }
 
-    @Test
-    void linkWithLabelBecomesTheLabel() {
-        assertEquals("See the label here.", Javadoc.toText("See {@link Foo the label} here."));
-        assertEquals("See the list.", Javadoc.toText("See {@link java.util.List#of() the list}."));
-    }
-
-    @Test
-    void linkplainIsRenderedLikeLink() {
-        assertEquals("A format string.", Javadoc.toText("A {@linkplain java.util.Formatter#syntax format string}."));
-        assertEquals("See List.of().", Javadoc.toText("See {@linkplain List#of()}."));
-    }
-
-    @Test
-    void htmlTagsAreStripped() {
-        assertEquals("the smallest value k such that", Javadoc.toText("the <i>smallest</i> value <b>k</b> such that"));
-        assertEquals("a link", Javadoc.toText("a <a href=\"https://example.com/x?a=1\">link</a>"));
-    }
-
-    @Test
-    void entitiesAreDecoded() {
-        assertEquals("a < b && c > d \"e\"", Javadoc.toText("a &lt; b &amp;&amp; c &gt; d &quot;e&quot;"));
-        assertEquals("&lt; stays escaped once", Javadoc.toText("&amp;lt; stays escaped once"));
-    }
-
-    @Test
-    void paragraphTagBecomesParagraphBreak() {
-        assertEquals("First sentence.\n\nSecond paragraph.", Javadoc.toText("First sentence.\n<p>Second paragraph."));
-        assertEquals("One.\n\nTwo.", Javadoc.toText("One.<P>Two."));
+    private static void assertLacks(String text, String... parts) {
+        for (String part : parts) {
+            assertFalse(text.contains(part), () -> "'" + part + "' left in:\n" + text);
+        }
     }
 
     @Test
     void listItemsBecomeLines() {
         String text = Javadoc.toText("Either:<ul><li>one</li><li>two</li></ul>");
-        assertTrue(text.contains("\n- one\n- two"), text);
+        assertContains(text, "\n- one\n- two");
     }
 
     @Test
     void blockTagsGetHeadings() {
         String text = Javadoc.toText(INDEX_OF_RANGE);
         assertTrue(text.startsWith("Returns the index within this string"), text);
-        assertTrue(text.contains("\n\nParameters:\n  ch - a character (Unicode code point).\n"
+        assertContains(text,
+                "\n\nParameters:\n  ch - a character (Unicode code point).\n"
                 + "  beginIndex - the index to start the search from (included).\n"
-                + "  endIndex - the index to stop the search at (excluded)."), text);
-        assertTrue(text.contains("\n\nReturns:\n  the index of the first occurrence of the character"), text);
-        assertTrue(text.contains("\n\nThrows:\n  StringIndexOutOfBoundsException - if beginIndex"), text);
-        assertTrue(text.contains("\n\nSince:\n  21"), text);
+                + "  endIndex - the index to stop the search at (excluded).",
+                "\n\nReturns:\n  the index of the first occurrence of the character",
+                "\n\nThrows:\n  StringIndexOutOfBoundsException - if beginIndex",
+                "\n\nSince:\n  21");
         // One heading per kind, even for several @param tags.
         assertEquals(text.indexOf("Parameters:"), text.lastIndexOf("Parameters:"), text);
         // Headings in the order of the tags.
@@ -153,32 +156,30 @@ class JavadocTest {
     @Test
     void realisticJdkJavadocBecomesPlainText() {
         String text = Javadoc.toText(INDEX_OF_STRING);
-        assertFalse(text.contains("{@"), text);
-        assertFalse(text.contains("<"), text);
-        assertTrue(text.contains("The returned index is the smallest value k for which:"), text);
-        assertTrue(text.contains("this.startsWith(str, k)"), text);
-        assertTrue(text.contains("then -1 is returned."), text);
-        assertTrue(text.contains("Parameters:\n  str - the substring to search for."), text);
-        assertTrue(text.contains("Returns:\n  the index of the first occurrence of the specified substring,"), text);
+        assertLacks(text, "{@", "<");
+        assertContains(text,
+                "The returned index is the smallest value k for which:",
+                "this.startsWith(str, k)",
+                "then -1 is returned.",
+                "Parameters:\n  str - the substring to search for.",
+                "Returns:\n  the index of the first occurrence of the specified substring,");
         // The <p> separates the paragraphs.
-        assertTrue(text.contains("specified substring.\n\nThe returned index"), text);
+        assertContains(text, "specified substring.\n\nThe returned index");
     }
 
     @Test
     void noInlineTagOrHtmlIsLeftInJdkJavadoc() {
         for (String javadoc : new String[] {INDEX_OF_STRING, INDEX_OF_RANGE, INDEX_OF_FROM}) {
             String text = Javadoc.toText(javadoc);
-            assertFalse(text.contains("{@"), text);
-            assertFalse(text.contains("<i>") || text.contains("<p>") || text.contains("<pre>"), text);
-            assertFalse(text.contains("&amp;") || text.contains("&lt;"), text);
-            assertFalse(text.contains("\n\n\n"), text);
+            assertLacks(text, "{@", "<i>", "<p>", "<pre>", "&amp;", "&lt;", "\n\n\n");
             assertEquals(text.strip(), text);
         }
         String range = Javadoc.toText(INDEX_OF_RANGE);
-        assertTrue(range.contains("(this.charAt(k) == ch) && (beginIndex <= k < endIndex)"), range);
+        assertContains(range, "(this.charAt(k) == ch) && (beginIndex <= k < endIndex)");
         String from = Javadoc.toText(INDEX_OF_FROM);
-        assertTrue(from.contains("k >= Math.min(fromIndex, this.length()) &&"), from);
-        assertTrue(from.contains("Parameters:\n  str - the substring to search for.\n  fromIndex - the index"), from);
+        assertContains(from,
+                "k >= Math.min(fromIndex, this.length()) &&",
+                "Parameters:\n  str - the substring to search for.\n  fromIndex - the index");
     }
 
     /** Collectors.groupingBy(Function, Collector), as JShell returns it. */
@@ -203,17 +204,18 @@ class JavadocTest {
     @Test
     void genericsInsideCodeTagsSurvive() {
         String text = Javadoc.toText(GROUPING_BY);
-        assertTrue(text.contains("produces a Map<K, D>."), text);
-        assertTrue(text.contains("Map<City, Set<String>> namesByCity"), text);
-        assertTrue(text.contains("Parameters:\n  <T> - the type of the input elements"), text);
+        assertContains(text,
+                "produces a Map<K, D>.",
+                "Map<City, Set<String>> namesByCity",
+                "Parameters:\n  <T> - the type of the input elements");
     }
 
     @Test
     void otherJdkInlineTagsAreRendered() {
         // From System.getProperties() and Object.equals / String javadoc.
         String text = Javadoc.toText("The value of {@systemProperty java.version}, see {@jls 15.21.3}.");
-        assertFalse(text.contains("{@"), text);
-        assertTrue(text.contains("java.version"), text);
+        assertLacks(text, "{@");
+        assertContains(text, "java.version");
     }
 
     @Test
@@ -221,10 +223,11 @@ class JavadocTest {
         String text = Javadoc.toText(INDEX_OF_RANGE);
         assertTrue(text.startsWith("Returns the index within this string of the first occurrence of the specified character,"
                 + " starting the search at beginIndex and stopping before endIndex.\n\nIf a character"), text);
-        assertTrue(text.contains("\n  endIndex - the index to stop the search at (excluded).\n"), text);
-        assertTrue(text.contains("Returns:\n  the index of the first occurrence of the character in the character sequence"
+        assertContains(text,
+                "\n  endIndex - the index to stop the search at (excluded).\n",
+                "Returns:\n  the index of the first occurrence of the character in the character sequence"
                 + " represented by this object that is greater than or equal to beginIndex and less than endIndex,"
-                + " or -1 if the character does not occur."), text);
+                + " or -1 if the character does not occur.");
         for (String line : text.split("\n")) {
             // The source wraps at about 70 columns; a line that ends there mid-sentence would be hard-wrapped.
             assertFalse(line.length() > 40 && line.length() < 75 && line.matches(".*[a-z,]$"), "hard-wrapped: '" + line + "' in\n" + text);
@@ -234,18 +237,19 @@ class JavadocTest {
     @Test
     void preformattedCodeKeepsItsLines() {
         String text = Javadoc.toText(GROUPING_BY);
-        assertTrue(text.contains("Map<City, Set<String>> namesByCity\n= people.stream().collect(\ngroupingBy(Person::getCity,"), text);
+        assertContains(text, "Map<City, Set<String>> namesByCity\n= people.stream().collect(\ngroupingBy(Person::getCity,");
     }
 
     @Test
     void markdownHasCodeSpansFencedCodeAndListedParameters() {
         String md = Javadoc.toMarkdown(GROUPING_BY);
         assertTrue(md.startsWith("The classification function maps elements to some key type `K`. The downstream collector"), md);
-        assertTrue(md.contains("produces a result of type `D`. The resulting collector produces a `Map<K, D>`."), md);
-        assertTrue(md.contains("\n```\nMap<City, Set<String>> namesByCity\n"), "pre as a fenced block: " + md);
-        assertTrue(md.contains("toSet())));\n```"), md);
-        assertTrue(md.contains("**Parameters:**\n- `<T>` - the type of the input elements\n- `classifier` - a classifier"), md);
-        assertTrue(md.contains("**Returns:**\n- a `Collector` implementing"), md);
+        assertContains(md,
+                "produces a result of type `D`. The resulting collector produces a `Map<K, D>`.",
+                "\n```\nMap<City, Set<String>> namesByCity\n", // pre as a fenced block
+                "toSet())));\n```",
+                "**Parameters:**\n- `<T>` - the type of the input elements\n- `classifier` - a classifier",
+                "**Returns:**\n- a `Collector` implementing");
         // '<' in prose would start an HTML tag in Markdown.
         assertEquals("a \\<b> tag-like word and `List<String>`", Javadoc.toMarkdown("a &lt;b&gt; tag-like word and {@code List<String>}"));
     }
