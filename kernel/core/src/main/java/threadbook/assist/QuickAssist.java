@@ -37,7 +37,7 @@ public final class QuickAssist {
             "volatile", "while", "yield");
 
     private static final Pattern IDENTIFIER = Pattern.compile("\\b[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*\\b");
-    private static final String NOT_YET = "(The Java session is still starting: the full documentation shows in a few seconds.)";
+    private static final String NOT_YET = "(The Java session is still starting: ask again in a few seconds for the full documentation.)";
 
     /**
      * Simple name to fully qualified name, for the classes every cell can name without an import, and
