@@ -23,11 +23,15 @@ import threadbook.protocol.Message;
 final class Subscriptions {
     /**
      * How long after its idle a kernel_info's idle is published again for a new subscriber. The subscription
-     * follows its frontend's request by milliseconds (a socket-table read of the port gate's); seconds leave
-     * room for a loaded machine. Clients that saw the first idle ignore the second: its request is done.
+     * comes milliseconds after the frontend's request (the port gate's socket-table read took up to 41 ms at
+     * load 4); seconds leave room for a loaded machine. Clients that saw the first idle ignore the second: its
+     * request is done.
      */
     static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** Enough for every client of a classroom notebook connecting at once; older ones are let go first. */
+    /**
+     * A bound against a client asking kernel_info in a loop; opening a notebook and a console asks about ten
+     * (the server's nudges included). The oldest are let go first.
+     */
     private static final int MOST_KEPT = 64;
 
     private record Answered(JsonObject parentHeader, long atNanos) {}
