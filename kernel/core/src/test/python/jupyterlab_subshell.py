@@ -70,10 +70,11 @@ def checks(page, served):
         if e.is_displayed()])
     lab.log("context menu > %s" % item[0].text.strip())
     item[0].click()
-    # Not the console's kernel status: JupyterLab takes it from any status message on iopub, and the server does not
-    # "nudge" a busy kernel's new connection, so the idle of the console's create_subshell_request can go out
-    # before the console's iopub subscription is through; the status then says "unknown" until the next message,
-    # while the console works. What the student needs is the subshell, and the answer to what they type.
+    # The console's kernel_info is answered while the notebook's cell runs, and the server does not "nudge" a busy
+    # kernel's new connection: its idle can go out before the console's iopub subscription is through, and the
+    # console makes its subshell only after that idle (the kernel publishes it again for a new subscriber). Not
+    # the console's kernel status: JupyterLab takes it from any status message on iopub, the notebook's included.
+    # What the student needs is the subshell, and the answer to what they type.
     subshell = lab.wait_for("the subshell console and its subshell", 90, lambda: page.js(CONSOLE + """
         var k = c && c.console.sessionContext.session && c.console.sessionContext.session.kernel;
         return k && k.subshellId ? k.subshellId : null;"""))

@@ -5,9 +5,11 @@ import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
 import threadbook.jshell.CellResult;
 import threadbook.protocol.KernelSockets;
 import threadbook.protocol.Message;
@@ -17,29 +19,39 @@ import threadbook.protocol.WireCodec;
  * Publishes on the iopub socket, in the protocol's words: one method per message the kernel sends there
  * (status, execute_input, stream, display_data, execute_result, error, clear_output...), so that each
  * content is built in one place. Any thread may publish; one thread sends, in the order published, so
- * the PUB socket is used by one thread only and output never overtakes the status that precedes it.
+ * the socket is used by one thread only and output never overtakes the status that precedes it. That
+ * thread also reads the socket's new subscriptions (an XPUB's) and welcomes them (see Subscriptions).
  */
 final class IOPub {
     private static final Logger LOG = Logger.getLogger(IOPub.class.getName());
     private static final Message STOP = Message.create("", "", null, new JsonObject(), List.of());
+    /** How soon a new subscriber is welcomed while nothing else is published. */
+    private static final long SUBSCRIPTION_CHECK_MILLIS = 20;
 
     private final BlockingQueue<Message> queue = new LinkedBlockingQueue<>();
     private final WireCodec codec;
     /** The kernel's Jupyter session id, in the header of every message it sends. */
     private final String jupyterSession;
     private final Thread sender;
+    private final Subscriptions subscriptions;
 
     IOPub(ZMQ.Socket socket, WireCodec codec, String jupyterSession) {
         this.codec = codec;
         this.jupyterSession = jupyterSession;
+        this.subscriptions = new Subscriptions(jupyterSession, System::nanoTime);
         this.sender = new Thread(() -> run(socket), "threadbook-iopub");
         sender.setDaemon(true);
         sender.start();
     }
 
     private void publish(String type, JsonObject parentHeader, JsonObject content) {
-        queue.add(Message.create(jupyterSession, type, parentHeader, content,
-                List.of(("kernel." + jupyterSession + "." + type).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        queue.add(message(jupyterSession, type, parentHeader, content));
+    }
+
+    /** A message of the kernel's on iopub, under ipykernel's topic ("kernel.SESSION.TYPE"). */
+    static Message message(String jupyterSession, String type, JsonObject parentHeader, JsonObject content) {
+        return Message.create(jupyterSession, type, parentHeader, content,
+                List.of(("kernel." + jupyterSession + "." + type).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** "starting", "busy" or "idle". */
@@ -143,15 +155,42 @@ final class IOPub {
     private void run(ZMQ.Socket socket) {
         while (true) {
             try {
-                Message m = queue.take();
+                // Not a blocking take: a subscription arriving while nothing is published is welcomed too.
+                Message m = queue.poll(SUBSCRIPTION_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                welcome(socket);
                 if (m == STOP) {
                     return;
                 }
-                KernelSockets.send(socket, codec.encode(m));
+                if (m != null) {
+                    send(socket, m);
+                }
             } catch (InterruptedException e) {
                 return;
+            } catch (ZMQException e) {
+                if (e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
+                    return; // the kernel's sockets are closed
+                }
+                LOG.log(Level.WARNING, "could not publish a message", e);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "could not publish a message", e);
+            }
+        }
+    }
+
+    private void send(ZMQ.Socket socket, Message m) {
+        KernelSockets.send(socket, codec.encode(m));
+        subscriptions.published(m);
+    }
+
+    /** Publishes what the subscriptions that arrived since the last look call for. */
+    private void welcome(ZMQ.Socket socket) {
+        List<byte[]> frames = new java.util.ArrayList<>();
+        for (byte[] f = socket.recv(ZMQ.DONTWAIT); f != null; f = socket.recv(ZMQ.DONTWAIT)) {
+            frames.add(f);
+        }
+        if (!frames.isEmpty()) {
+            for (Message m : subscriptions.welcome(frames)) {
+                KernelSockets.send(socket, codec.encode(m));
             }
         }
     }

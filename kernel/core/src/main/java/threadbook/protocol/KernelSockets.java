@@ -11,7 +11,8 @@ import org.zeromq.ZMQ;
 /**
  * The kernel's five ZeroMQ sockets, bound as the connection file says. Each socket is used by one
  * thread only (ZeroMQ sockets are not thread-safe): shell, control, heartbeat and the iopub publisher
- * each have their own; stdin is guarded by its user.
+ * each have their own; stdin is guarded by its user. Iopub is an XPUB (JEP 65): its publisher also reads
+ * the subscriptions of new subscribers.
  */
 public final class KernelSockets implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(KernelSockets.class.getName());
@@ -52,7 +53,7 @@ public final class KernelSockets implements AutoCloseable {
         shell = bind(SocketType.ROUTER, info, info.shellPort());
         control = bind(SocketType.ROUTER, info, info.controlPort());
         stdin = bind(SocketType.ROUTER, info, info.stdinPort());
-        iopub = bind(SocketType.PUB, info, info.iopubPort());
+        iopub = bind(SocketType.XPUB, info, info.iopubPort());
         heartbeat = bind(SocketType.REP, info, info.hbPort());
     }
 
@@ -65,10 +66,16 @@ public final class KernelSockets implements AutoCloseable {
             // A reply to a client that went away is dropped instead of blocking.
             socket.setRouterMandatory(false);
         }
+        if (type == SocketType.XPUB) {
+            // Every subscriber's subscription is read (see IOPub), not only the first to a topic: each new one may
+            // be a frontend waiting for the idle of a request answered before its subscription arrived. This
+            // changes what the socket reports upwards, not what it publishes.
+            socket.setXpubVerbose(true);
+        }
         // Only iopub gives a stranger something to read. The others answer only requests signed with the key,
         // and only to their sender; checking their connections too would cost every new client a socket-table
         // read per port (5-30 ms each) before its first request is answered.
-        if (gate != null && type == SocketType.PUB) {
+        if (gate != null && type == SocketType.XPUB) {
             gate.guard(socket);
         }
         socket.bind(info.address(port));

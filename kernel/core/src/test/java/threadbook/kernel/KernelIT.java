@@ -34,6 +34,24 @@ class KernelIT extends SharedKernel {
         assertEquals("busy", iopub.get(0).contentString("execution_state", ""), "busy comes first, with the request as parent");
     }
 
+    // As a console JupyterLab opens while a cell runs: its connection gets a subscriber socket of its own, its
+    // kernel_info is answered at once, and the Jupyter server does not "nudge" a busy kernel until iopub is
+    // through. A frontend waits for the reply and the idle both, so an idle published before its subscription
+    // arrived left it waiting for good. Here the idle is surely published before the new subscriber connects.
+    @Test
+    void aSubscriberThatJoinsAfterItsKernelInfoWasAnsweredGetsTheWelcomeAndTheIdle() {
+        String id = client.send(client.shell, "kernel_info_request", new JsonObject());
+        client.reply(client.shell, id, Duration.ofSeconds(10));
+        client.iopubUntilIdle(id, Duration.ofSeconds(10));
+        try (KernelClient late = kernel.client()) {
+            List<Message> forRequest = late.iopubUntilIdle(id, Duration.ofSeconds(30));
+            assertEquals("idle", forRequest.get(forRequest.size() - 1).contentString("execution_state", ""));
+            List<Message> before = late.iopubFor(Duration.ZERO);
+            assertTrue(before.stream().anyMatch(m -> m.type().equals("iopub_welcome")
+                    && m.contentString("subscription", "?").isEmpty()), "JEP 65's iopub_welcome first: " + before);
+        }
+    }
+
     @Test
     void aCellRunsAllItsSnippetsInOrder() {
         KernelClient.Execution e = client.execute("""
