@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
@@ -15,6 +16,7 @@ import threadbook.client.SharedKernel;
 import threadbook.protocol.Message;
 
 /** Each magic's output, and its error paths, from the real kernel. */
+@Tag("quiet") // %time's parallelism of two spinning threads depends on the cores other tests leave free
 class MagicsIT extends SharedKernel {
 
     @Test
