@@ -18,6 +18,7 @@ import threadbook.client.JupyterEnv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (jupyter_client 7.4, nbclient 0.7 under /usr/bin/python3) and with the project's environment that
  * install/venv.sh makes (jupyter_client 8, nbclient 0.10+). pip serves no jupyter_kernel_test here, so the
  * environment's run imports Debian's (pure Python, it runs on jupyter_client 8) from a folder of its own that
- * holds only that package. A missing client fails these tests: it never skips them.
+ * holds only that package. And Debian's `jupyter console`. A missing client fails these tests: it never skips them.
  */
 @Tag("long")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -83,6 +84,21 @@ class RealClientsIT {
         assertTrue(r.output().contains("jupyter run: one cell driven"), r.output());
         assertTrue(r.output().contains("nbconvert --to html --execute: output in the HTML"), r.output());
         assertClientVersion(clients, r);
+    }
+
+    /**
+     * `jupyter console` (Debian's 6.4, on jupyter_client 7; pip here has none), with cells typed at its prompt: a
+     * variable, a value shown as Out[2], a printed line, then the end of input ends the console and the kernel.
+     */
+    @Test
+    void jupyterConsoleRunsTheCellsTypedAtItsPrompt() throws Exception {
+        Result r = Command.run(List.of("bash", "-c", "printf '%s\\n' 'int x = 20;' 'x + 22' "
+                + "'System.out.println(\"hello from the console\");' | /usr/bin/jupyter-console --simple-prompt --kernel " + KERNEL),
+                installed.env(Map.of()), 180, repo);
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("Out[2]: 42"), "the value under its count:\n" + r.output());
+        assertTrue(r.output().contains("hello from the console"), r.output());
+        assertTrue(r.output().contains("Shutting down kernel"), "the console ended its kernel:\n" + r.output());
     }
 
     /** Debian 12 ships jupyter_client 7; the environment must really have run on 8. */
