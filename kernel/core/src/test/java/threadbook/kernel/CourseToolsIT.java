@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -57,15 +56,7 @@ class CourseToolsIT {
     }
 
     private Result run(int seconds, String... command) throws Exception {
-        return run(Map.of(), seconds, command);
-    }
-
-    private Result run(Map<String, String> env, int seconds, String... command) throws Exception {
-        Map<String, String> all = new HashMap<>(env);
-        all.put("PYTHONUNBUFFERED", "1");
-        Result r = Command.run(List.of(command), installed.env(all), seconds, work);
-        System.out.println(String.join(" ", command) + "\n" + r.output());
-        return r;
+        return NbvalRun.run(installed, work, Map.of(), seconds, List.of(command));
     }
 
     @Test

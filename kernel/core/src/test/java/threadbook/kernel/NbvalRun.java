@@ -60,7 +60,8 @@ final class NbvalRun {
         assertTrue(Pattern.compile("(?m)^[1-9]\\d* passed, 0 failed$").matcher(examples.output()).find(), examples.output());
     }
 
-    private static Result run(InstalledKernel installed, Path work, Map<String, String> env, int seconds, List<String> command)
+    /** Runs a course tool against the kernel {@code installed} in {@code work}, unbuffered, and prints what it said. */
+    static Result run(InstalledKernel installed, Path work, Map<String, String> env, int seconds, List<String> command)
             throws Exception {
         Map<String, String> all = new HashMap<>(env);
         all.put("PYTHONUNBUFFERED", "1");
