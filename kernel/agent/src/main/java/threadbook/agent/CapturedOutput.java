@@ -20,12 +20,12 @@ public final class CapturedOutput {
         void clear(boolean waitForNext);
     }
 
-    private static final AtomicLong NEXT = new AtomicLong();
+    private static final AtomicLong NEXT = new AtomicLong(Event.WARM_UP_CELL);
     private static final Map<Long, Sink> SINKS = new ConcurrentHashMap<>();
 
     private CapturedOutput() {}
 
-    /** A new capture's number (below zero, so no cell has it). */
+    /** A new capture's number (below zero and below the warm-up's, so no run has it). */
     public static long register(Sink sink) {
         long id = NEXT.decrementAndGet();
         SINKS.put(id, sink);
@@ -33,17 +33,18 @@ public final class CapturedOutput {
     }
 
     static boolean isCaptured(long cell) {
-        return cell < 0;
+        return cell < Event.WARM_UP_CELL;
     }
 
     /** Hands an event of a capture to its sink; false when {@code event} is not a captured one. */
     static boolean divert(Event event) {
-        if (!isCaptured(event.cell())) {
-            return false;
+        boolean output = event instanceof Event.Stream || event instanceof Event.Display || event instanceof Event.ClearOutput;
+        if (!output || !isCaptured(event.cell())) {
+            return false; // an input request, a page...: these go to the cell's frontend as before
         }
         Sink sink = SINKS.get(event.cell());
         if (sink == null) {
-            return true;
+            return true; // the capture ended: its output has nowhere to go
         }
         if (event instanceof Event.Stream s) {
             sink.stream(s.stream(), new String(s.bytes(), java.nio.charset.StandardCharsets.UTF_8));
@@ -51,8 +52,6 @@ public final class CapturedOutput {
             sink.display(d.displayId(), d.update(), d.bundle());
         } else if (event instanceof Event.ClearOutput c) {
             sink.clear(c.waitForNext());
-        } else {
-            return false; // an input request, a page...: these go to the cell's frontend as before
         }
         return true;
     }

@@ -19,6 +19,12 @@ public sealed interface Event {
     /** The cell a thread belongs to when nothing else is known (before the first cell). */
     long NO_CELL = 0;
 
+    /**
+     * The run the kernel makes before the session is ready, to warm the output path: its output crosses the
+     * channel as any cell's and the kernel drops it. Not an Output widget's capture (those are below it).
+     */
+    long WARM_UP_CELL = -1;
+
     long cell();
 
     /** Bytes a thread of {@code cell} wrote to {@code System.out} (stream 1) or {@code System.err} (stream 2). */

@@ -120,7 +120,7 @@ public final class JShellSession implements Interpreter, DebugTarget {
     }
 
     /** The cell number of the warm-up, whose output is dropped. */
-    static final long WARM_UP_CELL = -1;
+    static final long WARM_UP_CELL = threadbook.agent.Event.WARM_UP_CELL;
 
     /**
      * Runs before the session is ready what would otherwise run cold in the first cells, so that their

@@ -15,6 +15,7 @@ import threadbook.agent.ToAgent;
  * run's output has all been handed on.
  */
 final class SessionEvents implements Consumer<Event> {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SessionEvents.class.getName());
     private static final long SYNC_TIMEOUT_MILLIS = 3_000;
 
     private final Consumer<Event> sink;
@@ -93,6 +94,11 @@ final class SessionEvents implements Consumer<Event> {
                 Thread.currentThread().interrupt();
             }
             Event.Sync last = syncs.remove(cell);
+            if ((last == null || last.token() < token) && !closed.getAsBoolean()) {
+                // The cell's output may still come, after its reply: a slow machine, or an agent that lost the mark.
+                LOG.warning(() -> "no end-of-output mark from the Java process for run " + token + " of cell " + cell
+                        + " within " + SYNC_TIMEOUT_MILLIS + " ms");
+            }
             return last != null && last.token() == token && last.rich();
         }
     }

@@ -33,6 +33,9 @@ class SessionWarmUpIT {
                 noInput, events::add, List.of()))) {
             assertTrue(events.stream().noneMatch(e -> e instanceof Event.Stream),
                     "the warm-up's 10,000 lines must not reach the notebook: " + events.size() + " events");
+            // Its end-of-output mark must come back: without it the session waited 3 s for it before it was ready.
+            assertTrue(events.stream().anyMatch(e -> e instanceof Event.Sync && e.cell() == JShellSession.WARM_UP_CELL),
+                    "the warm-up's end-of-output mark did not reach the kernel: " + events);
 
             CellResult first = session.runJava(1, "[1]", "System.out.println(\"first\");");
             assertEquals(CellResult.Status.OK, first.status(), String.valueOf(first.evalue()));
