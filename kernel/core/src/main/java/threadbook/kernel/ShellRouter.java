@@ -51,10 +51,7 @@ final class ShellRouter {
             while (running.getAsBoolean()) {
                 try {
                     poller.poll(200);
-                    for (List<byte[]> frames = KernelSockets.receive(outgoing, 0); frames != null;
-                            frames = KernelSockets.receive(outgoing, 0)) {
-                        KernelSockets.send(socket, frames);
-                    }
+                    sendReplies();
                     for (List<byte[]> frames = KernelSockets.receive(socket, 0); frames != null;
                             frames = KernelSockets.receive(socket, 0)) {
                         Message m = decode(frames);
@@ -72,6 +69,16 @@ final class ShellRouter {
             }
         } finally {
             poller.close();
+        }
+        // The last replies, above all shutdown_reply: its shell stops the kernel right after handing it over,
+        // and this loop may see the stop before the reply.
+        sendReplies();
+    }
+
+    private void sendReplies() {
+        for (List<byte[]> frames = KernelSockets.receive(outgoing, 0); frames != null;
+                frames = KernelSockets.receive(outgoing, 0)) {
+            KernelSockets.send(socket, frames);
         }
     }
 

@@ -1,0 +1,88 @@
+package threadbook.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import threadbook.protocol.ConnectionInfo;
+import threadbook.protocol.KernelSockets;
+import threadbook.protocol.Message;
+import threadbook.protocol.Signer;
+import threadbook.protocol.WireCodec;
+
+/** The shell socket's thread, on real sockets: what it routes, and the replies it sends. */
+class ShellRouterTest {
+
+    /**
+     * A shell stops the kernel right after it hands over shutdown_reply; the router may see the stop first.
+     * The reply must still go out (the training run of install.sh waited two minutes for it, 2 runs in 14).
+     */
+    @Test
+    void aReplyHandedOverBeforeTheStopIsStillSent() throws Exception {
+        String key = "test-key";
+        WireCodec codec = new WireCodec(new Signer(key));
+        int[] ports = freePorts(5);
+        String loopback = InetAddress.getLoopbackAddress().getHostAddress();
+        ConnectionInfo info = new ConnectionInfo("tcp", loopback, ports[0], ports[1], ports[2], ports[3], ports[4],
+                key, "hmac-sha256");
+        BlockingQueue<Message> routed = new LinkedBlockingQueue<>();
+        try (KernelSockets sockets = new KernelSockets(info); ZContext client = new ZContext()) {
+            ShellRouter router = new ShellRouter(sockets, codec, routed::add);
+            ZMQ.Socket dealer = client.createSocket(SocketType.DEALER);
+            dealer.setIdentity("frontend".getBytes());
+            dealer.connect(info.address(info.shellPort()));
+
+            AtomicBoolean running = new AtomicBoolean(true);
+            Thread serving = new Thread(() -> router.serve(sockets, running::get));
+            serving.start();
+            Message request = Message.create("s", "shutdown_request", null, new JsonObject(), List.of());
+            KernelSockets.send(dealer, codec.encode(request));
+            Message received = routed.poll(10, TimeUnit.SECONDS);
+            assertNotNull(received, "the router did not route the request");
+            assertEquals("shutdown_request", received.type());
+
+            // The shell's order: the reply first, then the stop, which the router sees before the reply.
+            running.set(false);
+            serving.join(10_000);
+            router.send(codec.encode(received.reply("k", "shutdown_reply", new JsonObject())));
+            router.serve(sockets, running::get);
+
+            List<byte[]> frames = KernelSockets.receive(dealer, 10_000);
+            assertNotNull(frames, "the shutdown_reply handed over before the stop was never sent");
+            Message reply = codec.decode(frames);
+            assertEquals("shutdown_reply", reply.type());
+            assertTrue(reply.parentHeader().get("msg_id").getAsString().equals(request.id()));
+        }
+    }
+
+    private static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
+        }
+    }
+}
