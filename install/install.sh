@@ -199,9 +199,11 @@ cp "$repo/install/logo/logo-32x32.png" "$repo/install/logo/logo-64x64.png" "$dir
 # - only the C1 compiler (TieredStopAtLevel=1): javac compiles a small cell at least as fast as with C2, and
 #   without C2 no core is busy compiling for seconds after start-up, nor in the middle of the first cells;
 # - a heap that starts at 16 MB and gives back what it does not need: the default starts at 1/64 of the
-#   machine's memory (384 MB on 24 GB), most of it touched by the young generation, for a live heap of 40 MB.
+#   machine's memory (384 MB on 24 GB), most of it touched by the young generation, for a live heap of 40 MB;
+# - JShell's package opened to the kernel, which keeps JShell's compiler from slowing down with every snippet
+#   it ever compiled (threadbook.jshell.SpentSnippets).
 kernel_opts=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=40
-             -XX:-UsePerfData)
+             -XX:-UsePerfData --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED)
 archive_opts=()
 agent_jar=$(cd "$dir/lib" && ls threadbook-agent-*.jar | head -n 1)
 if ((archive)); then

@@ -26,12 +26,19 @@ final class SnippetEvaluator {
 
     /** Gives JShell a fresh compiler (see {@link #undo}). */
     private final Runnable freshCompiler;
+    private final SpentSnippets spent;
 
     SnippetEvaluator(JShell jshell, Runnable freshCompiler) {
+        this(jshell, freshCompiler, SpentSnippets.RENEW_EVERY);
+    }
+
+    /** {@code renewCompilerEvery}: see {@link SpentSnippets}. */
+    SnippetEvaluator(JShell jshell, Runnable freshCompiler, int renewCompilerEvery) {
         this.jshell = jshell;
         this.freshCompiler = freshCompiler;
         this.cellLines = new CellLines(jshell);
         this.errors = new ErrorRenderer(jshell, cellLines);
+        this.spent = new SpentSnippets(jshell, renewCompilerEvery);
     }
 
     /** Runs a cell's Java; {@code stopRequested} says the cell was interrupted (JShell's stop came). */
@@ -115,26 +122,31 @@ final class SnippetEvaluator {
                     List<Diag> diags = jshell.diagnostics(snippet).filter(Diag::isError).collect(Collectors.toList());
                     return errors.compileError(snippet, diags, code, start, cellLabel, List.of());
                 }
-                if (event.exception() != null) {
+                try {
+                    if (event.exception() != null) {
+                        if (stopRequested.getAsBoolean()) {
+                            return CellResult.interrupted(interruptedMessage());
+                        }
+                        return errors.runtimeError(event.exception());
+                    }
                     if (stopRequested.getAsBoolean()) {
+                        // JShell reports a stopped snippet as valid, with no value and no exception.
                         return CellResult.interrupted(interruptedMessage());
                     }
-                    return errors.runtimeError(event.exception());
+                    ErrorRenderer.warnings(snippet, notes);
+                    if ((event.status() == Snippet.Status.RECOVERABLE_DEFINED
+                            || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED)
+                            && snippet instanceof DeclarationSnippet declaration) {
+                        notes.add(errors.unresolvedNote(declaration));
+                    }
+                    if (last && shows(snippet) && !SnippetSplitter.endsWithSemicolon(code.substring(Math.max(0, start)))) {
+                        value = event.value();
+                    }
+                } finally {
+                    // Also after an exception: a $12 left behind would be imported into every later snippet.
+                    forgetTemporary(snippet);
+                    spent.forget(snippet);
                 }
-                if (stopRequested.getAsBoolean()) {
-                    // JShell reports a stopped snippet as valid, with no value and no exception.
-                    return CellResult.interrupted(interruptedMessage());
-                }
-                ErrorRenderer.warnings(snippet, notes);
-                if ((event.status() == Snippet.Status.RECOVERABLE_DEFINED
-                        || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED)
-                        && snippet instanceof DeclarationSnippet declaration) {
-                    notes.add(errors.unresolvedNote(declaration));
-                }
-                if (last && shows(snippet) && !SnippetSplitter.endsWithSemicolon(code.substring(Math.max(0, start)))) {
-                    value = event.value();
-                }
-                forgetTemporary(snippet);
             }
         }
         return CellResult.ok(value, notes);
@@ -343,6 +355,11 @@ final class SnippetEvaluator {
 
     private static boolean isDeclaration(Snippet s) {
         return s.kind() == Snippet.Kind.METHOD || s.kind() == Snippet.Kind.TYPE_DECL || s.kind() == Snippet.Kind.IMPORT;
+    }
+
+    /** What JShell's compiler keeps of spent snippets (see {@link SpentSnippets}). */
+    SpentSnippets spent() {
+        return spent;
     }
 
     /** Where a frame of the notebook's code is ("cell [3], line 5"); null for a frame outside the notebook. */

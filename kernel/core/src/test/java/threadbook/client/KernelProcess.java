@@ -77,6 +77,8 @@ public final class KernelProcess implements AutoCloseable {
         Path log = dir.resolve("kernel.log");
         List<String> command = new ArrayList<>();
         command.add((javaHome != null ? javaHome : Path.of(System.getProperty("java.home"))).resolve("bin").resolve("java").toString());
+        command.add("--add-opens"); // as install/install.sh's kernelspec (see threadbook.jshell.SpentSnippets)
+        command.add("jdk.jshell/jdk.jshell=ALL-UNNAMED");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("threadbook.Main");
