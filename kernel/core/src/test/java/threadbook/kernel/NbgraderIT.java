@@ -33,14 +33,14 @@ import threadbook.client.JupyterEnv;
  * The instructor's path of notebooks/README.md ("Grading with nbgrader") with the real nbgrader 0.9.5 command line,
  * which install/venv.sh --tests puts in the project's environment (from ../shared/wheels beside the repository, or
  * PyPI). notebooks/tools/nbgrader_source.py makes the course folder; generate_assignment works on all five
- * notebooks with exercises; one of them (03-async: its cells run in about a minute) goes through release, a
+ * notebooks with exercises; the quickest of them to run (02-processes, about 20 s) goes through release, a
  * student's fetch and submit, collect, autograde with the kernel, generate_feedback and export. A missing nbgrader
  * fails the test: it never skips it.
  */
 @Tag("long")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NbgraderIT {
-    private static final String ASSIGNMENT = "03-async";
+    private static final String ASSIGNMENT = "02-processes";
     private static final String KERNEL = "threadbook-nbgrader";
     private static final List<String> WITH_EXERCISES =
             List.of("01-threads", "02-processes", "03-async", "04-real-world", "05-when-to-use-what");
@@ -230,21 +230,32 @@ class NbgraderIT {
         System.out.printf("NbgraderIT: the walk-through took %.0f s%n", (System.nanoTime() - start) / 1e9);
     }
 
-    /** Each graded cell ran: with every test passed (a %%test cell's summary) or with an error. */
+    /**
+     * Each graded cell ran: with every test passed (a %%test cell's summary) or with an error. In the untouched
+     * hand-in, each solution cell ran nbgrader's code stub ("exercise not done yet"), and each graded cell failed
+     * for it: its tests failed on the stub, or, where the stub replaced a whole declaration, the tests name the
+     * method that is not declared.
+     */
     private static void assertTestCells(Path autograded, boolean pass) throws IOException {
         int graded = 0;
+        int stubs = 0;
         for (JsonObject cell : cells(read(autograded)).values()) {
+            String outputs = cell.has("outputs") ? cell.getAsJsonArray("outputs").toString() : "";
+            if (is(cell, "solution") && outputs.contains("exercise not done yet")) {
+                stubs++;
+            }
             if (!is(cell, "grade")) {
                 continue;
             }
             graded++;
-            String outputs = cell.getAsJsonArray("outputs").toString();
             boolean error = outputs.contains("\"output_type\":\"error\"");
             assertEquals(!pass, error, autograded + " " + cell.get("id") + ": " + outputs);
             assertTrue(pass ? outputs.contains(" passed, 0 failed")
-                            : NONE_PASSED.matcher(outputs).find() && outputs.contains("exercise not done yet"),
+                            : NONE_PASSED.matcher(outputs).find() && outputs.contains("exercise not done yet")
+                                    || outputs.contains("which is not declared: run the cell that declares it first"),
                     autograded + " " + cell.get("id") + ": " + outputs);
         }
         assertEquals(2, graded, autograded + ": the graded cells");
+        assertEquals(pass ? 0 : 2, stubs, autograded + ": solution cells that ran the code stub");
     }
 }
