@@ -82,6 +82,13 @@ def measure_statement(d, language, warmup, count):
     return times
 
 
+def measure_trivial_after(d, cells, count):
+    """`1 + 1` in a long session: runs it until the session has run `cells` cells, then times `count` more."""
+    while d.cells < cells:
+        d.execute(TRIVIAL)
+    return {"cells": d.cells, "times": measure_trivial(d, 0, count)}
+
+
 def measure_rss_after(d, language, cells):
     """Runs `x = 1`-like cells until the session has run `cells` cells; then the RSS and that count."""
     code = STATEMENT[language]
@@ -241,6 +248,8 @@ def measure_kernel(kernel_name, label, language, args, log_dir, notes, pgids, pi
         # Before the interrupts: the last of them restarts Threadbook's Java process, which would start the
         # agent JVM's memory afresh.
         step("rss after cells", lambda: measure_rss_after(d, language, args.rss_cells))
+        if args.long_cells:
+            step("trivial after cells", lambda: measure_trivial_after(d, args.long_cells, args.cells))
         # One cell that prints first, so the two rows below show steady printing, not first use.
         step("print warm-up", lambda: d.execute(PRINT_CELL[language].format(n=1_000)))
         step("print10k", lambda: measure_print(d, language, 10_000))

@@ -65,6 +65,13 @@ def build_rows(tb, py):
     row("trivial cell `int x = 1;` / `x = 1` -> idle + reply, p95", fmt_ms(p95(a or [])), fmt_ms(p95(b or [])),
         p95(a or []), p95(b or []))
 
+    a, b = tb.get("trivial after cells"), pyget("trivial after cells")
+    if a:
+        t, p = a["times"], (b or {}).get("times") or []
+        row(f"trivial cell `1 + 1` after {a['cells']:,} cells in the session, median / p95 (n={len(t)})",
+            f"{fmt_ms(median(t))} / {fmt_ms(p95(t))}", f"{fmt_ms(median(p), 'not measured')} / {fmt_ms(p95(p), '-')}",
+            median(t), median(p))
+
     for key, when in (("print_first", "first print of a fresh session"), ("print_second", "the same print again")):
         a = [x["time"] for x in tb.get(key) or []]
         b = [x["time"] for x in (pyget(key) or [])]

@@ -71,10 +71,12 @@ def main():
         args.starts, args.warmup, args.cells, args.interrupts = 1, 10, 50, 1
         args.complete_warmup, args.completions = 1, 5
         args.rss_cells, args.worker_starts, args.together = 150, 5, 2
+        args.long_cells = 0
     else:
         args.starts, args.warmup, args.cells, args.interrupts = 5, 20, 200, 3
         args.complete_warmup, args.completions = 3, 20
         args.rss_cells, args.worker_starts, args.together = 500, 20, 5
+        args.long_cells = 2000
 
     ksm = KernelSpecManager()
     try:
@@ -139,7 +141,9 @@ def main():
           f"{args.completions} completions after {args.complete_warmup}, {args.interrupts} interrupt(s) per kind;\n"
           "               per start: the 10,000-line print twice; in the session: printing measured once each,"
           " after one warm-up cell that prints 1,000 lines;\n"
-          f"               RSS after {args.rss_cells} cells; {args.worker_starts} worker starts one at a time,"
+          f"               RSS after {args.rss_cells} cells;"
+          f"{f' {args.cells} `1 + 1` cells after {args.long_cells};' if args.long_cells else ''}"
+          f" {args.worker_starts} worker starts one at a time,"
           f" {args.together} of 4 at once; each example once{' (R1 in the full run only)' if args.quick else ''}")
     try:
         load = os.getloadavg()
