@@ -109,15 +109,15 @@ public final class KernelProcess implements AutoCloseable {
         return process.descendants().toList();
     }
 
+    /** Every port this JVM's tests have written into a connection file (test classes run side by side). */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /**
      * A free port below Linux's ephemeral range (32768-60999): a client that connects before the kernel
      * listens can, by TCP's simultaneous open, connect to itself on a port of that range and keep the kernel
      * from binding it; and the kernel's own loopback connections could take such a port first.
      */
-    /** Every port this JVM's tests have written into a connection file (test classes run side by side). */
-    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         for (int tries = 0; tries < 200; tries++) {
             int port = random.nextInt(20_000, 32_000);

@@ -2,13 +2,10 @@ package threadbook.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static threadbook.client.KernelProcess.freePort;
 
 import com.google.gson.JsonObject;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -35,9 +32,8 @@ class ShellRouterTest {
     void aReplyHandedOverBeforeTheStopIsStillSent() throws Exception {
         String key = "test-key";
         WireCodec codec = new WireCodec(new Signer(key));
-        int[] ports = freePorts(5);
         String loopback = InetAddress.getLoopbackAddress().getHostAddress();
-        ConnectionInfo info = new ConnectionInfo("tcp", loopback, ports[0], ports[1], ports[2], ports[3], ports[4],
+        ConnectionInfo info = new ConnectionInfo("tcp", loopback, freePort(), freePort(), freePort(), freePort(), freePort(),
                 key, "hmac-sha256");
         BlockingQueue<Message> routed = new LinkedBlockingQueue<>();
         try (KernelSockets sockets = new KernelSockets(info); ZContext client = new ZContext()) {
@@ -65,24 +61,7 @@ class ShellRouterTest {
             assertNotNull(frames, "the shutdown_reply handed over before the stop was never sent");
             Message reply = codec.decode(frames);
             assertEquals("shutdown_reply", reply.type());
-            assertTrue(reply.parentHeader().get("msg_id").getAsString().equals(request.id()));
-        }
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
+            assertEquals(request.id(), reply.parentHeader().get("msg_id").getAsString(), "the reply's parent");
         }
     }
 }
