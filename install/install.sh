@@ -192,7 +192,9 @@ cp "$repo/install/logo/logo-32x32.png" "$repo/install/logo/logo-64x64.png" "$dir
 # methods that run hot; the kernel and its Java process then start from that archive (the JDK's AOT cache
 # from JDK 24, a CDS archive before) instead of reading, verifying and linking javac, JShell and JDI again.
 # It lives beside the jars it was made from: as private as they are, and gone with them. A JVM that finds
-# it stale (another JDK build, changed jars) ignores it and starts as without it.
+# it stale (another JDK build, changed jars) ignores it and starts as without it; but JDK 25 before 25.0.4
+# does not notice changed jars (JDK-8377932) and would run the old classes: this script makes a new archive
+# whenever it copies the jars, and jars copied into a kernelspec by hand need this script run again.
 # The kernel JVM's own options, the same for the training run (an archive is made for them). Measured on
 # 2 cores (kernel/bench/run.sh, and the figures in README "How fast it starts"):
 # - the serial collector: the kernel's heap is small, and parallel collector threads would compete with cells;
