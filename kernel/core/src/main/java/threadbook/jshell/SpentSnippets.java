@@ -30,7 +30,8 @@ import jdk.jshell.Snippet;
  */
 final class SpentSnippets {
     private static final Logger LOG = Logger.getLogger(SpentSnippets.class.getName());
-    static final int RENEW_EVERY = 400;
+    /** How often JShell gets fresh javac contexts; THREADBOOK_RENEW_COMPILER_EVERY sets it (tests use a few). */
+    static final int RENEW_EVERY = renewEvery(System.getenv("THREADBOOK_RENEW_COMPILER_EVERY"));
 
     private final JShell jshell;
     /** JShell's class files by binary name ("REPL.$JShell$12"); null where it cannot be reached. */
@@ -91,6 +92,15 @@ final class SpentSnippets {
             case VAR -> snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND && !jshell.status(snippet).isActive();
             default -> false;
         };
+    }
+
+    static int renewEvery(String setting) {
+        try {
+            int n = setting == null ? 400 : Integer.parseInt(setting.trim());
+            return n > 0 ? n : 400;
+        } catch (NumberFormatException e) {
+            return 400;
+        }
     }
 
     private static Object taskFactory(JShell jshell) {

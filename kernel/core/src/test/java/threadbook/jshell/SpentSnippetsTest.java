@@ -44,6 +44,14 @@ class SpentSnippetsTest {
         }
     }
 
+    @Test
+    void theRenewalIntervalComesFromTheEnvironmentOrIs400() {
+        assertEquals(400, SpentSnippets.renewEvery(null));
+        assertEquals(5, SpentSnippets.renewEvery(" 5 "));
+        assertEquals(400, SpentSnippets.renewEvery("0"));
+        assertEquals(400, SpentSnippets.renewEvery("often"));
+    }
+
     private static void assertOk(CellResult result) {
         assertEquals(CellResult.Status.OK, result.status(), String.valueOf(result.evalue()));
     }
