@@ -17,7 +17,7 @@ import jdk.jshell.Snippet;
  *     {@code $12}'s) are forgotten at once: no later snippet refers to them.
  * <li>javac's symbol table: JShell reuses javac's contexts, and after each task removes the REPL classes
  *     from the table, but javac's {@code Symtab.removeClass} leaves an empty entry under each class's name,
- *     which every later task walks over. Every {@value #RENEW_EVERY} snippets JShell gets fresh contexts
+ *     which every later task walks over. Every {@value #DEFAULT_RENEW_EVERY} snippets JShell gets fresh contexts
  *     (the first snippet after it pays for a cold one, about 0.1 s).
  * </ul>
  * Left alone, both make a trivial cell's compile cost grow with the number of cells run before it.
@@ -30,6 +30,7 @@ import jdk.jshell.Snippet;
  */
 final class SpentSnippets {
     private static final Logger LOG = Logger.getLogger(SpentSnippets.class.getName());
+    static final int DEFAULT_RENEW_EVERY = 400;
     /** How often JShell gets fresh javac contexts; THREADBOOK_RENEW_COMPILER_EVERY sets it (tests use a few). */
     static final int RENEW_EVERY = renewEvery(System.getenv("THREADBOOK_RENEW_COMPILER_EVERY"));
 
@@ -96,10 +97,10 @@ final class SpentSnippets {
 
     static int renewEvery(String setting) {
         try {
-            int n = setting == null ? 400 : Integer.parseInt(setting.trim());
-            return n > 0 ? n : 400;
+            int n = setting == null ? DEFAULT_RENEW_EVERY : Integer.parseInt(setting.trim());
+            return n > 0 ? n : DEFAULT_RENEW_EVERY;
         } catch (NumberFormatException e) {
-            return 400;
+            return DEFAULT_RENEW_EVERY;
         }
     }
 
