@@ -62,11 +62,9 @@ final class Training {
         WireCodec codec = new WireCodec(new Signer(key));
         String session = UUID.randomUUID().toString();
         try (ZContext context = new ZContext()) {
-            ZMQ.Socket shell = context.createSocket(SocketType.DEALER);
-            shell.connect(info.address(info.shellPort()));
-            ZMQ.Socket iopub = context.createSocket(SocketType.SUB);
+            ZMQ.Socket shell = KernelSockets.connect(context, SocketType.DEALER, info.address(info.shellPort()), null);
+            ZMQ.Socket iopub = KernelSockets.connect(context, SocketType.SUB, info.address(info.iopubPort()), null);
             iopub.subscribe(new byte[0]);
-            iopub.connect(info.address(info.iopubPort()));
             request(shell, iopub, codec, session, "kernel_info_request", new JsonObject());
             for (String cell : CELLS) {
                 JsonObject content = new JsonObject();

@@ -42,7 +42,7 @@ final class ShellRouter {
         }
     }
 
-    /** Serves the socket while {@code running} says so. */
+    /** Serves the socket while {@code running} says so, and until the sockets are closed. */
     void serve(KernelSockets sockets, java.util.function.BooleanSupplier running) {
         ZMQ.Poller poller = sockets.poller(2);
         poller.register(socket, ZMQ.Poller.POLLIN);
@@ -59,12 +59,19 @@ final class ShellRouter {
                             route.accept(m);
                         }
                     }
-                } catch (org.zeromq.ZMQException e) {
-                    if (running.getAsBoolean()) {
-                        LOG.warning("shell channel: " + e.getMessage());
-                    }
                 } catch (RuntimeException e) {
-                    LOG.log(java.util.logging.Level.SEVERE, "a shell request could not be routed; the channel goes on", e);
+                    if (sockets.closed()) {
+                        // Closed under this loop: every later poll would fail the same way at once.
+                        LOG.fine("shell channel: the sockets were closed while it was served");
+                        return;
+                    }
+                    if (e instanceof org.zeromq.ZMQException z) {
+                        if (running.getAsBoolean()) {
+                            LOG.warning("shell channel: " + z.getMessage());
+                        }
+                    } else {
+                        LOG.log(java.util.logging.Level.SEVERE, "a shell request could not be routed; the channel goes on", e);
+                    }
                 }
             }
         } finally {

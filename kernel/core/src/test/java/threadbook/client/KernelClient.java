@@ -35,20 +35,13 @@ public final class KernelClient implements AutoCloseable {
         shell = connect(SocketType.DEALER, ip + c.get("shell_port").getAsInt(), identity);
         control = connect(SocketType.DEALER, ip + c.get("control_port").getAsInt(), identity);
         stdin = connect(SocketType.DEALER, ip + c.get("stdin_port").getAsInt(), identity);
-        iopub = context.createSocket(SocketType.SUB);
+        iopub = connect(SocketType.SUB, ip + c.get("iopub_port").getAsInt(), null);
         iopub.subscribe(new byte[0]);
-        iopub.connect(ip + c.get("iopub_port").getAsInt());
         heartbeat = connect(SocketType.REQ, ip + c.get("hb_port").getAsInt(), null);
     }
 
     private ZMQ.Socket connect(SocketType type, String address, byte[] identity) {
-        ZMQ.Socket s = context.createSocket(type);
-        if (identity != null) {
-            s.setIdentity(identity);
-        }
-        s.setLinger(0);
-        s.connect(address);
-        return s;
+        return KernelSockets.connect(context, type, address, identity);
     }
 
     public Message message(String type, JsonObject content) {

@@ -1,6 +1,7 @@
 package threadbook.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static threadbook.client.KernelProcess.freePort;
 
@@ -10,11 +11,14 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
+import threadbook.client.Poll;
 import threadbook.protocol.ConnectionInfo;
 import threadbook.protocol.KernelSockets;
 import threadbook.protocol.Message;
@@ -38,9 +42,8 @@ class ShellRouterTest {
         BlockingQueue<Message> routed = new LinkedBlockingQueue<>();
         try (KernelSockets sockets = new KernelSockets(info); ZContext client = new ZContext()) {
             ShellRouter router = new ShellRouter(sockets, codec, routed::add);
-            ZMQ.Socket dealer = client.createSocket(SocketType.DEALER);
-            dealer.setIdentity("frontend".getBytes());
-            dealer.connect(info.address(info.shellPort()));
+            ZMQ.Socket dealer = KernelSockets.connect(client, SocketType.DEALER, info.address(info.shellPort()),
+                    "frontend".getBytes());
 
             AtomicBoolean running = new AtomicBoolean(true);
             Thread serving = new Thread(() -> router.serve(sockets, running::get));
@@ -63,5 +66,25 @@ class ShellRouterTest {
             assertEquals("shutdown_reply", reply.type());
             assertEquals(request.id(), reply.parentHeader().get("msg_id").getAsString(), "the reply's parent");
         }
+    }
+
+    /**
+     * Sockets closed while the router serves them (a test's try-with-resources, a kernel closed on an error path):
+     * the router must end, not spin on a poll that fails at once (a CI log grew to 1.4 million lines that way).
+     */
+    @Test
+    void theRouterEndsWhenItsSocketsAreClosedUnderIt() throws Exception {
+        String loopback = InetAddress.getLoopbackAddress().getHostAddress();
+        ConnectionInfo info = new ConnectionInfo("tcp", loopback, freePort(), freePort(), freePort(), freePort(), freePort(),
+                "test-key", "hmac-sha256");
+        KernelSockets sockets = new KernelSockets(info);
+        ShellRouter router = new ShellRouter(sockets, new WireCodec(new Signer("test-key")), m -> { });
+        AtomicInteger polls = new AtomicInteger();
+        Thread serving = new Thread(() -> router.serve(sockets, () -> polls.incrementAndGet() > 0));
+        serving.start();
+        Poll.until(Duration.ofSeconds(30), "the router serving", polls::get, n -> n > 2);
+        sockets.close();
+        serving.join(30_000);
+        assertFalse(serving.isAlive(), "the router still runs after its sockets were closed: " + polls.get() + " rounds");
     }
 }
