@@ -159,14 +159,14 @@ class CourseToolsIT {
     }
 
     /**
-     * The notebooks that wait more than they compute, beside other tests; the others run in NotebookMeasuresIT
-     * (see {@link NbvalRun}). Every notebook is in one of the two.
+     * The notebooks that wait more than they compute, beside other tests and each other (one pytest each, at once);
+     * the others run in NotebookMeasuresIT (see {@link NbvalRun}). Every notebook is in one of the two.
      */
     @Test
     void nbvalRerunsTheNotebooksThatWaitAndEveryExampleShowsWhatItMust() throws Exception {
         List<String> notebooks = new ArrayList<>(NbvalRun.allNotebooks());
         assertEquals(6, notebooks.size(), "the six notebooks: " + notebooks);
         notebooks.removeAll(NbvalRun.MEASURING_CORES);
-        NbvalRun.runAndCheck(installed, python, work, notebooks);
+        NbvalRun.runAndCheck(installed, python, work, notebooks.stream().map(List::of).toList());
     }
 }

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import threadbook.client.Command;
 import threadbook.client.Command.Result;
@@ -35,11 +39,41 @@ final class NbvalRun {
         }
     }
 
-    /** Runs {@code notebooks} (file names in notebooks/) with nbval on the kernel {@code installed}, then checks them. */
-    static void runAndCheck(InstalledKernel installed, String python, Path work, List<String> notebooks) throws Exception {
-        Path repo = InstalledKernel.REPO;
-        Path tests = repo.resolve("kernel/core/src/test/python");
+    /**
+     * Runs each group of notebooks (file names in notebooks/) with nbval on the kernel {@code installed}: a group's
+     * notebooks one after the other in one pytest, the groups at once (notebooks that mostly wait leave the cores to
+     * each other). Then checks every notebook on that run.
+     */
+    static void runAndCheck(InstalledKernel installed, String python, Path work, Collection<List<String>> groups)
+            throws Exception {
+        Path tests = InstalledKernel.REPO.resolve("kernel/core/src/test/python");
         Path executed = Files.createDirectories(work.resolve("executed"));
+        List<String> all = groups.stream().flatMap(List::stream).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(groups.size());
+        try {
+            List<Future<Result>> runs = new ArrayList<>();
+            for (List<String> group : groups) {
+                runs.add(pool.submit(() -> runNbval(installed, python, work, executed, group)));
+            }
+            for (Future<Result> run : runs) {
+                Result r = run.get();
+                assertEquals(0, r.code(), r.output());
+                assertTrue(Pattern.compile("(?m)^=+ \\d+ passed").matcher(r.output()).find(), r.output());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        Result examples = run(installed, work, Map.of(), 300, List.of(python, tests.resolve("check_notebooks.py").toString(),
+                "--executed", executed.toString(), "--only", String.join(",", all)));
+        assertEquals(0, examples.code(), "the examples as nbval ran them:\n" + examples.output());
+        assertTrue(Pattern.compile("(?m)^[1-9]\\d* passed, 0 failed$").matcher(examples.output()).find(), examples.output());
+    }
+
+    /** One pytest with nbval over {@code notebooks}, saving what each notebook showed in {@code executed}. */
+    private static Result runNbval(InstalledKernel installed, String python, Path work, Path executed, List<String> notebooks)
+            throws Exception {
+        Path repo = InstalledKernel.REPO;
         List<String> command = new ArrayList<>(List.of(python, "-m", "pytest", "-p", "no:cacheprovider", "-p", "nbval_outputs",
                 "--nbval", "--nbval-sanitize-with", repo.resolve("notebooks/nbval-sanitize.cfg").toString(),
                 "--nbval-kernel-name", installed.name, "--nbval-cell-timeout", "300"));
@@ -49,15 +83,10 @@ final class NbvalRun {
             command.add(notebook.toString());
         }
         long began = System.nanoTime();
-        Result r = run(installed, work, Map.of("PYTHONPATH", tests.toString(), "NBVAL_OUTPUTS", executed.toString()), 1200, command);
+        Result r = run(installed, work, Map.of("PYTHONPATH", repo.resolve("kernel/core/src/test/python").toString(),
+                "NBVAL_OUTPUTS", executed.toString()), 1200, command);
         System.out.printf("nbval on %s: %.0f s%n", notebooks, (System.nanoTime() - began) / 1e9);
-        assertEquals(0, r.code(), r.output());
-        assertTrue(Pattern.compile("(?m)^=+ \\d+ passed").matcher(r.output()).find(), r.output());
-
-        Result examples = run(installed, work, Map.of(), 300, List.of(python, tests.resolve("check_notebooks.py").toString(),
-                "--executed", executed.toString(), "--only", String.join(",", notebooks)));
-        assertEquals(0, examples.code(), "the examples as nbval ran them:\n" + examples.output());
-        assertTrue(Pattern.compile("(?m)^[1-9]\\d* passed, 0 failed$").matcher(examples.output()).find(), examples.output());
+        return r;
     }
 
     /** Runs a course tool against the kernel {@code installed} in {@code work}, unbuffered, and prints what it said. */

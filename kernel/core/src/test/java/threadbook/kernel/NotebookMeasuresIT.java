@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -41,6 +42,7 @@ class NotebookMeasuresIT {
     void nbvalRerunsTheNotebooksThatMeasureTheCoresAndEveryExampleShowsWhatItMust() throws Exception {
         assertTrue(NbvalRun.allNotebooks().containsAll(NbvalRun.MEASURING_CORES),
                 "the notebooks " + NbvalRun.MEASURING_CORES + " are in notebooks/: " + NbvalRun.allNotebooks());
-        NbvalRun.runAndCheck(installed, JupyterEnv.python(InstalledKernel.REPO).toString(), work, NbvalRun.MEASURING_CORES);
+        NbvalRun.runAndCheck(installed, JupyterEnv.python(InstalledKernel.REPO).toString(), work,
+                List.of(NbvalRun.MEASURING_CORES));  // one group: one notebook at a time, on idle cores
     }
 }
