@@ -14,9 +14,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real kernel, started as its own process from the build's class path, with a connection file of
- * free loopback ports. Its log goes to a file that tests may read.
+ * free loopback ports. Its log goes to a file that tests may read, and a person after the run: each kernel has a
+ * private folder under kernel/core/target/kernels (so {@code mvn clean} removes them, not left in /tmp).
  */
 public final class KernelProcess implements AutoCloseable {
+    private static final Path FOLDERS = InstalledKernel.REPO.resolve("kernel/core/target/kernels");
+
     public final Process process;
     public final Path connectionFile;
     public final Path log;
@@ -62,7 +65,7 @@ public final class KernelProcess implements AutoCloseable {
      */
     public static KernelProcess start(String key, java.util.Map<String, String> env, Path workDir, Path javaHome)
             throws IOException {
-        Path dir = Files.createTempDirectory("threadbook-it");
+        Path dir = Files.createTempDirectory(Files.createDirectories(FOLDERS), "kernel-");
         JsonObject c = new JsonObject();
         c.addProperty("transport", "tcp");
         c.addProperty("ip", "127.0.0.1");
