@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import threadbook.protocol.ConnectionInfo;
 
 /**
  * The real kernel, started as its own process from the build's class path, with a connection file of
@@ -112,6 +113,12 @@ public final class KernelProcess implements AutoCloseable {
         return process.descendants().toList();
     }
 
+    /** A connection on loopback with five free ports and {@code key}, for tests that make the kernel's sockets themselves. */
+    public static ConnectionInfo loopbackConnection(String key) throws IOException {
+        return new ConnectionInfo("tcp", InetAddress.getLoopbackAddress().getHostAddress(), freePort(),
+                freePort(), freePort(), freePort(), freePort(), key, "hmac-sha256");
+    }
+
     /** Every port this JVM's tests have written into a connection file (test classes run side by side). */
     private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -120,7 +127,7 @@ public final class KernelProcess implements AutoCloseable {
      * listens can, by TCP's simultaneous open, connect to itself on a port of that range and keep the kernel
      * from binding it; and the kernel's own loopback connections could take such a port first.
      */
-    public static int freePort() throws IOException {
+    private static int freePort() throws IOException {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         for (int tries = 0; tries < 200; tries++) {
             int port = random.nextInt(20_000, 32_000);

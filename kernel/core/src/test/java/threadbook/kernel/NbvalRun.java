@@ -28,6 +28,8 @@ import threadbook.client.InstalledKernel;
 final class NbvalRun {
     /** The notebooks whose measurements (a CPU-bound speed-up, JVMs started against a bound) need idle cores. */
     static final List<String> MEASURING_CORES = List.of("02-processes.ipynb", "05-when-to-use-what.ipynb");
+    /** nbval's plugin (nbval_outputs.py) and check_notebooks.py. */
+    private static final Path TESTS = InstalledKernel.REPO.resolve("kernel/core/src/test/python");
 
     private NbvalRun() {
     }
@@ -46,7 +48,6 @@ final class NbvalRun {
      */
     static void runAndCheck(InstalledKernel installed, String python, Path work, Collection<List<String>> groups)
             throws Exception {
-        Path tests = InstalledKernel.REPO.resolve("kernel/core/src/test/python");
         Path executed = Files.createDirectories(work.resolve("executed"));
         List<String> all = groups.stream().flatMap(List::stream).toList();
         ExecutorService pool = Executors.newFixedThreadPool(groups.size());
@@ -64,7 +65,7 @@ final class NbvalRun {
             pool.shutdownNow();
         }
 
-        Result examples = run(installed, work, Map.of(), 300, List.of(python, tests.resolve("check_notebooks.py").toString(),
+        Result examples = run(installed, work, Map.of(), 300, List.of(python, TESTS.resolve("check_notebooks.py").toString(),
                 "--executed", executed.toString(), "--only", String.join(",", all)));
         assertEquals(0, examples.code(), "the examples as nbval ran them:\n" + examples.output());
         assertTrue(Pattern.compile("(?m)^[1-9]\\d* passed, 0 failed$").matcher(examples.output()).find(), examples.output());
@@ -83,7 +84,7 @@ final class NbvalRun {
             command.add(notebook.toString());
         }
         long began = System.nanoTime();
-        Result r = run(installed, work, Map.of("PYTHONPATH", repo.resolve("kernel/core/src/test/python").toString(),
+        Result r = run(installed, work, Map.of("PYTHONPATH", TESTS.toString(),
                 "NBVAL_OUTPUTS", executed.toString()), 1200, command);
         System.out.printf("nbval on %s: %.0f s%n", notebooks, (System.nanoTime() - began) / 1e9);
         return r;

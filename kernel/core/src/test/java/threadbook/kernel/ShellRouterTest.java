@@ -3,15 +3,14 @@ package threadbook.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static threadbook.client.KernelProcess.freePort;
+import static threadbook.client.KernelProcess.loopbackConnection;
 
 import com.google.gson.JsonObject;
-import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -36,9 +35,7 @@ class ShellRouterTest {
     void aReplyHandedOverBeforeTheStopIsStillSent() throws Exception {
         String key = "test-key";
         WireCodec codec = new WireCodec(new Signer(key));
-        String loopback = InetAddress.getLoopbackAddress().getHostAddress();
-        ConnectionInfo info = new ConnectionInfo("tcp", loopback, freePort(), freePort(), freePort(), freePort(), freePort(),
-                key, "hmac-sha256");
+        ConnectionInfo info = loopbackConnection(key);
         BlockingQueue<Message> routed = new LinkedBlockingQueue<>();
         try (KernelSockets sockets = new KernelSockets(info); ZContext client = new ZContext()) {
             ShellRouter router = new ShellRouter(sockets, codec, routed::add);
@@ -74,9 +71,7 @@ class ShellRouterTest {
      */
     @Test
     void theRouterEndsWhenItsSocketsAreClosedUnderIt() throws Exception {
-        String loopback = InetAddress.getLoopbackAddress().getHostAddress();
-        ConnectionInfo info = new ConnectionInfo("tcp", loopback, freePort(), freePort(), freePort(), freePort(), freePort(),
-                "test-key", "hmac-sha256");
+        ConnectionInfo info = loopbackConnection("test-key");
         KernelSockets sockets = new KernelSockets(info);
         ShellRouter router = new ShellRouter(sockets, new WireCodec(new Signer("test-key")), m -> { });
         AtomicInteger polls = new AtomicInteger();

@@ -2,9 +2,8 @@ package threadbook.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static threadbook.client.KernelProcess.freePort;
+import static threadbook.client.KernelProcess.loopbackConnection;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,9 +22,7 @@ class ClientConnectIT {
 
     @Test
     void everyConnectionOfALoneClientSocketCarriesItsFirstMessage() throws Exception {
-        String loopback = InetAddress.getLoopbackAddress().getHostAddress();
-        ConnectionInfo info = new ConnectionInfo("tcp", loopback, freePort(), freePort(), freePort(), freePort(), freePort(),
-                "test-key", "hmac-sha256");
+        ConnectionInfo info = loopbackConnection("test-key");
         long slowest = 0;
         try (KernelSockets kernel = new KernelSockets(info)) {
             for (int i = 0; i < CONNECTIONS; i++) {
