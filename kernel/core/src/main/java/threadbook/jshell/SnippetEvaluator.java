@@ -84,7 +84,10 @@ final class SnippetEvaluator {
                 return beforehand;
             }
             evaluatingFirstLine = firstLine;
-            List<SnippetEvent> events = jshell.eval(source);
+            List<SnippetEvent> events = last && segment.parts().size() <= 1 ? shownValue(source) : null;
+            if (events == null) {
+                events = jshell.eval(source);
+            }
             value = null;
             Failure failure = failure(events);
             if (failure != null) {
@@ -150,6 +153,46 @@ final class SnippetEvaluator {
             }
         }
         return CellResult.ok(value, notes);
+    }
+
+    /**
+     * The last snippet's events when JShell took it as a {@link ShownValue} declaration and compiled it;
+     * null when it is no such snippet, or did not compile so (what that left is dropped: the snippet goes
+     * to JShell as it is).
+     */
+    private List<SnippetEvent> shownValue(String source) {
+        if (SnippetSplitter.endsWithSemicolon(source)) {
+            return null;
+        }
+        String declaration = ShownValue.declaration(source, ++shownValues);
+        if (declaration == null) {
+            return null;
+        }
+        List<SnippetEvent> events = jshell.eval(declaration);
+        boolean compiled = events.stream().anyMatch(e -> e.causeSnippet() == null && ShownValue.isOne(e.snippet())
+                && e.status() == Snippet.Status.VALID);
+        if (compiled) {
+            shownAsDeclarations++;
+            return events;
+        }
+        for (SnippetEvent event : events) {
+            if (event.causeSnippet() == null) {
+                if (jshell.status(event.snippet()).isActive()) {
+                    jshell.drop(event.snippet());
+                }
+                spent.forget(event.snippet());
+            }
+        }
+        return null;
+    }
+
+    /** Numbers the {@link ShownValue} variables: each is dropped once its value was taken. */
+    private int shownValues;
+    private int shownAsDeclarations;
+
+    /** How many cells' values JShell compiled as {@link ShownValue} declarations. */
+    int shownAsDeclarations() {
+        return shownAsDeclarations;
     }
 
     /** Below this size, a snippet cannot break a class-file limit (64 KB of code or constants). */
@@ -381,7 +424,8 @@ final class SnippetEvaluator {
      * object lives on in the agent (the class that holds it stays loaded) for a rich display of it.
      */
     private void forgetTemporary(Snippet snippet) {
-        if (snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND && jshell.status(snippet).isActive()) {
+        if ((snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND || ShownValue.isOne(snippet))
+                && jshell.status(snippet).isActive()) {
             jshell.drop(snippet);
         }
     }
@@ -391,7 +435,7 @@ final class SnippetEvaluator {
      * semicolon: {@code list.size()} shows the size, {@code list.add(x);} shows nothing.
      */
     private static boolean shows(Snippet snippet) {
-        return snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND
+        return snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND || ShownValue.isOne(snippet)
                 || snippet.subKind() == Snippet.SubKind.VAR_VALUE_SUBKIND
                 || snippet.subKind() == Snippet.SubKind.OTHER_EXPRESSION_SUBKIND;
     }

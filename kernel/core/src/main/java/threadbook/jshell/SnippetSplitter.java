@@ -164,7 +164,7 @@ final class SnippetSplitter {
     }
 
     /** Skips whitespace and comments; -1 inside a comment that never ends. */
-    private static int skipBlank(String code, int i) {
+    static int skipBlank(String code, int i) {
         while (i < code.length()) {
             char c = code.charAt(i);
             if (Character.isWhitespace(c)) {
@@ -193,7 +193,7 @@ final class SnippetSplitter {
     }
 
     /** Just after the string, char or text block that opens at {@code i}; -1 if it never closes. */
-    private static int literalEnd(String code, int i) {
+    static int literalEnd(String code, int i) {
         char quote = code.charAt(i);
         if (quote == '"' && code.startsWith("\"\"\"", i)) {
             int j = i + 3;

@@ -188,6 +188,22 @@ class DebuggerIT {
             assertEquals(shown.getAsJsonObject("data"), richUnit.getAsJsonObject("data"),
                     "richInspectVariables gives the bundle the cell `unit` shows");
 
+            // A breakpoint on a cell's last line, an expression whose value the cell shows, stops there too.
+            String valueCell = "int sixteen = square(4);\nsquare(2) * 4 + sixteen";
+            String valueSource = d.dumpCell(valueCell);
+            assertTrue(d.body("setBreakpoints", setBreakpoints(valueSource, 2)).getAsJsonArray("breakpoints").get(0)
+                    .getAsJsonObject().get("verified").getAsBoolean());
+            String valueExec = client.executeAsync(valueCell);
+            JsonObject atValue = d.awaitEvent("stopped", EVENT);
+            JsonObject valueTop = d.stackFrames(atValue.get("threadId").getAsLong()).get(0).getAsJsonObject();
+            assertEquals(2, valueTop.get("line").getAsInt(), "stopped on the value's line: " + valueTop);
+            assertEquals(valueSource, sourcePath(valueTop), valueTop.toString());
+            assertTrue(d.request("continue", args("threadId", atValue.get("threadId").getAsLong())).get("success").getAsBoolean());
+            assertEquals("ok", client.reply(client.shell, valueExec, REPLY).contentString("status", ""));
+            d.awaitIdle(valueExec);
+            JsonObject valueShown = new Ran(null, d.childrenOf(valueExec)).executeResult();
+            assertEquals("32", valueShown.getAsJsonObject("data").get("text/plain").getAsString(), "the cell shows its value after the stop");
+
             // disconnect ends the session: no breakpoints left, the same cell runs through.
             JsonObject disconnect = d.request("disconnect", disconnectArguments());
             assertTrue(disconnect.get("success").getAsBoolean(), disconnect.toString());
