@@ -195,17 +195,12 @@ cp "$repo/install/logo/logo-32x32.png" "$repo/install/logo/logo-64x64.png" "$dir
 # it stale (another JDK build, changed jars) ignores it and starts as without it; but JDK 25 before 25.0.4
 # does not notice changed jars (JDK-8377932) and would run the old classes: this script makes a new archive
 # whenever it copies the jars, and jars copied into a kernelspec by hand need this script run again.
-# The kernel JVM's own options, the same for the training run (an archive is made for them). Measured on
-# 2 cores (kernel/bench/run.sh, and the figures in README "How fast it starts"):
-# - the serial collector: the kernel's heap is small, and parallel collector threads would compete with cells;
-# - only the C1 compiler (TieredStopAtLevel=1): javac compiles a small cell at least as fast as with C2, and
-#   without C2 no core is busy compiling for seconds after start-up, nor in the middle of the first cells;
-# - a heap that starts at 16 MB and gives back what it does not need: the default starts at 1/64 of the
-#   machine's memory (384 MB on 24 GB), most of it touched by the young generation, for a live heap of 40 MB;
-# - JShell's package opened to the kernel, which keeps JShell's compiler from slowing down with every snippet
-#   it ever compiled (threadbook.jshell.SpentSnippets).
-kernel_opts=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=40
-             -XX:-UsePerfData --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED)
+# The kernel JVM's own options, the same for the training run (an archive is made for them): one a line
+# in install/kernel-jvm.options, which says why each is there.
+kernel_opts=()
+while IFS= read -r line; do
+  [[ $line =~ ^[[:space:]]*(#|$) ]] || kernel_opts+=("$line")
+done < "$repo/install/kernel-jvm.options"
 archive_opts=()
 agent_jar=$(cd "$dir/lib" && ls threadbook-agent-*.jar | head -n 1)
 if ((archive)); then
