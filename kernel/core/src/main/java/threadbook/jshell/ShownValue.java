@@ -17,7 +17,7 @@ import jdk.jshell.VarSnippet;
  * <p>Only an expression that cannot be void is given so, and that is decided from its text alone: one that
  * does not end in a method call ({@code a + b}, {@code x}, {@code arr[i]}, {@code new Foo(1)}, {@code obj.field}),
  * with no braces, lambda arrow or semicolon, not starting with a keyword (a {@code switch} would turn from a
- * statement into a switch expression). Whatever does not compile as such a declaration (a lambda, which has no
+ * statement into a switch expression), and no assignment to a name ({@code x = 7} shows nothing). Whatever does not compile as such a declaration (a lambda, which has no
  * type of its own; a name not declared yet; a class name) is dropped and given to JShell as it was, so that
  * the cell's error, if any, is JShell's own, with its positions. What runs is the same code: only a snippet
  * that compiled runs.
@@ -62,6 +62,10 @@ final class ShownValue {
     private static boolean certainlyHasValue(List<String> tokens) {
         String first = tokens.get(0);
         if (KEYWORDS.contains(first) && !EXPRESSION_KEYWORDS.contains(first) || first.equals("@") || first.equals("<")) {
+            return false;
+        }
+        // An assignment to a name ("x = 7") shows nothing, as in IPython; JShell tells it apart by its tree.
+        if (tokens.size() > 2 && isWord(first) && tokens.get(1).equals("=") && !tokens.get(2).equals("=")) {
             return false;
         }
         for (int i = 0; i < tokens.size(); i++) {

@@ -28,9 +28,11 @@ class ShownValueTest {
         for (String maybeVoid : List.of("f()", "System.out.println(1)", "xs.add(1)", "new Foo().run()",
                 "Collections.<String>emptyList()", "a + f(x)", "(String) foo()", "x -> x", "switch (x) { case 1 -> 2; default -> 3; }",
                 "int x = 1", "String s", "var v = 1", "new int[] {1, 2}", "new Object() { }", "this.x", "x;",
-                "if (a) b", "@Deprecated int x", "\"unclosed", "/* open", "\\u0031 + 1", "x instanceof String s", "")) {
+                "if (a) b", "@Deprecated int x", "x = 7", "x = y = 3", "\"unclosed", "/* open", "\\u0031 + 1", "x instanceof String s", "")) {
             assertNull(ShownValue.declaration(maybeVoid, 1), maybeVoid);
         }
+        assertNotNull(ShownValue.declaration("x == 7", 1), "a comparison is no assignment");
+        assertNotNull(ShownValue.declaration("x += 7", 1), "JShell shows a compound assignment's value");
         assertEquals("java.lang.Object $threadbookValue7 = 1 + 1 // two\n;", ShownValue.declaration("1 + 1 // two", 7));
     }
 
@@ -53,7 +55,7 @@ class ShownValueTest {
             int classFiles = evaluator.spent().classFiles();
             List<String> expressions = List.of("1 + 1", "x", "x + 1", "s", "s + 'd'", "'a'", "(byte) 3", "1.0f", "2.5 * x",
                     "Integer.MAX_VALUE + 1", "arr[1]", "arr", "xs", "new Point()", "new Point().x", "true ? 1 : \"one\"",
-                    "null", "x > 40", "String.class", "new StringBuilder(s)", "x = x + 1", "x", "new int[2].length");
+                    "null", "x > 40", "String.class", "new StringBuilder(s)", "x += 1", "arr[0] = 5", "x++", "x", "new int[2].length");
             for (String expression : expressions) {
                 String expected = null;
                 for (SnippetEvent e : plain.eval(expression)) {
@@ -66,6 +68,9 @@ class ShownValueTest {
                 assertEquals(expected, shown.value(), expression);
             }
             assertEquals(expressions.size(), evaluator.shownAsDeclarations(), "each went as a declaration");
+            CellResult assignment = evaluator.evaluate("[3]", "x = 7", () -> false);
+            assertEquals(CellResult.Status.OK, assignment.status());
+            assertNull(assignment.value(), "an assignment to a name shows nothing, as in IPython");
             assertTrue(jshell.variables().noneMatch(v -> v.name().startsWith("$")), "no variable of a value is left");
             assertEquals(classFiles, evaluator.spent().classFiles(), "no class file of a value is left");
         }
