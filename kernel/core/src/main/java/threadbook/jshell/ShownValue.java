@@ -38,6 +38,9 @@ final class ShownValue {
             "void", "volatile", "while", "true", "false", "null", "var", "record", "sealed",
             "permits", "yield");
 
+    /** What a qualified, generic type name has besides words: {@code java.util.Map<String, List<?>>[]}. */
+    private static final Set<String> TYPE_NAME_PUNCTUATION = Set.of(".", "<", ">", ",", "?", "[", "]");
+
     private ShownValue() {
     }
 
@@ -114,8 +117,7 @@ final class ShownValue {
         }
         // Back over the (qualified, maybe generic) name before the parenthesis: a constructor if "new" comes first.
         int k = open - 1;
-        while (k >= 0 && (isWord(tokens.get(k)) && !tokens.get(k).equals("new")
-                || Set.of(".", "<", ">", ",", "?", "[", "]").contains(tokens.get(k)))) {
+        while (k >= 0 && (isWord(tokens.get(k)) && !tokens.get(k).equals("new") || TYPE_NAME_PUNCTUATION.contains(tokens.get(k)))) {
             k--;
         }
         return k < 0 || !tokens.get(k).equals("new");
