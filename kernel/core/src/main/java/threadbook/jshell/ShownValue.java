@@ -62,6 +62,14 @@ final class ShownValue {
         return snippet instanceof VarSnippet v && v.name().startsWith(NAME_PREFIX);
     }
 
+    /**
+     * Whether the snippet is a variable that only holds a value to show: JShell's {@code $12} of an expression,
+     * or one of these. The kernel shows its value, then drops it and forgets its class file.
+     */
+    static boolean holdsShownValue(Snippet snippet) {
+        return snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND || isOne(snippet);
+    }
+
     private static boolean certainlyHasValue(List<String> tokens) {
         String first = tokens.get(0);
         if (KEYWORDS.contains(first) && !EXPRESSION_KEYWORDS.contains(first) || first.equals("@") || first.equals("<")) {

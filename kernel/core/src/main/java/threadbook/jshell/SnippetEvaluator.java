@@ -27,6 +27,9 @@ final class SnippetEvaluator {
     /** Gives JShell a fresh compiler (see {@link #undo}). */
     private final Runnable freshCompiler;
     private final SpentSnippets spent;
+    /** Numbers the {@link ShownValue} variables: each is dropped once its value was taken. */
+    private int shownValues;
+    private int shownAsDeclarations;
 
     SnippetEvaluator(JShell jshell, Runnable freshCompiler) {
         this(jshell, freshCompiler, SpentSnippets.RENEW_EVERY);
@@ -161,9 +164,6 @@ final class SnippetEvaluator {
      * to JShell as it is).
      */
     private List<SnippetEvent> shownValue(String source) {
-        if (SnippetSplitter.endsWithSemicolon(source)) {
-            return null;
-        }
         String declaration = ShownValue.declaration(source, ++shownValues);
         if (declaration == null) {
             return null;
@@ -185,10 +185,6 @@ final class SnippetEvaluator {
         }
         return null;
     }
-
-    /** Numbers the {@link ShownValue} variables: each is dropped once its value was taken. */
-    private int shownValues;
-    private int shownAsDeclarations;
 
     /** How many cells' values JShell compiled as {@link ShownValue} declarations. */
     int shownAsDeclarations() {
@@ -424,8 +420,7 @@ final class SnippetEvaluator {
      * object lives on in the agent (the class that holds it stays loaded) for a rich display of it.
      */
     private void forgetTemporary(Snippet snippet) {
-        if ((snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND || ShownValue.isOne(snippet))
-                && jshell.status(snippet).isActive()) {
+        if (ShownValue.holdsShownValue(snippet) && jshell.status(snippet).isActive()) {
             jshell.drop(snippet);
         }
     }
@@ -435,7 +430,7 @@ final class SnippetEvaluator {
      * semicolon: {@code list.size()} shows the size, {@code list.add(x);} shows nothing.
      */
     private static boolean shows(Snippet snippet) {
-        return snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND || ShownValue.isOne(snippet)
+        return ShownValue.holdsShownValue(snippet)
                 || snippet.subKind() == Snippet.SubKind.VAR_VALUE_SUBKIND
                 || snippet.subKind() == Snippet.SubKind.OTHER_EXPRESSION_SUBKIND;
     }

@@ -90,8 +90,7 @@ final class SpentSnippets {
     private boolean spent(Snippet snippet) {
         return switch (snippet.kind()) {
             case STATEMENT, EXPRESSION -> true;
-            case VAR -> (snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND || ShownValue.isOne(snippet))
-                    && !jshell.status(snippet).isActive();
+            case VAR -> ShownValue.holdsShownValue(snippet) && !jshell.status(snippet).isActive();
             default -> false;
         };
     }
