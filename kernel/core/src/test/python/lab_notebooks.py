@@ -64,8 +64,10 @@ def run_all(page, name, expected_cells, ui="lab"):
 
 
 def example_checks(nb, label):
-    """check_notebooks.py's checks of each example, on what the page ran; its counts join ours."""
+    """check_notebooks.py's checks of each example, on what the page ran; its counts join ours. JupyterLabIT runs
+    beside other tests: what needs idle cores is reported, not checked (NotebookMeasuresIT checks it)."""
     import nbformat
+    check_notebooks.cores_idle = False
     before_p, before_f = check_notebooks.passed, check_notebooks.failed
     found = check_notebooks.check_examples(nbformat.from_dict(nb))
     labkit.passed += check_notebooks.passed - before_p

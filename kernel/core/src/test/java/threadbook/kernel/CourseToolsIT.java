@@ -167,6 +167,6 @@ class CourseToolsIT {
         List<String> notebooks = new ArrayList<>(NbvalRun.allNotebooks());
         assertEquals(6, notebooks.size(), "the six notebooks: " + notebooks);
         notebooks.removeAll(NbvalRun.MEASURING_CORES);
-        NbvalRun.runAndCheck(installed, python, work, notebooks.stream().map(List::of).toList());
+        NbvalRun.runAndCheck(installed, python, work, notebooks.stream().map(List::of).toList(), false);
     }
 }

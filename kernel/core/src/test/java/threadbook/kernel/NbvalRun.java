@@ -44,10 +44,11 @@ final class NbvalRun {
     /**
      * Runs each group of notebooks (file names in notebooks/) with nbval on the kernel {@code installed}: a group's
      * notebooks one after the other in one pytest, the groups at once (notebooks that mostly wait leave the cores to
-     * each other). Then checks every notebook on that run.
+     * each other). Then checks every notebook on that run; what needs idle cores (W2's race) only when
+     * {@code idleCores} (no other test running beside).
      */
-    static void runAndCheck(InstalledKernel installed, String python, Path work, Collection<List<String>> groups)
-            throws Exception {
+    static void runAndCheck(InstalledKernel installed, String python, Path work, Collection<List<String>> groups,
+                            boolean idleCores) throws Exception {
         Path executed = Files.createDirectories(work.resolve("executed"));
         List<String> all = groups.stream().flatMap(List::stream).toList();
         ExecutorService pool = Executors.newFixedThreadPool(groups.size());
@@ -65,8 +66,12 @@ final class NbvalRun {
             pool.shutdownNow();
         }
 
-        Result examples = run(installed, work, Map.of(), 300, List.of(python, TESTS.resolve("check_notebooks.py").toString(),
+        List<String> check = new ArrayList<>(List.of(python, TESTS.resolve("check_notebooks.py").toString(),
                 "--executed", executed.toString(), "--only", String.join(",", all)));
+        if (!idleCores) {
+            check.add("--cores-shared");
+        }
+        Result examples = run(installed, work, Map.of(), 300, check);
         assertEquals(0, examples.code(), "the examples as nbval ran them:\n" + examples.output());
         assertTrue(Pattern.compile("(?m)^[1-9]\\d* passed, 0 failed$").matcher(examples.output()).find(), examples.output());
     }

@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import threadbook.client.KernelClient;
 
-/** The exercises' cells of a notebook, as MutantsIT runs them, and the JDK they need. */
+/** The cells of a notebook that tests run on their own (the exercises' for MutantsIT), and the JDK they need. */
 final class NotebookExercises {
     private NotebookExercises() {}
 
@@ -28,17 +28,11 @@ final class NotebookExercises {
 
     /** The code cells to run, in order: those the exercises need, then every code cell from "## Exercises" on. */
     static List<Cell> cells(Path notebook, List<String> needed) throws Exception {
-        JsonObject nb = JsonParser.parseString(Files.readString(notebook, StandardCharsets.UTF_8)).getAsJsonObject();
         List<Cell> chosen = new ArrayList<>();
         List<Cell> exercises = new ArrayList<>();
         boolean inExercises = false;
-        for (JsonElement e : nb.getAsJsonArray("cells")) {
-            JsonObject c = e.getAsJsonObject();
-            StringBuilder source = new StringBuilder();
-            for (JsonElement line : c.getAsJsonArray("source")) {
-                source.append(line.getAsString());
-            }
-            String text = source.toString();
+        for (JsonObject c : all(notebook)) {
+            String text = source(c);
             if (c.get("cell_type").getAsString().equals("markdown")) {
                 inExercises |= text.startsWith("## Exercises");
                 continue;
@@ -53,6 +47,31 @@ final class NotebookExercises {
         assertEquals(needed.size(), chosen.size(), notebook + ": the cells the exercises need are there");
         chosen.addAll(exercises);
         return chosen;
+    }
+
+    /** The code cell {@code id} of a notebook. */
+    static Cell cell(Path notebook, String id) throws Exception {
+        for (JsonObject c : all(notebook)) {
+            if (c.get("cell_type").getAsString().equals("code") && c.get("id").getAsString().equals(id)) {
+                return new Cell(id, source(c));
+            }
+        }
+        throw new AssertionError(notebook + " has no code cell " + id);
+    }
+
+    private static List<JsonObject> all(Path notebook) throws Exception {
+        JsonObject nb = JsonParser.parseString(Files.readString(notebook, StandardCharsets.UTF_8)).getAsJsonObject();
+        List<JsonObject> cells = new ArrayList<>();
+        nb.getAsJsonArray("cells").forEach(e -> cells.add(e.getAsJsonObject()));
+        return cells;
+    }
+
+    private static String source(JsonObject cell) {
+        StringBuilder source = new StringBuilder();
+        for (JsonElement line : cell.getAsJsonArray("source")) {
+            source.append(line.getAsString());
+        }
+        return source.toString();
     }
 
     /**
