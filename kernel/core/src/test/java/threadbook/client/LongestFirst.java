@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * The order in which failsafe's "together" run hands out test classes: those tagged {@value #LONG} (a minute or
- * more) first, then the rest by name. Two threads take classes from the two ends of that list, so the long ones
- * overlap the short ones, and the last class to end is a short one instead of a browser run started at the end.
+ * more) first, then the rest by name. JUnit's fork-join pool hands classes out from both ends of that list, so the
+ * long ones overlap the short ones, and the last class to end is a short one instead of a browser run started at
+ * the end.
  */
 public final class LongestFirst implements ClassOrderer {
     /** The tag of a class whose tests take a minute or more in all. */
