@@ -57,8 +57,8 @@ class NotebookMeasuresIT {
      * 01's W2: four threads that add to a counter with no lock lose updates. A thread does its million additions in
      * about 2 ms, so on cores kept busy by other processes the four may never run at the same time, and all ten runs
      * come out right (measured: with three busy processes beside it, 10 of 10 right even at 10,000,000 additions a
-     * thread). CourseToolsIT runs 01 beside other tests and so reports this check without making it; here the
-     * notebook's cell runs on idle cores, where the race shows.
+     * thread). CourseToolsIT and JupyterLabIT run 01 beside other tests and so report this check without making it;
+     * here the notebook's cell runs on idle cores, where the race shows.
      */
     @Test
     void w2sUnlockedCounterLosesUpdatesOnIdleCores() throws Exception {
