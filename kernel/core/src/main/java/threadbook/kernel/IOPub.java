@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -25,6 +26,8 @@ import threadbook.protocol.WireCodec;
 final class IOPub {
     private static final Logger LOG = Logger.getLogger(IOPub.class.getName());
     private static final Message STOP = Message.create("", "", null, new JsonObject(), List.of());
+    /** How long a reply waits at most for the messages published before it (see {@link #awaitSent}). */
+    private static final long SENT_WAIT_MILLIS = 5_000;
     /**
      * How soon a new subscriber is welcomed while nothing else is published. Each look wakes the thread of
      * an idle kernel, and a course server runs many: every 20 ms cost an idle kernel 0.004 of a core more
@@ -32,7 +35,8 @@ final class IOPub {
      */
     private static final long SUBSCRIPTION_CHECK_MILLIS = 100;
 
-    private final BlockingQueue<Message> queue = new LinkedBlockingQueue<>();
+    /** Messages to send, the stop, and barriers: what the sender counts down when it reaches one. */
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final WireCodec codec;
     /** The kernel's Jupyter session id, in the header of every message it sends. */
     private final String jupyterSession;
@@ -146,6 +150,28 @@ final class IOPub {
         return content;
     }
 
+    /**
+     * Waits until every message published before this call has been handed to the socket (for a few seconds
+     * at most). A reply sent after it does not overtake the busy status, the input and the outputs of its
+     * request: a client that has the reply finds them already sent, as with ipykernel, which flushes its
+     * output streams before it replies. Without it the reply could come first on a loaded machine, and a
+     * client that waits briefly for what follows (jupyter_kernel_test waits 0.1 s per message) missed them.
+     */
+    void awaitSent() {
+        if (Thread.currentThread() == sender || !sender.isAlive()) {
+            return;
+        }
+        CountDownLatch sent = new CountDownLatch(1);
+        queue.add(sent);
+        try {
+            if (!sent.await(SENT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.fine("a reply went out before the iopub messages published before it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Sends what is queued, then stops the sender. */
     void close() {
         queue.add(STOP);
@@ -160,12 +186,14 @@ final class IOPub {
         while (true) {
             try {
                 // Not a blocking take: a subscription arriving while nothing is published is welcomed too.
-                Message m = queue.poll(SUBSCRIPTION_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                Object next = queue.poll(SUBSCRIPTION_CHECK_MILLIS, TimeUnit.MILLISECONDS);
                 welcome(socket);
-                if (m == STOP) {
+                if (next == STOP) {
                     return;
                 }
-                if (m != null) {
+                if (next instanceof CountDownLatch sent) {
+                    sent.countDown();
+                } else if (next instanceof Message m) {
                     send(socket, m);
                 }
             } catch (InterruptedException e) {

@@ -361,6 +361,7 @@ public final class Kernel {
     void reply(ZMQ.Socket socket, Message request, String type, JsonObject content) {
         Message reply = request.reply(jupyterSession, type, content);
         if (socket == sockets.shell) {
+            iopub.awaitSent();
             shellRouter.send(codec.encode(reply));
             return;
         }
