@@ -17,9 +17,10 @@ import jdk.jshell.VarSnippet;
  * <p>Only an expression that cannot be void is given so, and that is decided from its text alone: one that
  * does not end in a method call ({@code a + b}, {@code x}, {@code arr[i]}, {@code new Foo(1)}, {@code obj.field}),
  * with no braces, lambda arrow or semicolon, not starting with a keyword (a {@code switch} would turn from a
- * statement into a switch expression), and no assignment to a name ({@code x = 7} shows nothing). Whatever does not compile as such a declaration (a lambda, which has no
- * type of its own; a name not declared yet; a class name) is dropped and given to JShell as it was, so that
- * the cell's error, if any, is JShell's own, with its positions. What runs is the same code: only a snippet
+ * statement into a switch expression), and no assignment to a name ({@code x = 7} shows nothing). Whatever
+ * does not compile as such a declaration (a lambda, which has no type of its own; a name not declared yet; a
+ * class name) is dropped and given to JShell as it was, so that the cell's error, if any, is JShell's own, with
+ * its positions. What runs is the same code: only a snippet
  * that compiled runs.
  */
 final class ShownValue {
