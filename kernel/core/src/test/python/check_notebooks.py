@@ -103,9 +103,9 @@ def measured(ok, what, detail=""):
 
 
 def needs_idle_cores(ok, what, detail=""):
-    """A measurement that shows only when threads of the notebook run at the same time: on cores other processes
-    keep busy, the scheduler may run them one after another, and it does not show. Checked on a run with idle
-    cores."""
+    """A measurement that other busy processes hide or stretch: a race shows only when the notebook's threads run at
+    the same time (on busy cores the scheduler may run them one after another), and a time that includes JVM starts
+    grows with the load. Checked on a run with idle cores."""
     if cores_idle:
         return measured(ok, what, detail)
     print("----  " + what + ": needs idle cores, not checked on a run beside other busy processes"
@@ -179,10 +179,13 @@ def timeit_per_loop(section):
     return out
 
 
-def bounded(what, value, low, high, unit="s"):
+def bounded(what, value, low, high, unit="s", idle_cores=False):
+    """A measured time within [low, high); with idle_cores, one that includes CPU-bound work (JVMs that start), which
+    other busy processes stretch: checked only on a run with idle cores."""
     if value is None:
         return check(False, what, "no measured time found")
-    return measured(low <= value < high, what, "%.2f %s, expected in [%g, %g)" % (value, unit, low, high))
+    judge = needs_idle_cores if idle_cores else measured
+    return judge(low <= value < high, what, "%.2f %s, expected in [%g, %g)" % (value, unit, low, high))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -413,8 +416,12 @@ def check_R1(s):
              ("All carts fetched in", "Total price of all carts:", "Calculation done in", "Total elapsed time:")]
     check(None not in order and order == sorted(order), "R1: the article's four lines, in its order")
     bounded("R1: 5 carts (1..5 s each) fetched concurrently in about 5 s, not 15", fetched, 4.95, 7.5)
-    bounded("R1: 5 carts (1..5 s each) totalled in 5 worker processes in about 5 s, not 15", computed, 4.95, 9.0)
-    bounded("R1: total about 10 s (the critical path), well under the sequential 30", elapsed, 9.9, 14.0)
+    # Both include the start of the session's first five worker JVMs, which the suite's other tests beside this run
+    # stretched to 11.9 s of computing (NotebookMeasuresIT runs these cells again on idle cores).
+    bounded("R1: 5 carts (1..5 s each) totalled in 5 worker processes in about 5 s, not 15", computed, 4.95, 9.0,
+            idle_cores=True)
+    bounded("R1: total about 10 s (the critical path), well under the sequential 30", elapsed, 9.9, 14.0,
+            idle_cores=True)
     server_total = next((line.rsplit(" ", 1)[1] for line in text
                          if line.startswith("The server's cart totals add up to ")), None)
     check(total_price is not None and total_price == server_total,
