@@ -79,10 +79,9 @@ class NotebookMeasuresIT {
 
     /**
      * 04's R1: five carts totalled in five worker processes in about 5 s, not 15, and about 10 s in all. Those times
-     * include the start of the session's first five worker JVMs, which other busy processes stretch by seconds
-     * (measured: 11.9 s of computing beside the suite's other tests); CourseToolsIT runs 04 beside them and reports
-     * the two times without checking them. Here the notebook's cells run, in its order, on idle cores; the bounds are
-     * check_notebooks.py's.
+     * include the start of the session's first five worker JVMs, which other busy processes stretch by seconds;
+     * CourseToolsIT runs 04 beside other tests and reports the two times without checking them. Here the notebook's
+     * cells run, in its order, on idle cores; the bounds are check_notebooks.py's.
      */
     @Test
     void r1TotalsFiveCartsInAboutFiveSecondsOnIdleCores() throws Exception {
