@@ -2,30 +2,25 @@ package threadbook.jshell;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import jdk.jshell.DeclarationSnippet;
-import jdk.jshell.Diag;
 import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 
 /**
  * Evaluates the Java of a cell in JShell: one snippet at a time ({@code JShell.eval} takes only the
- * first snippet of its input), in order, stopping at the first error; takes back what a failed snippet
- * did, and keeps the notebook's live definitions. {@link SnippetBlocks} cuts the cell, {@link ErrorRenderer}
- * words what went wrong, {@link CellLines} remembers where each snippet came from.
+ * first snippet of its input), in order, stopping at the first error. {@link SnippetBlocks} cuts the cell,
+ * {@link FailedSnippets} takes back what a failed snippet did, {@link LiveDefinitions} keeps the notebook's live
+ * definitions, {@link ErrorRenderer} words what went wrong, {@link CellLines} remembers where each snippet came from.
  */
 final class SnippetEvaluator {
     private final JShell jshell;
     private final CellLines cellLines;
     private final ErrorRenderer errors;
-    /** The notebook's live methods, types and imports, in order, to define again in a new session. */
-    private final Map<String, Definition> definitions = new java.util.LinkedHashMap<>();
-
-    /** Gives JShell a fresh compiler (see {@link #undo}). */
-    private final Runnable freshCompiler;
+    private final LiveDefinitions definitions = new LiveDefinitions();
+    private final FailedSnippets failed;
     private final SpentSnippets spent;
     /** Numbers the {@link ShownValue} variables: each is dropped once its value was taken. */
     private int shownValues;
@@ -38,7 +33,7 @@ final class SnippetEvaluator {
     /** {@code renewCompilerEvery}: see {@link SpentSnippets}. */
     SnippetEvaluator(JShell jshell, Runnable freshCompiler, int renewCompilerEvery) {
         this.jshell = jshell;
-        this.freshCompiler = freshCompiler;
+        this.failed = new FailedSnippets(jshell, definitions, freshCompiler);
         this.cellLines = new CellLines(jshell);
         this.errors = new ErrorRenderer(jshell, cellLines);
         this.spent = new SpentSnippets(jshell, renewCompilerEvery);
@@ -92,12 +87,12 @@ final class SnippetEvaluator {
                 events = jshell.eval(source);
             }
             value = null;
-            Failure failure = failure(events);
+            FailedSnippets.Failure failure = failed.failure(events);
             if (failure != null) {
-                // Nothing of this snippet may stay: JShell keeps a snippet it could not turn into a class,
-                // retries it with every later snippet, and fails each of them with the same error.
-                List<String> lost = undo(events, cellLabel, !failure.limits().isEmpty());
+                List<String> lost = failed.undo(events, cellLabel, !failure.limits().isEmpty());
                 if (segment.parts().size() > 1) {
+                    // The merged block did not compile (nothing ran): take it in halves, down to single
+                    // statements, so the error, if any, is JShell's own for the statement at fault.
                     segments.remove(i);
                     segments.addAll(i, SnippetBlocks.halves(code, segment));
                     i--;
@@ -107,7 +102,7 @@ final class SnippetEvaluator {
                         ? errors.compileError(failure.snippet(), failure.diags(), code, start, cellLabel, lost)
                         : ErrorRenderer.errorAt(failure.limits(), code, start, cellLabel, lost);
             }
-            track(events, cellLabel, firstLine);
+            definitions.track(events, cellLabel, firstLine);
             cellLines.remember(events);
             announce(events, firstLine);
             for (SnippetEvent event : events) {
@@ -116,18 +111,6 @@ final class SnippetEvaluator {
                 }
                 Snippet snippet = event.snippet();
                 cellLines.place(snippet.id(), cellLabel, firstLine);
-                if (event.status() == Snippet.Status.REJECTED) {
-                    if (segment.parts().size() > 1) {
-                        // The merged block did not compile (nothing ran): take it in halves, down to single
-                        // statements, so the error, if any, is JShell's own for the statement at fault.
-                        segments.remove(i);
-                        segments.addAll(i, SnippetBlocks.halves(code, segment));
-                        i--;
-                        break;
-                    }
-                    List<Diag> diags = jshell.diagnostics(snippet).filter(Diag::isError).collect(Collectors.toList());
-                    return errors.compileError(snippet, diags, code, start, cellLabel, List.of());
-                }
                 try {
                     if (event.exception() != null) {
                         if (stopRequested.getAsBoolean()) {
@@ -213,9 +196,9 @@ final class SnippetEvaluator {
             return null;
         }
         List<SnippetEvent> events = jshell.eval(CHECK_PREFIX + source + "\n}");
-        Failure failure = failure(events);
+        FailedSnippets.Failure failure = failed.failure(events);
         if (failure != null && !failure.limits().isEmpty()) {
-            undo(events, cellLabel, true);
+            failed.undo(events, cellLabel, true);
             int shift = start - CHECK_PREFIX.length();
             return ErrorRenderer.errorAt(failure.limits(), code, shift, cellLabel, List.of());
         }
@@ -252,96 +235,6 @@ final class SnippetEvaluator {
         return null;
     }
 
-    /** Why a snippet that JShell did not reject still failed. */
-    private record Failure(Snippet snippet, List<Diag> diags, List<ErrorRenderer.Problem> limits) {}
-
-    /**
-     * A snippet that JShell accepted but could not define for good: it broke a limit of the class-file
-     * format (javac reports those only when it writes the class), or it has errors that no later
-     * declaration can fix (nothing it uses is missing). JShell keeps such a snippet as "recoverable";
-     * only one that waits for a missing name is.
-     */
-    private Failure failure(List<SnippetEvent> events) {
-        for (SnippetEvent event : events) {
-            if (event.causeSnippet() != null) {
-                continue;
-            }
-            Snippet snippet = event.snippet();
-            List<Diag> errors = jshell.diagnostics(snippet).filter(Diag::isError).collect(Collectors.toList());
-            List<ErrorRenderer.Problem> limits = new ArrayList<>();
-            for (Diag d : errors) {
-                String limit = ErrorRenderer.limitMessage(d);
-                if (limit != null) {
-                    limits.add(new ErrorRenderer.Problem(limit, d.getPosition() >= 0 ? d.getPosition() : d.getStartPosition()));
-                }
-            }
-            if (!limits.isEmpty()) {
-                return new Failure(snippet, errors, limits);
-            }
-            boolean recoverable = event.status() == Snippet.Status.RECOVERABLE_DEFINED
-                    || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED;
-            if (recoverable && !errors.isEmpty() && (!(snippet instanceof DeclarationSnippet declaration)
-                    || jshell.unresolvedDependencies(declaration).findAny().isEmpty())) {
-                return new Failure(snippet, errors, List.of());
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Takes back what a failed snippet did to the session: drops it, and defines again the methods and
-     * types it replaced (their dependents become valid again with them). A replaced variable cannot come
-     * back with its value: its name is returned, to be told.
-     *
-     * <p>After a class-file limit, JShell's compiler also needs replacing: javac adds a class's constants
-     * to its pool while generating code and clears the pool only when the class is written, and JShell
-     * reuses that compiler. A string over 64 KB or 65,536 constants left there make every later snippet
-     * fail the same way.
-     */
-    private List<String> undo(List<SnippetEvent> events, String cellLabel, boolean limit) {
-        List<Snippet> failed = new ArrayList<>();
-        for (SnippetEvent event : events) {
-            if (event.causeSnippet() == null) {
-                failed.add(event.snippet());
-            }
-        }
-        List<String> lost = new ArrayList<>();
-        for (Snippet snippet : failed) {
-            if (jshell.status(snippet).isActive()) {
-                jshell.drop(snippet);
-            }
-        }
-        if (limit) {
-            freshCompiler.run();
-        }
-        for (SnippetEvent event : events) {
-            if (event.causeSnippet() == null || event.status() != Snippet.Status.OVERWRITTEN
-                    || !failed.contains(event.causeSnippet())) {
-                continue;
-            }
-            Snippet old = event.snippet();
-            Definition before;
-            synchronized (definitions) {
-                before = definitions.get(old.id());
-            }
-            if (old.kind() == Snippet.Kind.VAR) {
-                lost.add(((DeclarationSnippet) old).name());
-                continue;
-            }
-            List<SnippetEvent> restored = jshell.eval(old.source());
-            Definition where = before != null ? before : new Definition(old.source(), cellLabel, 1);
-            for (SnippetEvent r : restored) {
-                if (r.causeSnippet() == null && r.status().isActive()) {
-                    synchronized (definitions) {
-                        definitions.put(r.snippet().id(), where);
-                    }
-                }
-            }
-        }
-        return lost;
-    }
-
-    /** Keeps {@link #definitions} up to date: a declaration in, a replaced or dropped one out. */
     /** The cell line of the segment JShell evaluates now (what the debugger maps its wrapper's lines to). */
     private volatile int evaluatingFirstLine = 1;
     /** Told each defined snippet's wrapper and first cell line; null while no debugger listens. */
@@ -374,28 +267,6 @@ final class SnippetEvaluator {
         }
     }
 
-    private void track(List<SnippetEvent> events, String cellLabel, int firstLine) {
-        synchronized (definitions) {
-            // Removals first: JShell gives a redefinition (same name and signature) the id of the snippet
-            // it replaces, and reports the replacement after the new snippet.
-            for (SnippetEvent event : events) {
-                if (isDeclaration(event.snippet()) && !event.status().isActive()) {
-                    definitions.remove(event.snippet().id());
-                }
-            }
-            for (SnippetEvent event : events) {
-                Snippet s = event.snippet();
-                if (isDeclaration(s) && event.status().isActive()) {
-                    definitions.putIfAbsent(s.id(), new Definition(s.source(), cellLabel, firstLine));
-                }
-            }
-        }
-    }
-
-    private static boolean isDeclaration(Snippet s) {
-        return s.kind() == Snippet.Kind.METHOD || s.kind() == Snippet.Kind.TYPE_DECL || s.kind() == Snippet.Kind.IMPORT;
-    }
-
     /** What JShell's compiler keeps of spent snippets (see {@link SpentSnippets}). */
     SpentSnippets spent() {
         return spent;
@@ -406,12 +277,10 @@ final class SnippetEvaluator {
         return cellLines.where(frame);
     }
 
+    /** The notebook's live methods, types and imports, in order, to define again in a new session. */
     List<Definition> definitions() {
-        synchronized (definitions) {
-            return List.copyOf(definitions.values());
-        }
+        return definitions.all();
     }
-
 
     /**
      * Drops the variable JShell makes for the value of an expression ({@code $12}) once the value was

@@ -1,0 +1,126 @@
+package threadbook.jshell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A snippet JShell rejects, or accepts but cannot define for good, is found and taken back, and what it replaced
+ * comes back (a variable's value cannot: its name is told); the notebook's live definitions follow. JShells in this
+ * JVM.
+ */
+class FailedSnippetsTest {
+
+    @Test
+    void aBrokenRedefinitionIsTakenBackAndTheOldMethodComesBack() {
+        try (JShell jshell = JShell.builder().executionEngine("local").build()) {
+            LiveDefinitions definitions = new LiveDefinitions();
+            AtomicInteger freshCompilers = new AtomicInteger();
+            FailedSnippets failed = new FailedSnippets(jshell, definitions, freshCompilers::incrementAndGet);
+            definitions.track(jshell.eval("int twice(int n) { return 2 * n; }"), "[1]", 1);
+            definitions.track(jshell.eval("int counter = 7;"), "[2]", 1);
+            assertEquals(List.of(new Definition("int twice(int n) { return 2 * n; }", "[1]", 1)), definitions.all(),
+                    "a method is kept, a variable is not");
+
+            // JShell rejects it, and has replaced the old twice(int) all the same.
+            List<SnippetEvent> broken = jshell.eval("int twice(int n) { return 2 * n + \"x\"; }");
+            assertTrue(broken.stream().anyMatch(e -> e.status() == Snippet.Status.REJECTED), String.valueOf(broken));
+            assertTrue(jshell.methods().noneMatch(m -> jshell.status(m).isActive()), "JShell lost the old twice(int)");
+            FailedSnippets.Failure failure = failed.failure(broken);
+            assertNotNull(failure, "the broken method is a failure: " + broken);
+            assertTrue(failure.limits().isEmpty());
+            assertFalse(failure.diags().isEmpty());
+            assertEquals(List.of(), failed.undo(broken, "[3]", false), "no variable was replaced");
+            assertEquals(0, freshCompilers.get(), "no class-file limit: the compiler stays");
+
+            assertEquals("14", value(jshell, "twice(7)"), "the old method is back");
+            assertEquals(List.of(new Definition("int twice(int n) { return 2 * n; }", "[1]", 1)), definitions.all(),
+                    "the old method is still where the user wrote it");
+            assertTrue(jshell.snippets().noneMatch(s -> s.source().contains("\"x\"") && jshell.status(s).isActive()),
+                    "nothing of the broken snippet stays");
+        }
+    }
+
+    @Test
+    void aRejectedClassRedefinitionLeavesTheOldClass() {
+        try (JShell jshell = JShell.builder().executionEngine("local").build()) {
+            SnippetEvaluator evaluator = new SnippetEvaluator(jshell, () -> { }, 1000);
+            evaluator.evaluate("[1]", "class Point { int x = 1; }\nint twiceX(Point p) { return 2 * p.x; }", () -> false);
+            assertEquals(CellResult.Status.ERROR, evaluator.evaluate("[2]", "class Point { int x = \"one\"; }", () -> false).status());
+            assertEquals("2", evaluator.evaluate("[3]", "twiceX(new Point())", () -> false).value(),
+                    "the class as it was, and the method that uses it still works");
+        }
+    }
+
+    @Test
+    void inACellTheOldMethodStaysAndALostVariableIsTold() {
+        try (JShell jshell = JShell.builder().executionEngine("local").build()) {
+            SnippetEvaluator evaluator = new SnippetEvaluator(jshell, () -> { }, 1000);
+            assertEquals(CellResult.Status.OK, evaluator.evaluate("[1]", "int twice(int n) { return 2 * n; }\nint counter = 7;",
+                    () -> false).status());
+            CellResult typo = evaluator.evaluate("[2]", "int twice(int n) {\n    return 2 * n + \"x\";\n}", () -> false);
+            assertEquals(CellResult.Status.ERROR, typo.status());
+            assertTrue(String.join("\n", typo.traceback()).contains("cell [2], line 2"), String.join("\n", typo.traceback()));
+            CellResult after = evaluator.evaluate("[3]", "twice(7)", () -> false);
+            assertEquals("14", after.value(), "the method as it was before the cell with the error: " + after);
+            assertEquals(List.of(new Definition("int twice(int n) { return 2 * n; }", "[1]", 1)), evaluator.definitions());
+
+            CellResult wrongType = evaluator.evaluate("[4]", "int counter = \"seven\";", () -> false);
+            assertEquals(CellResult.Status.ERROR, wrongType.status());
+            assertTrue(String.join("\n", wrongType.traceback()).contains("the variable counter was replaced"),
+                    "JShell loses a variable whose new declaration it rejects, and the cell says so: " + wrongType.traceback());
+        }
+    }
+
+    @Test
+    void aReplacedVariableIsToldAsLostAndALimitGetsAFreshCompiler() {
+        try (JShell jshell = JShell.builder().executionEngine("local").build()) {
+            AtomicInteger freshCompilers = new AtomicInteger();
+            FailedSnippets failed = new FailedSnippets(jshell, new LiveDefinitions(), freshCompilers::incrementAndGet);
+            jshell.eval("int counter = 7;");
+            List<SnippetEvent> replaced = jshell.eval("String counter = \"seven\";");
+            assertTrue(replaced.stream().anyMatch(e -> e.status() == Snippet.Status.OVERWRITTEN), String.valueOf(replaced));
+            assertEquals(List.of("counter"), failed.undo(replaced, "[2]", true));
+            assertEquals(1, freshCompilers.get(), "after a class-file limit, JShell's compiler is replaced");
+        }
+    }
+
+    @Test
+    void aSnippetThatWaitsForAMissingNameIsNoFailure() {
+        try (JShell jshell = JShell.builder().executionEngine("local").build()) {
+            FailedSnippets failed = new FailedSnippets(jshell, new LiveDefinitions(), () -> { });
+            assertNull(failed.failure(jshell.eval("int later() { return notYetDefined(); }")),
+                    "a method that calls one not defined yet waits for it, as JShell means it to");
+            assertNull(failed.failure(jshell.eval("int fine = 1;")));
+        }
+    }
+
+    @Test
+    void aRedefinitionKeepsItsPlaceAndADropLeaves() {
+        try (JShell jshell = JShell.builder().executionEngine("local").build()) {
+            LiveDefinitions definitions = new LiveDefinitions();
+            definitions.track(jshell.eval("import java.util.concurrent.*;"), "[1]", 1);
+            definitions.track(jshell.eval("void hello() { }"), "[2]", 1);
+            List<SnippetEvent> again = jshell.eval("void hello() { System.out.println(1); }");
+            definitions.track(again, "[3]", 4);
+            assertEquals(List.of(new Definition("import java.util.concurrent.*;", "[1]", 1),
+                    new Definition("void hello() { System.out.println(1); }", "[3]", 4)), definitions.all());
+            Snippet hello = again.stream().filter(e -> e.causeSnippet() == null).findFirst().orElseThrow().snippet();
+            definitions.track(jshell.drop(hello), "[4]", 1);
+            assertEquals(List.of(new Definition("import java.util.concurrent.*;", "[1]", 1)), definitions.all());
+        }
+    }
+
+    private static String value(JShell jshell, String expression) {
+        return jshell.eval(expression).get(0).value();
+    }
+}
