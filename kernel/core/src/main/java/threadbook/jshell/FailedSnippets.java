@@ -99,7 +99,9 @@ final class FailedSnippets {
             }
             Snippet old = event.snippet();
             if (old instanceof VarSnippet variable) {
-                lost.add(variable.name());
+                if (!declareAgain(variable)) {
+                    lost.add(variable.name());
+                }
                 continue;
             }
             Definition before = definitions.get(old.id());
@@ -111,5 +113,31 @@ final class FailedSnippets {
             }
         }
         return lost;
+    }
+
+    /**
+     * Declares a replaced variable again with the value it had. The value is still in a static field of the old
+     * snippet's wrapper class, loaded in the session's JVM: the new declaration reads it from there, so that nothing
+     * the old initializer did runs again (it may have had side effects, or taken minutes). False when that does not
+     * compile (a type with no name, such as an anonymous class's) or fails: the value is then gone.
+     */
+    private boolean declareAgain(VarSnippet old) {
+        String wrapper;
+        try {
+            wrapper = jshell.sourceCodeAnalysis().wrapper(old).fullClassName();
+        } catch (RuntimeException noWrapper) {
+            return false;
+        }
+        List<SnippetEvent> events = jshell.eval(old.typeName() + " " + old.name() + " = " + wrapper + "." + old.name() + ";");
+        boolean back = events.stream().anyMatch(e -> e.causeSnippet() == null && e.status() == Snippet.Status.VALID
+                && e.exception() == null);
+        if (!back) {
+            for (SnippetEvent e : events) {
+                if (e.causeSnippet() == null && jshell.status(e.snippet()).isActive()) {
+                    jshell.drop(e.snippet());
+                }
+            }
+        }
+        return back;
     }
 }

@@ -182,8 +182,8 @@ final class SnippetEvaluator {
     /**
      * A large declaration of a variable that already exists is first compiled as a local variable of a
      * method that never runs: JShell replaces the old variable before it finds out that the new one
-     * breaks a class-file limit, and a replaced variable's value cannot be brought back. Null if the
-     * declaration may go ahead.
+     * breaks a class-file limit, and {@link FailedSnippets} can bring a replaced variable back only when
+     * its type has a name. Null if the declaration may go ahead.
      */
     private CellResult checkVariableReplacement(String source, String code, int start, String cellLabel) {
         if (source.length() < LIMIT_CHECK_CHARS) {
