@@ -25,19 +25,34 @@ def run_all(page, name, expected_cells, ui="lab"):
     quiet = []
 
     def finished():
-        # One script per poll, once a second: the browser's work competes with the notebook's timed cells.
+        # One script per poll, once a second: the browser's work competes with the notebook's timed cells. Done
+        # when every cell ran, or when Run All stopped at a cell's error (JupyterLab then aborts the cells after it,
+        # which keep no count): the checks below then name what did not run and the error.
         state = page.js(page.PANEL + """
             var k = p.sessionContext.session && p.sessionContext.session.kernel;
             var code = p.content.widgets.filter(function (w) { return w.model.type === 'code'; });
             return {status: k ? k.status : 'none',
-                    pending: code.filter(function (w) {
-                      var e = w.node.querySelector('.jp-InputPrompt');
-                      return w.model.executionCount === null || (e && e.textContent.indexOf('*') >= 0); }).length};""")
+                    queued: code.filter(function (w) {
+                      var e = w.node.querySelector('.jp-InputPrompt'); return e && e.textContent.indexOf('*') >= 0; }).length,
+                    uncounted: code.filter(function (w) { return w.model.executionCount === null; }).length,
+                    errors: code.filter(function (w) {
+                      return w.model.outputs.toJSON().some(function (o) { return o.output_type === 'error'; }); }).length};""")
         if state["status"] == "dead":
             raise RuntimeError("the kernel died")
-        quiet.append(state["pending"] == 0 and state["status"] == "idle")
+        quiet.append(state["queued"] == 0 and state["status"] == "idle" and (state["uncounted"] == 0 or state["errors"] > 0))
         return len(quiet) >= 2 and quiet[-1] and quiet[-2]
-    wait_for("every code cell to finish", RUN_ALL_TIMEOUT, finished, poll=1.0)
+    try:
+        wait_for("every code cell to finish", RUN_ALL_TIMEOUT, finished, poll=1.0)
+    except TimeoutError:
+        # Which cells hold it up, and what the others showed: the failure must name the cell, not only the wait.
+        stuck, prompts = page.model(), page.prompts()
+        for i, c in enumerate(stuck["cells"]):
+            if c["cell_type"] == "code":
+                log("  cell %d [%s] %-40s prompt %r, outputs %s" % (
+                    i, c["execution_count"], source_of(c).split("\n", 1)[0][:40], prompts[i],
+                    [o["output_type"] + (":" + o.get("ename", "") if o["output_type"] == "error" else "")
+                     for o in c["outputs"]]))
+        raise
     took = time.monotonic() - started
     time.sleep(1.0)  # a last moment for lines a cell's threads print late
     figure("%s: Run All (%s)" % (label, "JupyterLab" if ui == "lab" else "Notebook 7"), took)
