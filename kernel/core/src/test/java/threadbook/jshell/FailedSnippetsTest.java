@@ -82,6 +82,18 @@ class FailedSnippetsTest {
     }
 
     @Test
+    void theOldMethodsFramesStillPointAtItsCell() {
+        try (JShell jshell = JShell.builder().executionEngine("local").build()) {
+            SnippetEvaluator evaluator = new SnippetEvaluator(jshell, () -> { }, 1000);
+            evaluator.evaluate("[1]", "int boom(int n) {\n    return 10 / n;\n}", () -> false);
+            evaluator.evaluate("[2]", "\n\nint boom(int n) {\n    return \"ten\" / n;\n}", () -> false);
+            CellResult thrown = evaluator.evaluate("[3]", "boom(0)", () -> false);
+            assertEquals(CellResult.Status.ERROR, thrown.status());
+            assertTrue(String.join("\n", thrown.traceback()).contains("boom(cell [1], line 2)"), String.join("\n", thrown.traceback()));
+        }
+    }
+
+    @Test
     void aVariableComesBackAsTheSameObjectWithoutRunningItsInitializerAgain() {
         try (JShell jshell = JShell.builder().executionEngine("local").build()) {
             SnippetEvaluator evaluator = new SnippetEvaluator(jshell, () -> { }, 1000);
