@@ -68,8 +68,9 @@ final class FailedSnippets {
 
     /**
      * Takes back what a failed snippet did to the session: drops it, and defines again the methods and
-     * types it replaced (their dependents become valid again with them). A replaced variable cannot come
-     * back with its value: its name is returned, to be told.
+     * types it replaced (their dependents become valid again with them) and the variables, with the values
+     * they had ({@link #declareAgain}). The names of the variables that could not come back are returned, to
+     * be told.
      *
      * <p>After a class-file limit ({@code limit}), JShell's compiler also needs replacing: javac adds a class's
      * constants to its pool while generating code and clears the pool only when the class is written, and JShell
