@@ -85,11 +85,7 @@ final class FailedSnippets {
             }
         }
         List<String> lost = new ArrayList<>();
-        for (Snippet snippet : failed) {
-            if (jshell.status(snippet).isActive()) {
-                jshell.drop(snippet);
-            }
-        }
+        dropNew(events);
         if (limit) {
             freshCompiler.run();
         }
@@ -133,12 +129,17 @@ final class FailedSnippets {
         boolean back = events.stream().anyMatch(e -> e.causeSnippet() == null && e.status() == Snippet.Status.VALID
                 && e.exception() == null);
         if (!back) {
-            for (SnippetEvent e : events) {
-                if (e.causeSnippet() == null && jshell.status(e.snippet()).isActive()) {
-                    jshell.drop(e.snippet());
-                }
-            }
+            dropNew(events);
         }
         return back;
+    }
+
+    /** Drops what an eval defined itself (not the dependents it updated), where it is still active. */
+    void dropNew(List<SnippetEvent> events) {
+        for (SnippetEvent event : events) {
+            if (event.causeSnippet() == null && jshell.status(event.snippet()).isActive()) {
+                jshell.drop(event.snippet());
+            }
+        }
     }
 }

@@ -202,11 +202,7 @@ final class SnippetEvaluator {
             int shift = start - CHECK_PREFIX.length();
             return ErrorRenderer.errorAt(failure.limits(), code, shift, cellLabel, List.of());
         }
-        for (SnippetEvent event : events) {
-            if (event.causeSnippet() == null && jshell.status(event.snippet()).isActive()) {
-                jshell.drop(event.snippet());
-            }
-        }
+        failed.dropNew(events);
         return null;
     }
 

@@ -53,10 +53,10 @@ class FailedSnippetsTest {
     @Test
     void aRejectedClassRedefinitionLeavesTheOldClass() {
         try (JShell jshell = JShell.builder().executionEngine("local").build()) {
-            SnippetEvaluator evaluator = new SnippetEvaluator(jshell, () -> { }, 1000);
-            evaluator.evaluate("[1]", "class Point { int x = 1; }\nint twiceX(Point p) { return 2 * p.x; }", () -> false);
-            assertEquals(CellResult.Status.ERROR, evaluator.evaluate("[2]", "class Point { int x = \"one\"; }", () -> false).status());
-            assertEquals("2", evaluator.evaluate("[3]", "twiceX(new Point())", () -> false).value(),
+            SnippetEvaluator evaluator = evaluator(jshell);
+            run(evaluator, "[1]", "class Point { int x = 1; }\nint twiceX(Point p) { return 2 * p.x; }");
+            assertEquals(CellResult.Status.ERROR, run(evaluator, "[2]", "class Point { int x = \"one\"; }").status());
+            assertEquals("2", run(evaluator, "[3]", "twiceX(new Point())").value(),
                     "the class as it was, and the method that uses it still works");
         }
     }
@@ -64,30 +64,29 @@ class FailedSnippetsTest {
     @Test
     void inACellTheOldMethodAndVariableStay() {
         try (JShell jshell = JShell.builder().executionEngine("local").build()) {
-            SnippetEvaluator evaluator = new SnippetEvaluator(jshell, () -> { }, 1000);
-            assertEquals(CellResult.Status.OK, evaluator.evaluate("[1]", "int twice(int n) { return 2 * n; }\nint counter = 7;",
-                    () -> false).status());
-            CellResult typo = evaluator.evaluate("[2]", "int twice(int n) {\n    return 2 * n + \"x\";\n}", () -> false);
+            SnippetEvaluator evaluator = evaluator(jshell);
+            assertEquals(CellResult.Status.OK, run(evaluator, "[1]", "int twice(int n) { return 2 * n; }\nint counter = 7;").status());
+            CellResult typo = run(evaluator, "[2]", "int twice(int n) {\n    return 2 * n + \"x\";\n}");
             assertEquals(CellResult.Status.ERROR, typo.status());
             assertTrue(String.join("\n", typo.traceback()).contains("cell [2], line 2"), String.join("\n", typo.traceback()));
-            CellResult after = evaluator.evaluate("[3]", "twice(7)", () -> false);
+            CellResult after = run(evaluator, "[3]", "twice(7)");
             assertEquals("14", after.value(), "the method as it was before the cell with the error: " + after);
             assertEquals(List.of(new Definition("int twice(int n) { return 2 * n; }", "[1]", 1)), evaluator.definitions());
 
-            CellResult wrongType = evaluator.evaluate("[4]", "int counter = \"seven\";", () -> false);
+            CellResult wrongType = run(evaluator, "[4]", "int counter = \"seven\";");
             assertEquals(CellResult.Status.ERROR, wrongType.status());
             assertFalse(String.join("\n", wrongType.traceback()).contains("note:"), String.join("\n", wrongType.traceback()));
-            assertEquals("7", evaluator.evaluate("[5]", "counter", () -> false).value(), "the variable keeps its value");
+            assertEquals("7", run(evaluator, "[5]", "counter").value(), "the variable keeps its value");
         }
     }
 
     @Test
     void theOldMethodsFramesStillPointAtItsCell() {
         try (JShell jshell = JShell.builder().executionEngine("local").build()) {
-            SnippetEvaluator evaluator = new SnippetEvaluator(jshell, () -> { }, 1000);
-            evaluator.evaluate("[1]", "int boom(int n) {\n    return 10 / n;\n}", () -> false);
-            evaluator.evaluate("[2]", "\n\nint boom(int n) {\n    return \"ten\" / n;\n}", () -> false);
-            CellResult thrown = evaluator.evaluate("[3]", "boom(0)", () -> false);
+            SnippetEvaluator evaluator = evaluator(jshell);
+            run(evaluator, "[1]", "int boom(int n) {\n    return 10 / n;\n}");
+            run(evaluator, "[2]", "\n\nint boom(int n) {\n    return \"ten\" / n;\n}");
+            CellResult thrown = run(evaluator, "[3]", "boom(0)");
             assertEquals(CellResult.Status.ERROR, thrown.status());
             assertTrue(String.join("\n", thrown.traceback()).contains("boom(cell [1], line 2)"), String.join("\n", thrown.traceback()));
         }
@@ -96,11 +95,11 @@ class FailedSnippetsTest {
     @Test
     void aVariableComesBackAsTheSameObjectWithoutRunningItsInitializerAgain() {
         try (JShell jshell = JShell.builder().executionEngine("local").build()) {
-            SnippetEvaluator evaluator = new SnippetEvaluator(jshell, () -> { }, 1000);
-            evaluator.evaluate("[1]", "int calls = 0;\njava.util.List<String> made() { calls++; return new java.util.ArrayList<>(); }\n"
-                    + "java.util.List<String> names = made();\nnames.add(\"Ada\");\nObject before = names;", () -> false);
-            assertEquals(CellResult.Status.ERROR, evaluator.evaluate("[2]", "java.util.List<String> names = 5;", () -> false).status());
-            assertEquals("\"[Ada] true 1\"", evaluator.evaluate("[3]", "names + \" \" + (names == before) + \" \" + calls", () -> false).value(),
+            SnippetEvaluator evaluator = evaluator(jshell);
+            run(evaluator, "[1]", "int calls = 0;\njava.util.List<String> made() { calls++; return new java.util.ArrayList<>(); }\n"
+                    + "java.util.List<String> names = made();\nnames.add(\"Ada\");\nObject before = names;");
+            assertEquals(CellResult.Status.ERROR, run(evaluator, "[2]", "java.util.List<String> names = 5;").status());
+            assertEquals("\"[Ada] true 1\"", run(evaluator, "[3]", "names + \" \" + (names == before) + \" \" + calls").value(),
                     "the same list, and made() did not run again");
         }
     }
@@ -108,9 +107,9 @@ class FailedSnippetsTest {
     @Test
     void aVariableOfATypeWithNoNameIsToldAsLost() {
         try (JShell jshell = JShell.builder().executionEngine("local").build()) {
-            SnippetEvaluator evaluator = new SnippetEvaluator(jshell, () -> { }, 1000);
-            evaluator.evaluate("[1]", "var point = new Object() { int x = 3; };", () -> false);
-            CellResult wrongType = evaluator.evaluate("[2]", "int point = \"three\";", () -> false);
+            SnippetEvaluator evaluator = evaluator(jshell);
+            run(evaluator, "[1]", "var point = new Object() { int x = 3; };");
+            CellResult wrongType = run(evaluator, "[2]", "int point = \"three\";");
             assertTrue(String.join("\n", wrongType.traceback()).contains("the variable point was replaced"),
                     "an anonymous class has no name to declare it with again, and the cell says so: " + wrongType.traceback());
         }
@@ -154,6 +153,14 @@ class FailedSnippetsTest {
             definitions.track(jshell.drop(hello), "[4]", 1);
             assertEquals(List.of(new Definition("import java.util.concurrent.*;", "[1]", 1)), definitions.all());
         }
+    }
+
+    private static SnippetEvaluator evaluator(JShell jshell) {
+        return new SnippetEvaluator(jshell, () -> { }, 1000);
+    }
+
+    private static CellResult run(SnippetEvaluator evaluator, String cellLabel, String code) {
+        return evaluator.evaluate(cellLabel, code, () -> false);
     }
 
     private static String value(JShell jshell, String expression) {
