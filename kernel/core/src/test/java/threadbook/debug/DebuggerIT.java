@@ -285,6 +285,38 @@ class DebuggerIT {
         }
     }
 
+    @Test
+    void aBreakpointStaysInAMethodThatAFailedRedefinitionLeftInPlace() throws Exception {
+        try (KernelProcess kernel = KernelProcess.start(); KernelClient client = kernel.client()) {
+            client.awaitReady(Duration.ofSeconds(60));
+            Debug d = new Debug(client);
+            d.start();
+            assertEquals("ok", d.execute(GREET_CELL).status());
+            String greetSource = d.dumpCell(GREET_CELL);
+            JsonObject set = d.body("setBreakpoints", setBreakpoints(greetSource, 2));
+            assertTrue(set.getAsJsonArray("breakpoints").get(0).getAsJsonObject().get("verified").getAsBoolean(), set.toString());
+            d.request("configurationDone", new JsonObject());
+
+            // JShell drops greet when it rejects this one; the kernel defines the old greet again.
+            String broken = """
+                    String greet(String who) {
+                        return 42;
+                    }""";
+            assertEquals("error", d.execute(broken).status());
+
+            String exec = client.executeAsync("System.out.println(greet(\"again\"));");
+            JsonObject stopped = d.awaitEvent("stopped", EVENT);
+            assertEquals("breakpoint", stopped.get("reason").getAsString(), stopped.toString());
+            long thread = stopped.get("threadId").getAsLong();
+            assertGreetStop(d, thread, greetSource, "again");
+            d.request("continue", args("threadId", thread));
+            assertEquals("ok", client.reply(client.shell, exec, REPLY).contentString("status", ""));
+            d.awaitIdle(exec);
+            assertTrue(d.stdoutOf(exec).startsWith("hello again from "), d.stdoutOf(exec));
+            assertTrue(d.request("disconnect", disconnectArguments()).get("success").getAsBoolean());
+        }
+    }
+
     private static void assertGreetStop(Debug d, long thread, String greetSource, String who) {
         JsonArray frames = d.stackFrames(thread);
         JsonObject top = frames.get(0).getAsJsonObject();
