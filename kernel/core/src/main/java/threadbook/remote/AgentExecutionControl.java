@@ -246,7 +246,7 @@ public final class AgentExecutionControl extends JdiExecutionControl {
             if (Boolean.getBoolean("threadbook.training")) {
                 // A training run (threadbook.Main --train) lets the JVM write its AOT cache or class list as it
                 // exits. JDK 17's agent under JDWP does not exit by itself after JShell's close: SIGTERM still
-                // takes it through the JVM's exit path, which writes them (it used to wait the full 2 minutes).
+                // takes it through the JVM's exit path, which writes them, without waiting out the 2 minutes below.
                 if (!process.waitFor(10_000, TimeUnit.MILLISECONDS)) {
                     process.destroy();
                     process.waitFor(120_000, TimeUnit.MILLISECONDS);
