@@ -207,7 +207,8 @@ if ((archive)); then
   echo "Training the start-up archive (a short session on Java $version)..."
   train_log=$dir/lib/training.log
   if ((version >= 24)); then
-    if THREADBOOK_LOG=WARNING THREADBOOK_AGENT_OPTS="-XX:AOTMode=record -XX:AOTConfiguration=$dir/lib/agent.aotconf -Xlog:aot=off -Xlog:cds=off" \
+    # The first worker JVM of the session records too (threadbook.worker.aotconf): lib/worker.aot below.
+    if THREADBOOK_LOG=WARNING THREADBOOK_AGENT_OPTS="-XX:AOTMode=record -XX:AOTConfiguration=$dir/lib/agent.aotconf -Xlog:aot=off -Xlog:cds=off -Dthreadbook.worker.aotconf=$dir/lib/worker.aotconf" \
          "$java" "${kernel_opts[@]}" -XX:AOTMode=record -XX:AOTConfiguration="$dir/lib/kernel.aotconf" -Xlog:aot=off -Xlog:cds=off \
            -cp "$dir/lib/*" threadbook.Main --train >"$train_log" 2>&1 &&
        "$java" "${kernel_opts[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$dir/lib/kernel.aotconf" \
@@ -216,8 +217,14 @@ if ((archive)); then
        "$java" -XX:AOTMode=create -XX:-AOTClassLinking -XX:AOTConfiguration="$dir/lib/agent.aotconf" \
            -XX:AOTCache="$dir/lib/agent.aot" -Xlog:aot=error -cp "$dir/lib/$agent_jar" >>"$train_log" 2>&1; then
       archive_opts=("-XX:AOTCache=$dir/lib/kernel.aot" -Xlog:aot=off -Xlog:cds=off)
+      # Worker JVMs find lib/worker.aot beside the agent's jar (threadbook.workers.WorkerOptions); without it
+      # they start as before, from an archive of their own in the user's private folder.
+      [[ -s $dir/lib/worker.aotconf ]] &&
+        "$java" -XX:+UseSerialGC -XX:AOTMode=create -XX:AOTConfiguration="$dir/lib/worker.aotconf" \
+            -XX:AOTCache="$dir/lib/worker.aot" -Xlog:aot=error -cp "$dir/lib/$agent_jar" >>"$train_log" 2>&1 ||
+        rm -f "$dir/lib/worker.aot"
     fi
-    rm -f "$dir/lib/kernel.aotconf" "$dir/lib/agent.aotconf"
+    rm -f "$dir/lib/kernel.aotconf" "$dir/lib/agent.aotconf" "$dir/lib/worker.aotconf"
   else
     # The agent runs under the debugger (JDWP), with which a JVM cannot write a CDS archive as it exits:
     # it lists the classes it loads instead, and a second JVM makes the archive from that list.

@@ -25,7 +25,7 @@ import threadbook.protocol.WireCodec;
  *
  * <p>It serves the same requests a notebook sends, over real sockets, so that what is recorded is what a
  * session runs: starting, compiling declarations and statements, printing many lines, values, errors,
- * completion.
+ * completion, a worker process.
  */
 final class Training {
     private Training() {}
@@ -48,7 +48,14 @@ final class Training {
             "int y = \"text\";",
             "Object o = null;\no.toString();",
             "%time x + 1",
-            "String s = \"abc\";\ns.length()");
+            "String s = \"abc\";\ns.length()",
+            // A worker's life, for the workers' AOT cache (see WorkerOptions): no spare, so the worker that
+            // records is the pool's, and the cell waits for it to end, when it writes what it recorded.
+            "%workers prestart off",
+            "List<Long> workerPids;\ntry (WorkerPool pool = new WorkerPool(1)) {\n"
+                    + "    System.out.println(pool.map(n -> { System.out.println(\"square of \" + n); return n * n; }, List.of(1, 2, 3)));\n"
+                    + "    workerPids = pool.pids();\n}\n"
+                    + "for (long pid : workerPids) ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());");
 
     static void run(Kernel.SessionFactory sessions) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();

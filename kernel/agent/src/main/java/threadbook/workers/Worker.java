@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +66,7 @@ public final class Worker {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(WorkerOptions.jvmOptions());
         command.add("-cp");
-        command.add(classpath());
+        command.add(WorkerOptions.agentJar().toString());
         command.add(WorkerMain.class.getName());
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -77,16 +76,6 @@ public final class Worker {
         Thread reader = new Thread(this::read, index == 0 ? "threadbook-spare-reader" : "threadbook-worker-" + index + "-reader");
         reader.setDaemon(true);
         reader.start();
-    }
-
-    private static String classpath() {
-        List<String> entries = new ArrayList<>();
-        try {
-            entries.add(Path.of(WorkerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        return String.join(File.pathSeparator, entries);
     }
 
     public int index() {

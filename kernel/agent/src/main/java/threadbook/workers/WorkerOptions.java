@@ -1,15 +1,26 @@
 package threadbook.workers;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import threadbook.host.PrivateFolder;
 
 /** JVM options of worker processes: a quick start, and the agent's own language settings. */
 final class WorkerOptions {
     /** The system property that tells a worker its agent's pid (see WorkerMain.watchAgent). */
     static final String AGENT_PID = "threadbook.agent.pid";
+    /**
+     * The system property that install/install.sh's training run gives the agent JVM: the file where the
+     * first worker it starts records, as it ends, what install.sh makes the workers' AOT cache from.
+     */
+    static final String TRAINING_CONFIG = "threadbook.worker.aotconf";
+    /** The workers' AOT cache, which install.sh makes beside the agent's jar (JDK 24+). */
+    static final String CACHE = "worker.aot";
+
+    private static final AtomicBoolean RECORDING = new AtomicBoolean();
 
     private WorkerOptions() {}
 
@@ -17,18 +28,7 @@ final class WorkerOptions {
         List<String> options = new ArrayList<>();
         options.add("-XX:+UseSerialGC");        // a small worker needs no parallel collector threads
         options.add("-XX:-UsePerfData");
-        options.add("-Xshare:auto");
-        if (Runtime.version().feature() >= 19) {
-            // A class data archive of the worker's classes, made by the first worker and used by the
-            // next ones: a worker JVM starts faster (JDK 19+).
-            // It lives in the user's private folder: at a fixed name in the shared temp folder another
-            // user could plant an archive of their own, or a broken one.
-            Path archive = PrivateFolder.get().resolve("worker-" + Runtime.version().feature() + ".jsa");
-            options.add("-XX:+AutoCreateSharedArchive");
-            options.add("-XX:SharedArchiveFile=" + archive);
-            options.add("-Xlog:cds=off");
-            options.add("-Xlog:cds+dynamic=off");
-        }
+        options.addAll(archiveOptions());
         // A crashing worker writes its hs_err log there too, not next to the user's notebooks.
         options.add("-XX:ErrorFile=" + PrivateFolder.get().resolve("hs_err_pid%p.log"));
         options.add("-XX:ReplayDataFile=" + PrivateFolder.get().resolve("replay_pid%p.log"));
@@ -44,5 +44,42 @@ final class WorkerOptions {
             }
         }
         return options;
+    }
+
+    /**
+     * Where a worker JVM starts from. Installed on JDK 24+: the AOT cache install.sh made beside the agent's
+     * jar, with the JDK's serialization and method-handle code loaded and linked (a worker's first task reads
+     * and writes Java serialization, which costs a cold JVM tens of milliseconds). Else, on JDK 19+, a class
+     * data archive that the first worker makes in the user's private folder and the next ones use. A JVM that
+     * finds either stale or damaged starts as without it.
+     */
+    private static List<String> archiveOptions() {
+        int feature = Runtime.version().feature();
+        String config = System.getProperty(TRAINING_CONFIG);
+        if (config != null && feature >= 24 && RECORDING.compareAndSet(false, true)) {
+            // One worker records: several writing one file would spoil it.
+            return List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + config, "-Xlog:aot=off", "-Xlog:cds=off");
+        }
+        Path cache = agentJar().resolveSibling(CACHE);
+        if (feature >= 24 && Files.isRegularFile(cache)) {
+            return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
+        }
+        if (feature >= 19) {
+            // In the user's private folder: at a fixed name in the shared temp folder another user could plant
+            // an archive of their own, or a broken one.
+            Path archive = PrivateFolder.get().resolve("worker-" + feature + ".jsa");
+            return List.of("-Xshare:auto", "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive,
+                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        }
+        return List.of("-Xshare:auto");
+    }
+
+    /** The agent's jar (its classes folder in a build): a worker's whole class path. */
+    static Path agentJar() {
+        try {
+            return Path.of(WorkerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -105,10 +105,10 @@ class InstallIT {
 
     /**
      * install.sh trains a start-up archive (threadbook.Main --train): kernel.json starts the kernel from it, and
-     * the kernel starts its Java process from the agent's. Both are really used: with JDK_JAVA_OPTIONS telling
-     * every JVM to refuse to start without its archive, a cell still runs. A broken archive (a JDK updated in
-     * place, a damaged file) stops nothing: the JVMs start without it. Once on the tests' JDK, once on JDK 25,
-     * where it is the AOT cache.
+     * the kernel starts its Java process from the agent's; on JDK 24+ worker JVMs start from one of their own.
+     * All are really used: with JDK_JAVA_OPTIONS telling every JVM to refuse to start without its archive, a
+     * cell and a worker's task still run. A broken archive (a JDK updated in place, a damaged file) stops
+     * nothing: the JVMs start without it. Once on the tests' JDK, once on JDK 25, where it is the AOT cache.
      */
     @ParameterizedTest(name = "on {0}")
     @ValueSource(strings = {"the tests' JDK", "/usr/lib/jvm/temurin-25-jdk-amd64"})
@@ -123,7 +123,9 @@ class InstallIT {
         JsonArray argv = JsonParser.parseString(Files.readString(dir.resolve("kernel.json"))).getAsJsonObject().getAsJsonArray("argv");
         boolean aot = argv.toString().contains("-XX:AOTCache=");
         assertTrue(aot || argv.toString().contains("-XX:SharedArchiveFile="), "kernel.json starts from the archive: " + argv);
-        List<Path> archives = List.of(dir.resolve(aot ? "lib/kernel.aot" : "lib/kernel.jsa"), dir.resolve(aot ? "lib/agent.aot" : "lib/agent.jsa"));
+        List<Path> archives = aot
+                ? List.of(dir.resolve("lib/kernel.aot"), dir.resolve("lib/agent.aot"), dir.resolve("lib/worker.aot"))
+                : List.of(dir.resolve("lib/kernel.jsa"), dir.resolve("lib/agent.jsa"));
         for (Path archive : archives) {
             assertTrue(Files.size(archive) > 1_000_000, archive + " was made");
         }
@@ -132,8 +134,8 @@ class InstallIT {
         }
         Map<String, String> env = Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString());
         Result required = runCell(env, aot ? "-XX:AOTMode=on" : "-Xshare:on");
-        assertTrue(required.output().contains("from the archive: 42"), "kernel and agent JVMs start with their archive required:\n"
-                + required.output());
+        assertTrue(required.output().contains("from the archive: 42") && required.output().contains("from a worker: [42]"),
+                "kernel, agent and worker JVMs start with their archive required:\n" + required.output());
 
         for (Path archive : archives) {
             // What a JDK updated in place would find: an archive it cannot map. A new file moved over the old one,
@@ -143,14 +145,16 @@ class InstallIT {
             Files.move(broken, archive, StandardCopyOption.REPLACE_EXISTING);
         }
         Result broken = runCell(env, null);
-        assertTrue(broken.output().contains("from the archive: 42"), "a broken archive stops nothing:\n" + broken.output());
+        assertTrue(broken.output().contains("from the archive: 42") && broken.output().contains("from a worker: [42]"),
+                "a broken archive stops nothing:\n" + broken.output());
         run(List.of("bash", "install/uninstall.sh", "--prefix", prefix.toString(), "--name", "tb-archive"), Map.of());
     }
 
     /** Runs one cell with `jupyter run` on the kernelspec tb-archive; {@code jvmOption} goes to every JVM started. */
     private Result runCell(Map<String, String> env, String jvmOption) throws Exception {
         Path script = Files.createTempFile("tb-archive", ".jshell");
-        Files.writeString(script, "System.out.println(\"from the archive: \" + (40 + 2));\n");
+        Files.writeString(script, "System.out.println(\"from the archive: \" + (40 + 2));\n"
+                + "try (WorkerPool pool = new WorkerPool(1)) { System.out.println(\"from a worker: \" + pool.map(n -> n + 1, List.of(41))); }\n");
         Map<String, String> all = new java.util.HashMap<>(env);
         if (jvmOption != null) {
             all.put("JDK_JAVA_OPTIONS", jvmOption);
