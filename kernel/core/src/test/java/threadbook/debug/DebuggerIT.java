@@ -231,12 +231,7 @@ class DebuggerIT {
             client.awaitReady(Duration.ofSeconds(60));
             Debug d = new Debug(client);
             d.start();
-            assertEquals("ok", d.execute(GREET_CELL).status());
-            String greetSource = d.dumpCell(GREET_CELL);
-            JsonObject set = d.body("setBreakpoints", setBreakpoints(greetSource, 2));
-            assertTrue(set.getAsJsonArray("breakpoints").get(0).getAsJsonObject().get("verified").getAsBoolean(),
-                    "a breakpoint in a method of a cell run before is verified: " + set);
-            d.request("configurationDone", new JsonObject());
+            String greetSource = greetWithBreakpoint(d);
 
             // A thread the cell starts; the cell itself waits in join() and keeps running.
             String threadCell = """
@@ -291,11 +286,7 @@ class DebuggerIT {
             client.awaitReady(Duration.ofSeconds(60));
             Debug d = new Debug(client);
             d.start();
-            assertEquals("ok", d.execute(GREET_CELL).status());
-            String greetSource = d.dumpCell(GREET_CELL);
-            JsonObject set = d.body("setBreakpoints", setBreakpoints(greetSource, 2));
-            assertTrue(set.getAsJsonArray("breakpoints").get(0).getAsJsonObject().get("verified").getAsBoolean(), set.toString());
-            d.request("configurationDone", new JsonObject());
+            String greetSource = greetWithBreakpoint(d);
 
             // JShell drops greet when it rejects this one; the kernel defines the old greet again.
             String broken = """
@@ -315,6 +306,17 @@ class DebuggerIT {
             assertTrue(d.stdoutOf(exec).startsWith("hello again from "), d.stdoutOf(exec));
             assertTrue(d.request("disconnect", disconnectArguments()).get("success").getAsBoolean());
         }
+    }
+
+    /** Runs GREET_CELL and sets a breakpoint on greet's line 2, which must be verified; returns the cell's source path. */
+    private static String greetWithBreakpoint(Debug d) {
+        assertEquals("ok", d.execute(GREET_CELL).status());
+        String greetSource = d.dumpCell(GREET_CELL);
+        JsonObject set = d.body("setBreakpoints", setBreakpoints(greetSource, 2));
+        assertTrue(set.getAsJsonArray("breakpoints").get(0).getAsJsonObject().get("verified").getAsBoolean(),
+                "a breakpoint in a method of a cell run before is verified: " + set);
+        d.request("configurationDone", new JsonObject());
+        return greetSource;
     }
 
     private static void assertGreetStop(Debug d, long thread, String greetSource, String who) {
