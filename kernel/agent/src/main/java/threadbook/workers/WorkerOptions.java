@@ -21,6 +21,7 @@ final class WorkerOptions {
     static final String CACHE = "worker.aot";
 
     private static final AtomicBoolean RECORDING = new AtomicBoolean();
+    private static final AtomicBoolean SWEPT = new AtomicBoolean();
 
     private WorkerOptions() {}
 
@@ -64,14 +65,44 @@ final class WorkerOptions {
         if (feature >= 24 && Files.isRegularFile(cache)) {
             return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
         }
-        if (feature >= 19) {
-            // In the user's private folder: at a fixed name in the shared temp folder another user could plant
-            // an archive of their own, or a broken one.
-            Path archive = PrivateFolder.get().resolve("worker-" + feature + ".jsa");
+        Path archive = feature >= 19 ? dynamicArchive(feature) : null;
+        if (archive != null) {
             return List.of("-Xshare:auto", "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive,
                     "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
         }
         return List.of("-Xshare:auto");
+    }
+
+    /**
+     * The class data archive workers make for themselves, named for this JDK and this agent jar (its path, size
+     * and time): a JVM finds an archive made for another jar unusable and, on JDK 25 at least, does not make it
+     * again, so after a new install workers would start without one for good. Archives for other jars are
+     * deleted (once per session). In the user's private folder: at a fixed name in the shared temp folder another user could plant
+     * an archive of their own, or a broken one. Null if the jar cannot be read.
+     */
+    private static Path dynamicArchive(int feature) {
+        Path jar = agentJar();
+        String name;
+        try {
+            name = "worker-" + feature + "-" + Integer.toHexString(java.util.Objects.hash(
+                    jar.toString(), Files.size(jar), Files.getLastModifiedTime(jar).toMillis())) + ".jsa";
+        } catch (java.io.IOException unreadable) {
+            return null;
+        }
+        Path folder = PrivateFolder.get();
+        if (!SWEPT.compareAndSet(false, true)) {
+            return folder.resolve(name);
+        }
+        try (var old = Files.newDirectoryStream(folder, "worker-*.jsa")) {
+            for (Path other : old) {
+                if (!other.getFileName().toString().equals(name)) {
+                    Files.deleteIfExists(other);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException leftAsItIs) {
+            // an old archive left behind takes disk space, nothing else
+        }
+        return folder.resolve(name);
     }
 
     /** The agent's jar (its classes folder in a build): a worker's whole class path. */

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import threadbook.client.KernelClient;
 import threadbook.client.KernelProcess;
+import threadbook.client.Poll;
 import threadbook.protocol.Message;
 
 /**
@@ -186,6 +187,44 @@ class LocalAttackIT {
         }
     }
 
+    /**
+     * A worker's class data archive (JDK 19-23, or 24+ without the AOT cache install.sh makes) is named for the
+     * agent jar it was made with: a JVM finds one made for another jar (an older install) unusable and does not
+     * make it again, so workers would start without one for good. Archives for other jars are deleted.
+     */
+    @Test
+    void workersMakeAnArchiveForTheirOwnJarAndDropOnesMadeForAnother() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("xdg-archive/threadbook"));
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+        List<Path> old = List.of(folder.resolve("worker-25.jsa"), folder.resolve("worker-25-0bad0bad.jsa"));
+        for (Path p : old) {
+            Files.writeString(p, "an archive made for another jar");
+        }
+        try (KernelProcess kernel = start(Map.of("XDG_CACHE_HOME", folder.getParent().toString()), null, JDK25);
+             KernelClient client = kernel.client()) {
+            client.awaitReady(Duration.ofSeconds(60));
+            assertEquals("ok", client.execute("%workers prestart off").status());
+            KernelClient.Execution e = client.execute("""
+                    try (WorkerPool pool = new WorkerPool(1)) { System.out.println(pool.map(x -> x * 2, List.of(21))); }""",
+                    Duration.ofSeconds(120));
+            assertEquals("ok", e.status(), String.valueOf(e.error()));
+            assertEquals("[42]\n", e.stdout());
+            for (Path p : old) {
+                assertFalse(Files.exists(p), p + " was deleted");
+            }
+            // The worker writes its archive as it ends, after the pool closed.
+            List<Path> made = Poll.until(Duration.ofSeconds(60), "the worker's archive", () -> {
+                try (Stream<Path> files = Files.list(folder)) {
+                    return files.filter(f -> f.getFileName().toString().matches("worker-25-[0-9a-f]+\\.jsa"))
+                            .filter(f -> f.toFile().length() > 100_000).toList();
+                } catch (IOException gone) {
+                    return List.<Path>of();
+                }
+            }, found -> found.size() == 1);
+            assertFalse(old.contains(made.get(0)), made.toString());
+        }
+    }
+
     @Test
     void workerFilesAndSecretsStayPrivate() throws Exception {
         Path cacheHome = dir.resolve("xdg");
@@ -217,7 +256,8 @@ class LocalAttackIT {
             // The pool's two, and pre-started spares if some are starting already (same command line).
             assertTrue(workers.size() >= 2, "two workers: " + commandLines);
             for (String worker : workers) {
-                assertTrue(worker.contains("-XX:SharedArchiveFile=" + folder.resolve("worker-25.jsa")), worker);
+                assertTrue(Pattern.compile("-XX:SharedArchiveFile=" + Pattern.quote(folder.toString()) + "/worker-25-[0-9a-f]+\\.jsa ")
+                        .matcher(worker).find(), worker);
                 assertTrue(worker.contains("-XX:ErrorFile=" + folder), worker);
                 assertFalse(worker.contains(planted.toString()), worker);
             }
