@@ -22,6 +22,9 @@ final class WorkerOptions {
 
     private static final AtomicBoolean RECORDING = new AtomicBoolean();
     private static final AtomicBoolean SWEPT = new AtomicBoolean();
+    private static final AtomicBoolean ARCHIVE_WRITER = new AtomicBoolean();
+    /** An archive for another jar older than this is deleted (see dynamicArchive). */
+    static final int STALE_DAYS = 30;
 
     private WorkerOptions() {}
 
@@ -51,8 +54,8 @@ final class WorkerOptions {
      * Where a worker JVM starts from. Installed on JDK 24+: the AOT cache install.sh made beside the agent's
      * jar, with the JDK's serialization and method-handle code loaded and linked (a worker's first task reads
      * and writes Java serialization, which costs a cold JVM tens of milliseconds). Else, on JDK 19+, a class
-     * data archive that the first worker makes in the user's private folder and the next ones use. A JVM that
-     * finds either stale or damaged starts as without it.
+     * data archive that the session's first worker makes in the user's private folder and the next ones use. A
+     * JVM that finds either stale or damaged starts as without it.
      */
     private static List<String> archiveOptions() {
         int feature = Runtime.version().feature();
@@ -66,19 +69,27 @@ final class WorkerOptions {
             return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
         }
         Path archive = feature >= 19 ? dynamicArchive(feature) : null;
-        if (archive != null) {
-            return List.of("-Xshare:auto", "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive,
-                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        if (archive == null) {
+            return List.of("-Xshare:auto");
         }
-        return List.of("-Xshare:auto");
+        List<String> options = new ArrayList<>(List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive,
+                "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        if (ARCHIVE_WRITER.compareAndSet(false, true)) {
+            // One worker a session may write the archive (as it exits, if the file is missing or from another
+            // JDK build): JVMs that write one file at once can leave it garbled. The others use it if it is there.
+            options.add(1, "-XX:+AutoCreateSharedArchive");
+        }
+        return options;
     }
 
     /**
      * The class data archive workers make for themselves, named for this JDK and this agent jar (its path, size
      * and time): a JVM finds an archive made for another jar unusable and, on JDK 25 at least, does not make it
-     * again, so after a new install workers would start without one for good. Archives for other jars are
-     * deleted (once per session). In the user's private folder: at a fixed name in the shared temp folder another user could plant
-     * an archive of their own, or a broken one. Null if the jar cannot be read.
+     * again, so after a new install workers would start without one for good. This JDK's archives for other jars
+     * are deleted once they are {@value #STALE_DAYS} days old (once per session): not at once, as two installs
+     * in use side by side would delete each other's, and a worker that finds its archive missing writes it as it
+     * exits, which holds its exit up. In the user's private folder: at a fixed name in the shared temp folder
+     * another user could plant an archive of their own, or a broken one. Null if the jar cannot be read.
      */
     private static Path dynamicArchive(int feature) {
         Path jar = agentJar();
@@ -93,9 +104,10 @@ final class WorkerOptions {
         if (!SWEPT.compareAndSet(false, true)) {
             return folder.resolve(name);
         }
-        try (var old = Files.newDirectoryStream(folder, "worker-*.jsa")) {
+        try (var old = Files.newDirectoryStream(folder, "worker-" + feature + "*.jsa")) {
             for (Path other : old) {
-                if (!other.getFileName().toString().equals(name)) {
+                if (!other.getFileName().toString().equals(name) && Files.getLastModifiedTime(other).toInstant()
+                        .isBefore(java.time.Instant.now().minus(java.time.Duration.ofDays(STALE_DAYS)))) {
                     Files.deleteIfExists(other);
                 }
             }

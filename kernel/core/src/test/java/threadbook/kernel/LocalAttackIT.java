@@ -190,7 +190,8 @@ class LocalAttackIT {
     /**
      * A worker's class data archive (JDK 19-23, or 24+ without the AOT cache install.sh makes) is named for the
      * agent jar it was made with: a JVM finds one made for another jar (an older install) unusable and does not
-     * make it again, so workers would start without one for good. Archives for other jars are deleted.
+     * make it again, so workers would start without one for good. Archives for other jars are deleted once they
+     * are a month old (not at once: two installs in use side by side would delete each other's).
      */
     @Test
     void workersMakeAnArchiveForTheirOwnJarAndDropOnesMadeForAnother() throws Exception {
@@ -199,7 +200,9 @@ class LocalAttackIT {
         List<Path> old = List.of(folder.resolve("worker-25.jsa"), folder.resolve("worker-25-0bad0bad.jsa"));
         for (Path p : old) {
             Files.writeString(p, "an archive made for another jar");
+            Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofDays(31))));
         }
+        Path recent = Files.writeString(folder.resolve("worker-25-0900d0ff.jsa"), "another install's, in use");
         try (KernelProcess kernel = start(Map.of("XDG_CACHE_HOME", folder.getParent().toString()), null, JDK25);
              KernelClient client = kernel.client()) {
             client.awaitReady(Duration.ofSeconds(60));
@@ -212,6 +215,7 @@ class LocalAttackIT {
             for (Path p : old) {
                 assertFalse(Files.exists(p), p + " was deleted");
             }
+            assertTrue(Files.exists(recent), "a recent archive of another jar is kept");
             // The worker writes its archive as it ends, after the pool closed.
             List<Path> made = Poll.until(Duration.ofSeconds(60), "the worker's archive", () -> {
                 try (Stream<Path> files = Files.list(folder)) {
@@ -221,7 +225,7 @@ class LocalAttackIT {
                     return List.<Path>of();
                 }
             }, found -> found.size() == 1);
-            assertFalse(old.contains(made.get(0)), made.toString());
+            assertFalse(old.contains(made.get(0)) || made.contains(recent), made.toString());
         }
     }
 
