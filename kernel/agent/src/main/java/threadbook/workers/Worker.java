@@ -38,6 +38,8 @@ public final class Worker {
     private volatile long cpuNanos;
     private volatile long classesSent = -1;
     private volatile boolean busy;
+    /** Asked to end: it runs no new task, and exits once its running ones are done. */
+    private volatile boolean ending;
     private volatile String lastOutcome = "starting";
     /** When each task ran: [start epoch ns, end epoch ns (0 while running)], for %%timeline. */
     private final List<long[]> taskTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -147,6 +149,11 @@ public final class Worker {
         return process.isAlive();
     }
 
+    /** Whether it was asked to end (see {@link #shutdown}) and has not exited yet. */
+    boolean isEnding() {
+        return ending && process.isAlive();
+    }
+
     public boolean isBusy() {
         return busy;
     }
@@ -222,6 +229,7 @@ public final class Worker {
 
     /** Asks the worker to end after what it is doing. */
     public void shutdown() {
+        ending = true;
         synchronized (toWorker) {
             try {
                 toWorker.writeByte(Frames.SHUTDOWN);

@@ -7,6 +7,8 @@ import threadbook.host.Limits;
 /** Every worker the session started: for %workers, for CPU totals, and to end them. */
 public final class WorkerRegistry {
     private static final List<Worker> WORKERS = new ArrayList<>();
+    /** How long a new pool waits at most for the workers of closed pools to exit when they stand in its way. */
+    static final long ENDING_WAIT_MILLIS = 10_000;
 
     private WorkerRegistry() {}
 
@@ -17,27 +19,50 @@ public final class WorkerRegistry {
     /**
      * Fails, before any JVM starts, unless {@code wanted} more workers fit under {@link Limits#maxWorkers}
      * beside the live workers cells took. Spares count towards the limit too, but never against a cell: a
-     * cell takes them first, and no spare starts where a worker would not fit (see Spares).
+     * cell takes them first, and no spare starts where a worker would not fit (see Spares). Workers of a pool
+     * closed just before are still ending (a JVM takes a moment to exit, longer when it writes its class data
+     * archive, and a worker first finishes the tasks it runs): where they stand in the way, it waits up to
+     * {@value #ENDING_WAIT_MILLIS} ms for them, as {@code with Pool(...)} in Python waits for its processes.
      */
-    public static synchronized void checkRoom(int wanted, String request) {
+    public static void checkRoom(int wanted, String request) {
         int limit = Limits.maxWorkers();
-        int taken = 0;
-        for (Worker w : WORKERS) {
-            if (!w.isSpare() && w.isAlive()) {
-                taken++;
+        long deadline = System.nanoTime() + ENDING_WAIT_MILLIS * 1_000_000L;
+        while (true) {
+            int taken = 0;
+            int ending = 0;
+            synchronized (WorkerRegistry.class) {
+                for (Worker w : WORKERS) {
+                    if (!w.isSpare() && w.isAlive()) {
+                        taken++;
+                        ending += w.isEnding() ? 1 : 0;
+                    }
+                }
+            }
+            if ((long) taken + wanted <= limit) {
+                return;
+            }
+            if ((long) taken - ending + wanted > limit || System.nanoTime() > deadline) {
+                throw tooMany(wanted, request, limit, taken, ending);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw tooMany(wanted, request, limit, taken, ending);
             }
         }
-        if ((long) taken + wanted <= limit) {
-            return;
-        }
-        throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+    }
+
+    private static IllegalStateException tooMany(int wanted, String request, int limit, int taken, int ending) {
+        String closed = ending == 0 ? "" : ", " + ending + " of them from closed pools, not ended yet";
+        String running = taken == 0 ? ""
+                : " and " + taken + " are running already" + closed + " (close pools you no longer need, or %workers stop)";
+        return new IllegalStateException(String.format(java.util.Locale.ROOT,
                 "Too many worker processes: %s asks for %d, but this kernel allows %d at once (the setting %s)%s."
                 + " No process was started. Each worker is a whole JVM: about as many as the machine has cores"
                 + " (%d here) is usually the fastest. The limit is set where the kernel is installed"
                 + " (install.sh --max-workers N).",
-                request, wanted, limit, Limits.WORKERS_SETTING,
-                taken == 0 ? "" : " and " + taken + " are running already (close pools you no longer need, or %workers stop)",
-                Runtime.getRuntime().availableProcessors()));
+                request, wanted, limit, Limits.WORKERS_SETTING, running, Runtime.getRuntime().availableProcessors()));
     }
 
     /** How many worker JVMs are alive, spares included. */

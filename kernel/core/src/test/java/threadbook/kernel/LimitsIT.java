@@ -48,8 +48,38 @@ class LimitsIT extends SharedKernel {
         assertEquals("42", client.execute("kept").result(), "the session goes on");
     }
 
+    /**
+     * A closed pool's workers finish their tasks and exit, which takes a moment; until then they count towards
+     * the limit. A new pool they stand in the way of waits for them (up to 10 s) instead of failing, as
+     * {@code with Pool(...)} in Python waits for its processes; workers that are still busy after that keep
+     * the limit, with an error that says they are closed pools' workers.
+     */
     @Test
     @Order(2)
+    void aNewPoolWaitsForTheWorkersOfOneJustClosed() {
+        KernelClient.Execution waited = client.execute("""
+                WorkerPool first = new WorkerPool(5);
+                for (int i = 0; i < 5; i++) first.submit(() -> { Thread.sleep(500); return 0; });
+                first.close();
+                try (WorkerPool second = new WorkerPool(5)) { System.out.println(second.map(x -> x + 1, List.of(41))); }""",
+                Duration.ofSeconds(120));
+        assertEquals("ok", waited.status(), String.valueOf(waited.error()));
+        assertEquals("[42]\n", waited.stdout());
+
+        KernelClient.Execution refused = client.execute("""
+                WorkerPool busy = new WorkerPool(5);
+                for (int i = 0; i < 5; i++) busy.submit(() -> { Thread.sleep(600_000); return 0; });
+                busy.close();
+                WorkerPool after = new WorkerPool(5);""", Duration.ofSeconds(120));
+        assertEquals("error", refused.status());
+        String evalue = refused.error().contentString("evalue", "");
+        assertTrue(evalue.contains("5 of them from closed pools, not ended yet") && evalue.contains("No process was started"), evalue);
+        client.execute("%workers stop");
+        assertEquals("42", client.execute("kept").result(), "the session goes on");
+    }
+
+    @Test
+    @Order(3)
     void theHeapAndOutputLimitsApply() {
         long max = Long.parseLong(client.execute("Runtime.getRuntime().maxMemory()").result());
         assertTrue(max <= 256L << 20, "the Java process runs with -Xmx256m: " + max);
@@ -60,7 +90,7 @@ class LimitsIT extends SharedKernel {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void fiftyThousandThreadsStopAtTheLimitAndTheNextCellRuns() {
         long t0 = System.nanoTime();
         // Half of them ignore interrupts: those need the kernel's JDI stop.
@@ -84,7 +114,7 @@ class LimitsIT extends SharedKernel {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void interruptWorksAfterTheLimitStoppedACell() {
         String id = client.executeAsync("while (true) { }");
         awaitBusy(id);
@@ -97,7 +127,7 @@ class LimitsIT extends SharedKernel {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void noWorkerOutlivesTheAgentKilledWhileWorkersRunAndBoot() throws Exception {
         long agent = Long.parseLong(client.execute("ProcessHandle.current().pid()").result());
         // Two busy workers (a running task: nothing reads their stdin), then more starting while the agent dies.
@@ -118,7 +148,7 @@ class LimitsIT extends SharedKernel {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void noWorkerOutlivesTheKernelKilledWhileWorkersRunAndBoot() throws Exception {
         long agent = Long.parseLong(client.execute("ProcessHandle.current().pid()").result());
         client.execute("""
