@@ -61,8 +61,10 @@ final class WorkerOptions {
         int feature = Runtime.version().feature();
         String config = System.getProperty(TRAINING_CONFIG);
         if (config != null && feature >= 24 && RECORDING.compareAndSet(false, true)) {
-            // One worker records: several writing one file would spoil it.
-            return List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + config, "-Xlog:aot=off", "-Xlog:cds=off");
+            // One worker records: several writing one file would spoil it. As it exits the JVM says where it wrote
+            // the recording, on stdout unless told otherwise: a worker's stdout carries its frames.
+            return List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + config, "-Xlog:aot=off", "-Xlog:cds=off",
+                    "-XX:+DisplayVMOutputToStderr");
         }
         Path cache = agentJar().resolveSibling(CACHE);
         if (feature >= 24 && Files.isRegularFile(cache)) {
